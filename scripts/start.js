@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// `npm start`: runs the compiled server, compiling first only when the sources are newer
+// than the build (compiling on every start would make every start slow).
+const { spawnSync } = require('node:child_process');
+const { readdirSync, statSync } = require('node:fs');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const entry = join(root, 'dist', 'src', 'main.js');
+
+function newestChange(path) {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestChange(join(path, name))), stat.mtimeMs);
+}
+
+const sources = ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package-lock.json'];
+const sourcesChanged = Math.max(...sources.map((name) => newestChange(join(root, name))));
+const built = statSync(entry, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+
+if (sourcesChanged > built) {
+  console.log('Compiling the server (sources changed since the last build)...');
+  const result = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+require(entry);

@@ -1,0 +1,73 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import type { Request } from 'express';
+import { ClsModule } from 'nestjs-cls';
+import { LoggerModule } from 'nestjs-pino';
+import { AppController } from './app.controller';
+import { AuditModule } from './audit/audit.module';
+import { AuthPlatformModule } from './common/auth/auth-platform.module';
+import { AuthenticationGuard } from './common/auth/authentication.guard';
+import { PermissionGuard } from './common/auth/permission.guard';
+import { RateLimitGuard } from './common/auth/rate-limit.guard';
+import { EtagInterceptor } from './common/http/etag';
+import { IdempotencyKey } from './common/http/idempotency/idempotency-key.entity';
+import { IdempotencyInterceptor } from './common/http/idempotency/idempotency.interceptor';
+import { IdempotencyService } from './common/http/idempotency/idempotency.service';
+import { loggerParams } from './common/http/logging';
+import { ProblemFilter } from './common/http/problem.filter';
+import { ProblemValidationPipe } from './common/http/validation';
+import type { AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { StorageModule } from './storage/storage.module';
+
+@Module({})
+export class AppModule {
+  /** The whole server, for a configuration already validated and completed (see runtime.ts). */
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
+        LoggerModule.forRoot(loggerParams(config.app)),
+        DatabaseModule,
+        TypeOrmModule.forFeature([IdempotencyKey]),
+        ClsModule.forRoot({
+          global: true,
+          middleware: {
+            mount: true,
+            setup: (cls, request: Request) => {
+              cls.set('requestId', String(request.id));
+              cls.set('ip', request.ip);
+            },
+          },
+          plugins: [
+            new ClsPluginTransactional({
+              adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+            }),
+          ],
+        }),
+        AuthPlatformModule,
+        AuditModule,
+        StorageModule,
+        HealthModule,
+      ],
+      controllers: [AppController],
+      providers: [
+        IdempotencyService,
+        // Guards run in this order (SPEC §3): rate limit, authentication, permission.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_GUARD, useClass: PermissionGuard },
+        { provide: APP_PIPE, useClass: ProblemValidationPipe },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import { RequestMethod } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import { json, Router, urlencoded } from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { sendProblem } from './common/http/problem.filter';
+import { requestIdMiddleware } from './common/http/request-id';
+import { setupOpenApi } from './common/http/openapi';
+import { trailingSlashMiddleware } from './common/http/trailing-slash';
+import type { AppConfig } from './config/app-config';
+import { MetricsService } from './health/metrics.service';
+
+export const API_PREFIX = 'api/v1';
+
+const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id'];
+const CORS_EXPOSED_HEADERS = ['ETag', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'Content-Disposition'];
+
+/**
+ * Everything about the HTTP surface that is not a module: used by main.ts and by the e2e
+ * tests alike, so the tests exercise the real set-up. Create the app with
+ * `{ bodyParser: false, bufferLogs: true }`.
+ */
+export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.app.trustProxy);
+  app.disable('x-powered-by');
+
+  // Order matters: the request id first, so that even a refused body is answered with it.
+  app.use(requestIdMiddleware);
+  app.use(app.get(MetricsService).middleware);
+  app.use(trailingSlashMiddleware);
+  app.use(
+    helmet({
+      // Swagger UI's inline styles and data: images; everything else stays default-strict.
+      contentSecurityPolicy: {
+        directives: {
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+        },
+      },
+    }),
+  );
+  app.enableCors({
+    origin: config.app.allowedOrigins,
+    credentials: true,
+    allowedHeaders: CORS_ALLOWED_HEADERS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
+    maxAge: 600,
+  });
+  app.use(json({ limit: config.app.bodyLimitBytes }));
+  app.use(urlencoded({ extended: false, limit: config.app.bodyLimitBytes }));
+  // Body-parser errors happen before routing: answer them with the same problem documents.
+  app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
+    if (response.headersSent) return next(error);
+    sendProblem(request, response, error);
+  });
+  // Liveness touches nothing, not even the guards: a plain Express route.
+  app.use(Router().get('/health', (_request, response) => void response.json({ status: 'ok' })));
+
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: '/', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  setupOpenApi(app, config.app);
+}

@@ -1,0 +1,30 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiOAuth2 } from '@nestjs/swagger';
+import { ApiProblems } from '../http/openapi';
+import type { Request } from 'express';
+import type { AuthUser } from './auth-user';
+import type { Permission } from './permissions';
+
+export const IS_PUBLIC = 'auth:public';
+export const REQUIRED_PERMISSIONS = 'auth:permissions';
+
+/** Opts a route out of authentication (everything else requires a valid access token). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * The permission(s) a route needs; all of them must be held. Routes that are neither public
+ * nor declare a permission are refused. Also documents the route's security in OpenAPI.
+ */
+export const RequirePermissions = (...permissions: [Permission, ...Permission[]]) =>
+  applyDecorators(
+    SetMetadata(REQUIRED_PERMISSIONS, permissions),
+    ApiBearerAuth('bearer'),
+    ApiOAuth2([], 'oauth2'),
+    ApiProblems(401, 403, 429),
+  );
+
+/** The authenticated caller. Only on routes that are not @Public(). */
+export const CurrentUser = createParamDecorator(
+  (_: unknown, context: ExecutionContext): AuthUser =>
+    context.switchToHttp().getRequest<Request>().user!,
+);

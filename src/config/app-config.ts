@@ -1,0 +1,98 @@
+/**
+ * The server's configuration, one namespace per concern. It is parsed and validated once
+ * from the environment (`environment.ts`), completed with the embedded services and the
+ * development secrets (`runtime.ts`), and then handed to `AppModule.forRoot`.
+ */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type TrustProxy = false | number | string | string[];
+export type DatabaseSsl = false | 'require' | 'no-verify';
+
+export interface ApplicationConfig {
+  name: string;
+  version: string;
+  nodeEnv: string;
+  isProduction: boolean;
+  port: number;
+  logLevel: LogLevel;
+  dataDir: string;
+  allowedOrigins: string[];
+  trustProxy: TrustProxy;
+  bodyLimitBytes: number;
+  metricsToken?: string;
+  setupToken?: string;
+}
+
+export interface DatabaseConfig {
+  url: string;
+  poolSize: number;
+  ssl: DatabaseSsl;
+  statementTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+export interface AuthConfig {
+  secretKey: string;
+  accessTokenMinutes: number;
+  refreshTokenDays: number;
+  bcryptRounds: number;
+}
+
+export interface CryptoConfig {
+  /** 32 bytes; never derived from the JWT secret. */
+  dataEncryptionKey: Buffer;
+}
+
+export interface StorageConfig {
+  /** Full URL of the endpoint the server talks to, e.g. `http://minio:9000`. */
+  endpoint: string;
+  /** Full URL browsers reach; presigned URLs are signed for it. */
+  publicEndpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  bucket: string;
+  region: string;
+  serverSideEncryption?: string;
+  maxFileSize: number;
+  maxMultipartFileSize: number;
+  presignedDownloadSeconds: number;
+  presignedUploadSeconds: number;
+  /** True when the endpoint is the embedded/test S3 server (s3rver), which needs a request fix. */
+  s3rverCompatibility: boolean;
+}
+
+export interface ThrottleConfig {
+  limit: number;
+  ttlSeconds: number;
+  loginLimit: number;
+  loginTtlSeconds: number;
+}
+
+export interface RedisConfig {
+  url?: string;
+}
+
+export interface AppConfig {
+  app: ApplicationConfig;
+  database: DatabaseConfig;
+  auth: AuthConfig;
+  crypto: CryptoConfig;
+  storage: StorageConfig;
+  throttle: ThrottleConfig;
+  redis: RedisConfig;
+}
+
+type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
+
+/** What the environment alone gives: the embedded services and dev secrets fill the gaps. */
+export interface EnvironmentConfig {
+  app: ApplicationConfig;
+  database: Optional<DatabaseConfig, 'url'>;
+  auth: Optional<AuthConfig, 'secretKey'>;
+  crypto: Partial<CryptoConfig>;
+  storage: Optional<
+    StorageConfig,
+    'endpoint' | 'publicEndpoint' | 'accessKeyId' | 'secretAccessKey'
+  >;
+  throttle: ThrottleConfig;
+  redis: RedisConfig;
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
+import { MetricsService } from './metrics.service';
+import { RedisHealthIndicator } from './redis.health';
+import { StorageHealthIndicator } from './storage.health';
+
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController, MetricsController],
+  providers: [StorageHealthIndicator, RedisHealthIndicator, MetricsService],
+  exports: [MetricsService],
+})
+export class HealthModule {}

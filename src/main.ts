@@ -1,0 +1,55 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { ConfigValidationError } from './config/environment';
+import { loadDotEnv, prepareRuntime, type Runtime } from './config/runtime';
+
+async function bootstrap(): Promise<void> {
+  loadDotEnv();
+  let runtime: Runtime;
+  try {
+    runtime = await prepareRuntime();
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`Configuration error, the server cannot start:\n`);
+      for (const problem of error.problems) process.stderr.write(`  - ${problem}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`The server cannot start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const { config } = runtime;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    bufferLogs: true,
+  }).catch(async (error: unknown) => {
+    await runtime.stop();
+    throw error;
+  });
+  configureApp(app, config);
+  const logger = app.get(Logger);
+  for (const notice of runtime.notices) logger.log(notice, 'Runtime');
+
+  // On SIGINT/SIGTERM: stop accepting, let in-flight requests finish, close the pool (Nest's
+  // close order), then stop the embedded services. A second signal exits at once.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.log(`${signal} received, shutting down`, 'Runtime');
+      process.once(signal, () => process.exit(1));
+      void app
+        .close()
+        .finally(() => runtime.stop())
+        .then(() => process.exit(0), () => process.exit(1));
+    });
+  }
+
+  await app.listen(config.app.port, '0.0.0.0');
+  logger.log(`Listening on http://localhost:${config.app.port} (docs at /docs)`, 'Runtime');
+}
+
+void bootstrap().catch((error: unknown) => {
+  process.stderr.write(`The server stopped: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});
