@@ -19,7 +19,8 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    // Failed queries reach the problem filter, which logs them without their parameters.
+    logging: false,
     extra: {
       max: database.poolSize,
       connectionTimeoutMillis: database.connectTimeoutMs,

@@ -54,6 +54,8 @@ interface RunAs {
 interface Runtime {
   binDir: string;
   runAs?: RunAs;
+  /** Hand directories over as descriptor 3 (another user; needs Linux's /proc). */
+  passDirectoryFd: boolean;
 }
 
 export async function startEmbeddedPostgres(
@@ -79,10 +81,11 @@ export async function startEmbeddedPostgres(
 
 function prepareRuntime(): Runtime {
   const packageDir = binaryPackageDir();
-  if (!isRoot()) return { binDir: path.join(packageDir, 'native', 'bin') };
+  if (!isRoot()) return { binDir: path.join(packageDir, 'native', 'bin'), passDirectoryFd: false };
   return {
     binDir: path.join(executableNativeDir(packageDir), 'bin'),
     runAs: ensurePostgresUser(),
+    passDirectoryFd: process.platform === 'linux',
   };
 }
 
@@ -354,7 +357,7 @@ function giveTo(runAs: RunAs | undefined, file: string): void {
 
 /** The path under which a process spawned by `spawnAs` sees `directory`. */
 function directoryPathFor(runtime: Runtime, directory: string): string {
-  return runtime.runAs ? DIRECTORY_FD_PATH : directory;
+  return runtime.passDirectoryFd ? DIRECTORY_FD_PATH : directory;
 }
 
 /** Runs a binary and resolves when it exits with 0; the error carries the end of its output. */
@@ -369,7 +372,9 @@ async function runToCompletion(
   const child = spawnAs(runtime, binary, args, directory, output);
   const result = await exitOf(child);
   if (result !== 0) {
-    throw new Error(`${binary} failed (${result}) for ${directory}:\n${output.text()}`);
+    throw new Error(
+      `${binary} failed (${describeExit(result)}) for ${directory}:\n${output.text()}`,
+    );
   }
 }
 
@@ -406,8 +411,8 @@ class OutputTail {
 }
 
 /**
- * Spawns a binary as the server's user. With `runAs`, `directory` is passed as descriptor 3 (see
- * the header comment); the descriptor is closed on our side once the child has it.
+ * Spawns a binary as the server's user. With `passDirectoryFd`, `directory` is passed as
+ * descriptor 3 (see the header comment); our copy of it is closed once the child has it.
  */
 function spawnAs(
   runtime: Runtime,
@@ -416,7 +421,7 @@ function spawnAs(
   directory: string,
   output: OutputTail,
 ): ChildProcess {
-  const fd = runtime.runAs ? fs.openSync(directory, 'r') : undefined;
+  const fd = runtime.passDirectoryFd ? fs.openSync(directory, 'r') : undefined;
   const spawnOptions: SpawnOptions = {
     stdio: ['ignore', 'pipe', 'pipe', ...(fd === undefined ? [] : [fd])],
     // English messages; the cluster locale is set by initdb.
@@ -445,10 +450,15 @@ function exitOf(child: ChildProcess): Promise<number | string> {
     };
     child.once('close', (code: number | null, signal: string | null) => done(code ?? signal ?? -1));
     child.once('error', () => {
-      // A failed spawn emits no 'exit'; 'close' may or may not follow.
+      // A failed spawn emits no 'exit'; do not rely on a 'close' to follow.
       if (child.pid === undefined) setImmediate(() => done('spawn error'));
     });
   });
+}
+
+function describeExit(result: number | string): string {
+  // The spawned child reports a failed exec (e.g. no permission to run the binary) as 127.
+  return result === 127 ? 'exit code 127: the binary could not be executed' : `exit ${result}`;
 }
 
 function hasExited(child: ChildProcess): boolean {
@@ -537,7 +547,9 @@ function waitUntilReady(child: ChildProcess, directory: string, output: OutputTa
     );
     void exitOf(child).then((result) =>
       finish(
-        new Error(`PostgreSQL exited at start (${result}) for ${directory}:\n${output.text()}`),
+        new Error(
+          `PostgreSQL exited at start (${describeExit(result)}) for ${directory}:\n${output.text()}`,
+        ),
       ),
     );
     let done = false;

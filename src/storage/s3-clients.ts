@@ -1,6 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { StorageConfig } from '../config/app-config';
 
+// The SDK warns at every start that versions published after January 2027 need Node 22. The
+// version is pinned in package-lock.json, so the warning is noise here; its documented opt-out:
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /**
  * s3rver (the embedded/test S3 server) computes the signature of bucket-level requests
  * without their trailing slash; the SDK sends `/bucket/`. Stripping that one slash makes

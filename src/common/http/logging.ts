@@ -27,7 +27,17 @@ export function loggerParams(app: ApplicationConfig): Params {
         res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
       },
       redact: {
-        paths: ['*.password', '*.new_password', '*.old_password', '*.refresh_token', '*.access_token', '*.authorization'],
+        paths: [
+          '*.password',
+          '*.new_password',
+          '*.old_password',
+          '*.refresh_token',
+          '*.access_token',
+          '*.authorization',
+          // Query parameters of a failed SQL statement may hold personal data or secrets.
+          'err.parameters',
+          'err.driverError.parameters',
+        ],
         censor: '[redacted]',
       },
       autoLogging: {

@@ -1,0 +1,142 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { AccessTokenService } from '../../src/common/auth/access-token.service';
+import type { Role } from '../../src/common/auth/permissions';
+import type { AppConfig } from '../../src/config/app-config';
+import type { Env } from '../../src/config/environment';
+import { prepareRuntime } from '../../src/config/runtime';
+import { StorageService } from '../../src/storage/storage.service';
+import { databaseUrl, loadState } from './state';
+
+export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  /** supertest bound to the app's HTTP server. */
+  http: TestAgent;
+  dataSource: DataSource;
+  storage: StorageService;
+  databaseName: string;
+  /** An access token as the auth module will issue them (for tests of the platform). */
+  tokenFor(user: { id?: string; role: Role; branchId?: string | null; departmentId?: string | null }): string;
+  close(): Promise<void>;
+}
+
+type ModuleImport = Type<unknown> | DynamicModule;
+
+/** Holds the app module and whatever test-only modules a suite adds. */
+@Module({})
+class TestRootModule {}
+
+let counter = 0;
+
+function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}${process.pid}_${counter}_${randomBytes(3).toString('hex')}`;
+}
+
+/** A fresh database cloned from the migrated template; dropped by `close()`. */
+export async function cloneDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const state = loadState();
+  const name = uniqueName(`${state.template}_`);
+  const admin = new Client({ connectionString: state.adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${state.template}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    url: databaseUrl(state.adminUrl, name),
+    drop: async () => {
+      const client = new Client({ connectionString: state.adminUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** The environment of a test app: its own database and bucket, quiet logs, cheap bcrypt. */
+export function testEnvironment(databaseUrlValue: string, overrides: Env = {}): Env {
+  const { s3, workDir } = loadState();
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATA_DIR: workDir,
+    DATABASE_URL: databaseUrlValue,
+    DATABASE_POOL_SIZE: '5',
+    SECRET_KEY: TEST_SECRET_KEY,
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    MINIO_ENDPOINT: s3.endpoint,
+    MINIO_ACCESS_KEY: s3.accessKeyId,
+    MINIO_SECRET_KEY: s3.secretAccessKey,
+    MINIO_BUCKET_NAME: uniqueName('test-').replace(/_/g, '-'),
+    BCRYPT_ROUNDS: '4',
+    THROTTLE_LIMIT: '100000',
+    ...overrides,
+  };
+}
+
+/**
+ * A complete app (the same module and HTTP set-up as `npm start`) over its own database
+ * and bucket. Pass `env` to change configuration.
+ */
+export async function createTestApp(
+  options: { env?: Env; imports?: ModuleImport[] } = {},
+): Promise<TestApp> {
+  const database = await cloneDatabase();
+  try {
+    const runtime = await prepareRuntime(testEnvironment(database.url, options.env));
+    const config = runtime.config;
+    config.storage.s3rverCompatibility = loadState().s3.s3rver;
+    const root: DynamicModule = {
+      module: TestRootModule,
+      imports: [AppModule.forRoot(config), ...(options.imports ?? [])],
+    };
+    const app = await NestFactory.create<NestExpressApplication>(root, {
+      bodyParser: false,
+      bufferLogs: true,
+      abortOnError: false,
+    });
+    configureApp(app, config);
+    await app.init();
+    const tokens = app.get(AccessTokenService);
+    return {
+      app,
+      config,
+      http: request(app.getHttpServer()),
+      dataSource: app.get(DataSource),
+      storage: app.get(StorageService),
+      databaseName: database.name,
+      tokenFor: (user) =>
+        tokens.sign({
+          sub: user.id ?? '00000000-0000-4000-8000-000000000001',
+          role: user.role,
+          username: `${user.role}-user`,
+          branch_id: user.branchId ?? null,
+          department_id: user.departmentId ?? null,
+        }),
+      close: async () => {
+        await app.close();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await database.drop().catch(() => undefined);
+    throw error;
+  }
+}
