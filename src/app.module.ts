@@ -14,6 +14,7 @@ import { AuthenticationGuard } from './common/auth/authentication.guard';
 import { PermissionGuard } from './common/auth/permission.guard';
 import { RateLimitGuard } from './common/auth/rate-limit.guard';
 import { EtagInterceptor } from './common/http/etag';
+import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { IdempotencyKey } from './common/http/idempotency/idempotency-key.entity';
 import { IdempotencyInterceptor } from './common/http/idempotency/idempotency.interceptor';
 import { IdempotencyService } from './common/http/idempotency/idempotency.service';
@@ -59,6 +60,7 @@ export class AppModule {
       controllers: [AppController],
       providers: [
         IdempotencyService,
+        GracefulShutdown,
         // Guards run in this order (SPEC §3): rate limit, authentication, permission.
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AuthenticationGuard },

@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { json, Router, urlencoded } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { sendProblem } from './common/http/problem.filter';
 import { requestIdMiddleware } from './common/http/request-id';
 import { setupOpenApi } from './common/http/openapi';
@@ -28,6 +29,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
 
   // Order matters: the request id first, so that even a refused body is answered with it.
   app.use(requestIdMiddleware);
+  app.use(app.get(GracefulShutdown).middleware);
   app.use(app.get(MetricsService).middleware);
   app.use(trailingSlashMiddleware);
   app.use(

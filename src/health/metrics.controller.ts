@@ -2,6 +2,7 @@ import { Controller, Get, Header, Headers, UnauthorizedException } from '@nestjs
 import { ConfigService } from '@nestjs/config';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
+import { prometheusContentType } from 'prom-client';
 import { Public } from '../common/auth/decorators';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService } from './metrics.service';
@@ -28,6 +29,7 @@ export class MetricsController {
   @Public()
   @Get()
   @Header('Cache-Control', 'no-store')
+  @Header('Content-Type', prometheusContentType)
   async scrape(@Headers('authorization') authorization?: string): Promise<string> {
     if (this.token && !sameSecret(authorization ?? '', `Bearer ${this.token}`)) {
       throw new UnauthorizedException('The metrics need the METRICS_TOKEN as a bearer token.');

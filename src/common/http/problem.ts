@@ -95,10 +95,13 @@ function answer(status: number, detail: string, options: ProblemOptions = {}): P
   };
 }
 
-const UNEXPECTED: ProblemAnswer = {
-  ...answer(500, 'Something went wrong on our side. Please try again; if it persists, quote the request id.'),
-  unexpected: true,
-};
+/** A fresh answer each time: the filter adds `instance` and `request_id` to the document. */
+function unexpected(): ProblemAnswer {
+  return {
+    ...answer(500, 'Something went wrong on our side. Please try again; if it persists, quote the request id.'),
+    unexpected: true,
+  };
+}
 
 /** Maps any thrown value to the problem document the client gets. */
 export function problemFromError(error: unknown): ProblemAnswer {
@@ -118,7 +121,7 @@ export function problemFromError(error: unknown): ProblemAnswer {
       unexpected: true,
     };
   }
-  return UNEXPECTED;
+  return unexpected();
 }
 
 function fromHttpException(error: HttpException): ProblemAnswer {
@@ -183,8 +186,16 @@ function keyColumns(detail = ''): string[] {
   return (key.match(/[a-z_][a-z0-9_]*/g) ?? []).filter((word) => !ignored.has(word));
 }
 
+/** `branches` → `branch`, `categories` → `category`, `users` → `user`. */
 function humanTable(table = 'record'): string {
-  return table.replace(/_/g, ' ').replace(/ies$/, 'y').replace(/s$/, '');
+  const words = table.replace(/_/g, ' ');
+  if (words.endsWith('ies')) return `${words.slice(0, -3)}y`;
+  if (/(ch|sh|ss|x)es$/.test(words)) return words.slice(0, -2);
+  return words.replace(/s$/, '');
+}
+
+function withArticle(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? 'An' : 'A'} ${noun}`;
 }
 
 function fromDatabaseError(error: PgError): ProblemAnswer {
@@ -192,7 +203,7 @@ function fromDatabaseError(error: PgError): ProblemAnswer {
     case '23505': {
       const columns = keyColumns(error.detail);
       const what = columns.length ? columns.join(', ') : 'these values';
-      return answer(409, `A ${humanTable(error.table)} with the same ${what} already exists.`, {
+      return answer(409, `${withArticle(humanTable(error.table))} with the same ${what} already exists.`, {
         type: 'duplicate',
         extensions: columns.length ? { fields: columns } : undefined,
       });
@@ -200,9 +211,11 @@ function fromDatabaseError(error: PgError): ProblemAnswer {
     case '23503': {
       const referencing = /is still referenced from table "([^"]+)"/.exec(error.detail ?? '')?.[1];
       if (referencing) {
+        // On delete, `table` is the referencing table; the deleted row's table is only in the message.
+        const referenced = /^update or delete on table "([^"]+)"/.exec(error.message ?? '')?.[1];
         return answer(
           409,
-          `This ${humanTable(error.table)} is still referenced by ${referencing.replace(/_/g, ' ')}; remove or reassign those first.`,
+          `This ${humanTable(referenced)} is still referenced by ${referencing.replace(/_/g, ' ')}; remove or reassign those first.`,
           { type: 'still-referenced' },
         );
       }
@@ -233,7 +246,7 @@ function fromDatabaseError(error: PgError): ProblemAnswer {
         unexpected: true,
       };
     default:
-      return UNEXPECTED;
+      return unexpected();
   }
 }
 
