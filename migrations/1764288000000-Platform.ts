@@ -26,13 +26,21 @@ export class Platform1764288000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     // Newest first is the only order the audit log offers; each filter leads an index of its own.
-    await db.query(`CREATE INDEX audit_events_occurred_at_idx ON audit_events (occurred_at DESC, id DESC)`);
+    await db.query(
+      `CREATE INDEX audit_events_occurred_at_idx ON audit_events (occurred_at DESC, id DESC)`,
+    );
     await db.query(
       `CREATE INDEX audit_events_entity_idx ON audit_events (entity_type, entity_id, occurred_at DESC)`,
     );
-    await db.query(`CREATE INDEX audit_events_actor_idx ON audit_events (actor_id, occurred_at DESC)`);
-    await db.query(`CREATE INDEX audit_events_action_idx ON audit_events (action, occurred_at DESC)`);
-    await db.query(`CREATE INDEX audit_events_branch_idx ON audit_events (branch_id, occurred_at DESC)`);
+    await db.query(
+      `CREATE INDEX audit_events_actor_idx ON audit_events (actor_id, occurred_at DESC)`,
+    );
+    await db.query(
+      `CREATE INDEX audit_events_action_idx ON audit_events (action, occurred_at DESC)`,
+    );
+    await db.query(
+      `CREATE INDEX audit_events_branch_idx ON audit_events (branch_id, occurred_at DESC)`,
+    );
     await db.query(
       `CREATE INDEX audit_events_department_idx ON audit_events (department_id, occurred_at DESC)`,
     );

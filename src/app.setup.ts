@@ -14,8 +14,20 @@ import { MetricsService } from './health/metrics.service';
 
 export const API_PREFIX = 'api/v1';
 
-const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id'];
-const CORS_EXPOSED_HEADERS = ['ETag', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'Content-Disposition'];
+const CORS_ALLOWED_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'If-Match',
+  'Idempotency-Key',
+  'X-Request-Id',
+];
+const CORS_EXPOSED_HEADERS = [
+  'ETag',
+  'X-Request-Id',
+  'Retry-After',
+  'Idempotent-Replayed',
+  'Content-Disposition',
+];
 
 /**
  * Everything about the HTTP surface that is not a module: used by main.ts and by the e2e

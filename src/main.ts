@@ -41,7 +41,10 @@ async function bootstrap(): Promise<void> {
       void app
         .close()
         .finally(() => runtime.stop())
-        .then(() => process.exit(0), () => process.exit(1));
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
     });
   }
 

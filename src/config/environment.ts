@@ -1,10 +1,5 @@
 import { isIP } from 'node:net';
-import type {
-  DatabaseSsl,
-  EnvironmentConfig,
-  LogLevel,
-  TrustProxy,
-} from './app-config';
+import type { DatabaseSsl, EnvironmentConfig, LogLevel, TrustProxy } from './app-config';
 
 export type Env = Record<string, string | undefined>;
 
@@ -85,7 +80,11 @@ function normaliseDatabaseUrl(reader: EnvReader): string | undefined {
   if (!found) return undefined;
   const match = /^(postgres|postgresql)(\+[a-z0-9]+)?:\/\//i.exec(found.value);
   if (!match) {
-    reader.problem('DATABASE_URL', 'must start with postgres:// or postgresql://', redactUrl(found.value));
+    reader.problem(
+      'DATABASE_URL',
+      'must start with postgres:// or postgresql://',
+      redactUrl(found.value),
+    );
     return undefined;
   }
   const url = 'postgresql://' + found.value.slice(match[0].length);
@@ -104,7 +103,9 @@ function redactUrl(value: string): string {
 
 /** host, host:port or a full URL; an https URL means TLS whatever MINIO_SECURE says. */
 export function normaliseEndpoint(value: string, secure: boolean): string | undefined {
-  const withScheme = /^[a-z]+:\/\//i.test(value) ? value : `${secure ? 'https' : 'http'}://${value}`;
+  const withScheme = /^[a-z]+:\/\//i.test(value)
+    ? value
+    : `${secure ? 'https' : 'http'}://${value}`;
   try {
     const url = new URL(withScheme);
     if (!['http:', 'https:'].includes(url.protocol) || !url.hostname) return undefined;
@@ -118,7 +119,8 @@ function readEndpoint(reader: EnvReader, names: string[], secure: boolean): stri
   const found = reader.raw(...names);
   if (!found) return undefined;
   const endpoint = normaliseEndpoint(found.value, secure);
-  if (!endpoint) reader.problem(found.name, 'must be host, host:port or an http(s) URL', found.value);
+  if (!endpoint)
+    reader.problem(found.name, 'must be host, host:port or an http(s) URL', found.value);
   return endpoint;
 }
 
@@ -137,11 +139,18 @@ function readOrigins(reader: EnvReader): string[] {
       }
     }
     if (!Array.isArray(list) || list.some((item) => typeof item !== 'string')) {
-      reader.problem(name, 'must be a comma-separated list or a JSON array of origins', found.value);
+      reader.problem(
+        name,
+        'must be a comma-separated list or a JSON array of origins',
+        found.value,
+      );
       continue;
     }
     for (const origin of list.map((item: string) => item.trim()).filter(Boolean)) {
-      if (origin !== '*' && !normaliseEndpoint(origin, false)?.startsWith(origin.replace(/\/$/, ''))) {
+      if (
+        origin !== '*' &&
+        !normaliseEndpoint(origin, false)?.startsWith(origin.replace(/\/$/, ''))
+      ) {
         reader.problem(name, 'must list origins such as https://app.example.com', origin);
       } else if (origin === '*') {
         reader.problem(name, 'cannot be "*": credentials are allowed, so origins must be listed');
@@ -165,11 +174,18 @@ function readTrustProxy(reader: EnvReader): TrustProxy {
     );
     return false;
   }
-  const items = found.value.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = found.value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   const named = ['loopback', 'linklocal', 'uniquelocal'];
   const bad = items.filter((item) => !named.includes(item) && !isIP(item.split('/')[0]));
   if (bad.length) {
-    reader.problem('TRUST_PROXY', 'must be a hop count, "loopback" or a list of IP addresses', found.value);
+    reader.problem(
+      'TRUST_PROXY',
+      'must be a hop count, "loopback" or a list of IP addresses',
+      found.value,
+    );
     return false;
   }
   return items.length === 1 ? items[0] : items;
@@ -191,7 +207,10 @@ function readEncryptionKey(reader: EnvReader): Buffer | undefined {
   if (!found) return undefined;
   const key = Buffer.from(found.value, 'base64');
   if (key.length !== 32 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(found.value)) {
-    reader.problem('DATA_ENCRYPTION_KEY', 'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)');
+    reader.problem(
+      'DATA_ENCRYPTION_KEY',
+      'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)',
+    );
     return undefined;
   }
   return key;
@@ -211,25 +230,41 @@ export function parseEnvironment(env: Env, version = '0.0.0'): EnvironmentConfig
     reader.problem('SECRET_KEY', 'must be at least 32 characters long');
   }
   const minioSecure = reader.bool('MINIO_SECURE', false);
-  const endpoint = readEndpoint(reader, ['MINIO_ENDPOINT', 'S3_ENDPOINT', 'MINIO_PRIVATE_ENDPOINT'], minioSecure);
+  const endpoint = readEndpoint(
+    reader,
+    ['MINIO_ENDPOINT', 'S3_ENDPOINT', 'MINIO_PRIVATE_ENDPOINT'],
+    minioSecure,
+  );
   const publicEndpoint = readEndpoint(reader, ['MINIO_PUBLIC_ENDPOINT'], minioSecure);
   const accessKeyId = reader.string(['MINIO_ACCESS_KEY', 'MINIO_ROOT_USER', 'S3_ACCESS_KEY']);
-  const secretAccessKey = reader.string(['MINIO_SECRET_KEY', 'MINIO_ROOT_PASSWORD', 'S3_SECRET_KEY']);
+  const secretAccessKey = reader.string([
+    'MINIO_SECRET_KEY',
+    'MINIO_ROOT_PASSWORD',
+    'S3_SECRET_KEY',
+  ]);
   const databaseUrl = normaliseDatabaseUrl(reader);
   const dataEncryptionKey = readEncryptionKey(reader);
 
-  if (endpoint && !accessKeyId) reader.problem('MINIO_ACCESS_KEY', 'is required when MINIO_ENDPOINT is set');
-  if (endpoint && !secretAccessKey) reader.problem('MINIO_SECRET_KEY', 'is required when MINIO_ENDPOINT is set');
+  if (endpoint && !accessKeyId)
+    reader.problem('MINIO_ACCESS_KEY', 'is required when MINIO_ENDPOINT is set');
+  if (endpoint && !secretAccessKey)
+    reader.problem('MINIO_SECRET_KEY', 'is required when MINIO_ENDPOINT is set');
   if (isProduction) {
     const required: [string, unknown][] = [
       ['SECRET_KEY', secretKey],
       ['DATA_ENCRYPTION_KEY', dataEncryptionKey ?? reader.raw('DATA_ENCRYPTION_KEY')],
       ['DATABASE_URL', databaseUrl ?? reader.raw('DATABASE_URL')],
-      ['MINIO_ENDPOINT', endpoint ?? reader.raw('MINIO_ENDPOINT', 'S3_ENDPOINT', 'MINIO_PRIVATE_ENDPOINT')],
+      [
+        'MINIO_ENDPOINT',
+        endpoint ?? reader.raw('MINIO_ENDPOINT', 'S3_ENDPOINT', 'MINIO_PRIVATE_ENDPOINT'),
+      ],
     ];
     for (const [name, value] of required) {
       if (value === undefined) {
-        reader.problem(name, 'is required when NODE_ENV=production (the embedded services and generated secrets are for development only)');
+        reader.problem(
+          name,
+          'is required when NODE_ENV=production (the embedded services and generated secrets are for development only)',
+        );
       }
     }
   }
@@ -272,8 +307,18 @@ export function parseEnvironment(env: Env, version = '0.0.0'): EnvironmentConfig
       region: reader.string('MINIO_REGION', 'us-east-1')!,
       serverSideEncryption: reader.string('S3_SERVER_SIDE_ENCRYPTION'),
       maxFileSize: reader.int('MAX_FILE_SIZE', 10 * MIB, 1, 5 * 1024 * MIB),
-      maxMultipartFileSize: reader.int('MAX_MULTIPART_FILE_SIZE', 5 * 1024 * MIB, 1, 5 * 1024 * 1024 * MIB),
-      presignedDownloadSeconds: reader.int('PRESIGNED_DOWNLOAD_EXPIRE_SECONDS', 300, 1, 7 * 24 * 3600),
+      maxMultipartFileSize: reader.int(
+        'MAX_MULTIPART_FILE_SIZE',
+        5 * 1024 * MIB,
+        1,
+        5 * 1024 * 1024 * MIB,
+      ),
+      presignedDownloadSeconds: reader.int(
+        'PRESIGNED_DOWNLOAD_EXPIRE_SECONDS',
+        300,
+        1,
+        7 * 24 * 3600,
+      ),
       presignedUploadSeconds: reader.int('PRESIGNED_UPLOAD_EXPIRE_SECONDS', 3600, 1, 7 * 24 * 3600),
       s3rverCompatibility: false,
     },
@@ -287,7 +332,11 @@ export function parseEnvironment(env: Env, version = '0.0.0'): EnvironmentConfig
   };
   const bucket = config.storage.bucket;
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-    reader.problem('MINIO_BUCKET_NAME', 'must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, dashes)', bucket);
+    reader.problem(
+      'MINIO_BUCKET_NAME',
+      'must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, dashes)',
+      bucket,
+    );
   }
   if (reader.problems.length) throw new ConfigValidationError(reader.problems);
   return config;

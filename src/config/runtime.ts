@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeEmbeddedDatabaseUrl } from '../database/embedded-database-url';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
@@ -25,7 +25,8 @@ export function packageVersion(): string {
   // Works from src/ (ts-node, jest) and from dist/src/ (compiled).
   for (const candidate of ['../../package.json', '../../../package.json']) {
     const path = resolve(__dirname, candidate);
-    if (existsSync(path)) return (require(path) as { version: string }).version;
+    if (existsSync(path))
+      return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
   }
   return '0.0.0';
 }

@@ -15,7 +15,11 @@ export class RedisHealthIndicator implements OnApplicationShutdown {
   ) {
     const url = config.get('redis', { infer: true }).url;
     if (url) {
-      this.client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+      this.client = new Redis(url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+      });
       this.client.on('error', () => undefined); // reported by the check
     }
   }
@@ -30,7 +34,9 @@ export class RedisHealthIndicator implements OnApplicationShutdown {
       if (this.client!.status === 'wait') await this.client!.connect();
       await Promise.race([
         this.client!.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('timeout')), timeoutMs).unref(),
+        ),
       ]);
       return indicator.up();
     } catch {

@@ -198,7 +198,10 @@ export class StorageService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** A short-lived GET URL for browsers, downloading under the original file name. */
-  presignGet(key: string, options: { filename?: string; contentType?: string } = {}): Promise<string> {
+  presignGet(
+    key: string,
+    options: { filename?: string; contentType?: string } = {},
+  ): Promise<string> {
     return getSignedUrl(
       this.publicClient,
       new GetObjectCommand({

@@ -21,13 +21,19 @@ describe('health, metrics, service info and OpenAPI', () => {
   it('GET /api/v1/health reports database and storage up', async () => {
     const res = await t.http.get('/api/v1/health').expect(200);
     expect(res.body.status).toBe('ok');
-    expect(res.body.details).toMatchObject({ database: { status: 'up' }, storage: { status: 'up' } });
+    expect(res.body.details).toMatchObject({
+      database: { status: 'up' },
+      storage: { status: 'up' },
+    });
     expect(res.body.details.redis).toBeUndefined();
   });
 
   it('GET / names the service and its version', async () => {
     const res = await t.http.get('/').expect(200);
-    expect(res.body).toMatchObject({ name: 'LC Workflow server', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(res.body).toMatchObject({
+      name: 'LC Workflow server',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    });
   });
 
   it('GET /metrics serves Prometheus text with request counts by route template and status', async () => {
@@ -48,7 +54,9 @@ describe('health, metrics, service info and OpenAPI', () => {
     const res = await t.http.get('/docs-json').expect(200);
     const doc = res.body;
     expect(doc.openapi).toMatch(/^3\./);
-    expect(doc.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe('/api/v1/auth/login');
+    expect(doc.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe(
+      '/api/v1/auth/login',
+    );
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/api/v1/health'].get.operationId).toBe('health_readiness');
     expect(doc.paths['/health'].get.operationId).toBe('health_liveness');
@@ -78,7 +86,11 @@ describe('readiness when a dependency is down', () => {
     dir = mkdtempSync(join(tmpdir(), 'lc-s3-down-'));
     s3 = await startEmbeddedS3({ directory: dir });
     t = await createTestApp({
-      env: { MINIO_ENDPOINT: s3.endpoint, MINIO_ACCESS_KEY: s3.accessKeyId, MINIO_SECRET_KEY: s3.secretAccessKey },
+      env: {
+        MINIO_ENDPOINT: s3.endpoint,
+        MINIO_ACCESS_KEY: s3.accessKeyId,
+        MINIO_SECRET_KEY: s3.secretAccessKey,
+      },
     });
   });
   afterAll(async () => {

@@ -48,19 +48,32 @@ describe('HTTP platform', () => {
     });
 
     it('401 for a forged or expired token', async () => {
-      const forged = await t.http.get('/api/v1/probe/widgets').set('Authorization', 'Bearer abc.def.ghi');
+      const forged = await t.http
+        .get('/api/v1/probe/widgets')
+        .set('Authorization', 'Bearer abc.def.ghi');
       expect(forged.status).toBe(401);
       const jwt = t.app.get(JwtService);
       const expired = jwt.sign(
         { sub: randomUUID(), role: 'admin', typ: 'access' },
         { expiresIn: -10 },
       );
-      const res = await t.http.get('/api/v1/probe/widgets').set('Authorization', `Bearer ${expired}`);
+      const res = await t.http
+        .get('/api/v1/probe/widgets')
+        .set('Authorization', `Bearer ${expired}`);
       expect(res.status).toBe(401);
-      const otherSecret = jwt.sign({ sub: randomUUID(), role: 'admin', typ: 'access' }, { secret: 'x'.repeat(40) });
-      expect((await t.http.get('/api/v1/probe/widgets').set('Authorization', `Bearer ${otherSecret}`)).status).toBe(401);
+      const otherSecret = jwt.sign(
+        { sub: randomUUID(), role: 'admin', typ: 'access' },
+        { secret: 'x'.repeat(40) },
+      );
+      expect(
+        (await t.http.get('/api/v1/probe/widgets').set('Authorization', `Bearer ${otherSecret}`))
+          .status,
+      ).toBe(401);
       const refresh = jwt.sign({ sub: randomUUID(), role: 'admin', typ: 'refresh' });
-      expect((await t.http.get('/api/v1/probe/widgets').set('Authorization', `Bearer ${refresh}`)).status).toBe(401);
+      expect(
+        (await t.http.get('/api/v1/probe/widgets').set('Authorization', `Bearer ${refresh}`))
+          .status,
+      ).toBe(401);
     });
 
     it('403 when the role lacks the permission, and for a route that declares none', async () => {
@@ -69,9 +82,16 @@ describe('HTTP platform', () => {
       expectProblem(res.body, 403);
       expect(res.body.detail).toContain('officer');
       const admin = `Bearer ${t.tokenFor({ role: 'admin' })}`;
-      expect((await t.http.get('/api/v1/probe/settings-only').set('Authorization', admin)).status).toBe(200);
-      expect((await t.http.get('/api/v1/probe/undeclared').set('Authorization', admin)).status).toBe(403);
-      const write = await t.http.post('/api/v1/probe/widgets').set('Authorization', viewer).send({ name: 'v' });
+      expect(
+        (await t.http.get('/api/v1/probe/settings-only').set('Authorization', admin)).status,
+      ).toBe(200);
+      expect(
+        (await t.http.get('/api/v1/probe/undeclared').set('Authorization', admin)).status,
+      ).toBe(403);
+      const write = await t.http
+        .post('/api/v1/probe/widgets')
+        .set('Authorization', viewer)
+        .send({ name: 'v' });
       expect(write.status).toBe(403);
     });
 
@@ -79,17 +99,30 @@ describe('HTTP platform', () => {
       const route = await t.http.get('/api/v1/no-such-route');
       expect(route.status).toBe(404);
       expectProblem(route.body, 404);
-      const missing = await t.http.get(`/api/v1/probe/widgets/${randomUUID()}`).set('Authorization', officer);
+      const missing = await t.http
+        .get(`/api/v1/probe/widgets/${randomUUID()}`)
+        .set('Authorization', officer);
       expect(missing.status).toBe(404);
       expect(missing.body.detail).toBe('Widget not found.');
-      const malformed = await t.http.get('/api/v1/probe/widgets/not-a-uuid').set('Authorization', officer);
+      const malformed = await t.http
+        .get('/api/v1/probe/widgets/not-a-uuid')
+        .set('Authorization', officer);
       expect(malformed.status).toBe(422);
-      expect(malformed.body.errors).toEqual([{ loc: ['path', 'id'], msg: 'must be a UUID', type: 'isUuid' }]);
+      expect(malformed.body.errors).toEqual([
+        { loc: ['path', 'id'], msg: 'must be a UUID', type: 'isUuid' },
+      ]);
     });
 
     it('409 for a duplicate unique value, naming the field', async () => {
-      await t.http.post('/api/v1/probe/widgets').set('Authorization', officer).send({ name: 'dup' }).expect(201);
-      const res = await t.http.post('/api/v1/probe/widgets').set('Authorization', officer).send({ name: 'dup' });
+      await t.http
+        .post('/api/v1/probe/widgets')
+        .set('Authorization', officer)
+        .send({ name: 'dup' })
+        .expect(201);
+      const res = await t.http
+        .post('/api/v1/probe/widgets')
+        .set('Authorization', officer)
+        .send({ name: 'dup' });
       expect(res.status).toBe(409);
       expectProblem(res.body, 409);
       expect(res.body.detail).toContain('name');
@@ -102,14 +135,21 @@ describe('HTTP platform', () => {
         .set('Authorization', officer)
         .send({ name: 'orphan', owner_id: randomUUID() });
       expect(res.status).toBe(422);
-      expect(res.body.errors).toEqual([{ loc: ['body', 'owner_id'], msg: expect.any(String), type: 'foreign_key' }]);
-      const owner = await t.http.post('/api/v1/probe/owners').set('Authorization', officer).send({ name: 'o' });
+      expect(res.body.errors).toEqual([
+        { loc: ['body', 'owner_id'], msg: expect.any(String), type: 'foreign_key' },
+      ]);
+      const owner = await t.http
+        .post('/api/v1/probe/owners')
+        .set('Authorization', officer)
+        .send({ name: 'o' });
       await t.http
         .post('/api/v1/probe/widgets')
         .set('Authorization', officer)
         .send({ name: 'owned', owner_id: owner.body.id })
         .expect(201);
-      const del = await t.http.delete(`/api/v1/probe/owners/${owner.body.id}`).set('Authorization', officer);
+      const del = await t.http
+        .delete(`/api/v1/probe/owners/${owner.body.id}`)
+        .set('Authorization', officer);
       expect(del.status).toBe(409);
       expect(del.body.detail).toContain('probe widgets');
     });
@@ -137,16 +177,24 @@ describe('HTTP platform', () => {
           { loc: ['body', 'parts', 1, 'quantity'], msg: expect.any(String), type: 'isInt' },
         ]),
       );
-      const tooLong = await t.http.post('/api/v1/probe/widgets').set('Authorization', officer).send({ name: 'y'.repeat(100_001) });
+      const tooLong = await t.http
+        .post('/api/v1/probe/widgets')
+        .set('Authorization', officer)
+        .send({ name: 'y'.repeat(100_001) });
       expect(tooLong.status).toBe(422);
       expect(tooLong.body.errors[0]).toMatchObject({ loc: ['body', 'name'], type: 'maxLength' });
       const empty = await t.http.post('/api/v1/probe/widgets').set('Authorization', officer);
       expect(empty.status).toBe(422);
       expect(empty.body.errors[0].loc).toEqual(['body', 'name']);
-      const query = await t.http.get('/api/v1/probe/widgets?min_counter=abc&extra=1').set('Authorization', officer);
+      const query = await t.http
+        .get('/api/v1/probe/widgets?min_counter=abc&extra=1')
+        .set('Authorization', officer);
       expect(query.status).toBe(422);
       expect(query.body.errors.map((e: { loc: string[] }) => e.loc)).toEqual(
-        expect.arrayContaining([['query', 'min_counter'], ['query', 'extra']]),
+        expect.arrayContaining([
+          ['query', 'min_counter'],
+          ['query', 'extra'],
+        ]),
       );
     });
 
@@ -165,7 +213,9 @@ describe('HTTP platform', () => {
         .set('Authorization', officer)
         .send({ name: 'fail-after-audit' });
       expect(res.status).toBe(500);
-      const rows = await t.dataSource.query(`SELECT 1 FROM probe_widgets WHERE name = 'fail-after-audit'`);
+      const rows = await t.dataSource.query(
+        `SELECT 1 FROM probe_widgets WHERE name = 'fail-after-audit'`,
+      );
       expect(rows).toHaveLength(0);
       const events = await t.dataSource.query(
         `SELECT 1 FROM audit_events WHERE action = 'probe.created' AND request_id = $1`,
@@ -198,7 +248,11 @@ describe('HTTP platform', () => {
         `SELECT actor_id, actor_role, entity_id, request_id FROM audit_events WHERE entity_id = $1`,
         [res.body.id],
       );
-      expect(event).toMatchObject({ actor_role: 'officer', request_id: 'audit-req-1', actor_id: res.body.created_by });
+      expect(event).toMatchObject({
+        actor_role: 'officer',
+        request_id: 'audit-req-1',
+        actor_id: res.body.created_by,
+      });
     });
   });
 
@@ -210,40 +264,60 @@ describe('HTTP platform', () => {
     });
 
     it('defaults to page 1 of 10 with the envelope', async () => {
-      const res = await t.http.get('/api/v1/probe/widgets').set('Authorization', officer).expect(200);
+      const res = await t.http
+        .get('/api/v1/probe/widgets')
+        .set('Authorization', officer)
+        .expect(200);
       expect(res.body).toMatchObject({ page: 1, size: 10, items: expect.any(Array) });
       expect(res.body.items).toHaveLength(10);
       expect(res.body.pages).toBe(Math.ceil(res.body.total / 10));
     });
 
     it('clamps size to 100 and says so', async () => {
-      const res = await t.http.get('/api/v1/probe/widgets?size=1000&page=1').set('Authorization', officer).expect(200);
+      const res = await t.http
+        .get('/api/v1/probe/widgets?size=1000&page=1')
+        .set('Authorization', officer)
+        .expect(200);
       expect(res.body.size).toBe(100);
       expect(res.body.items).toHaveLength(100);
     });
 
     it('refuses page 0 and non-numbers', async () => {
-      expect((await t.http.get('/api/v1/probe/widgets?page=0').set('Authorization', officer)).status).toBe(422);
-      expect((await t.http.get('/api/v1/probe/widgets?size=ten').set('Authorization', officer)).status).toBe(422);
+      expect(
+        (await t.http.get('/api/v1/probe/widgets?page=0').set('Authorization', officer)).status,
+      ).toBe(422);
+      expect(
+        (await t.http.get('/api/v1/probe/widgets?size=ten').set('Authorization', officer)).status,
+      ).toBe(422);
     });
   });
 
   describe('trailing slash', () => {
     it('serves collection routes with and without a trailing slash, without redirect', async () => {
       const plain = await t.http.get('/api/v1/probe/widgets').set('Authorization', officer);
-      const slashed = await t.http.get('/api/v1/probe/widgets/?size=5').set('Authorization', officer);
+      const slashed = await t.http
+        .get('/api/v1/probe/widgets/?size=5')
+        .set('Authorization', officer);
       expect(plain.status).toBe(200);
       expect(slashed.status).toBe(200);
       expect(slashed.body.size).toBe(5);
-      const post = await t.http.post('/api/v1/probe/widgets/').set('Authorization', officer).send({ name: 'slash' });
+      const post = await t.http
+        .post('/api/v1/probe/widgets/')
+        .set('Authorization', officer)
+        .send({ name: 'slash' });
       expect(post.status).toBe(201);
     });
   });
 
   describe('If-Match / ETag', () => {
     it('GET returns ETag; a stale If-Match is 412; a current one succeeds', async () => {
-      const created = await t.http.post('/api/v1/probe/widgets').set('Authorization', officer).send({ name: 'etag' });
-      const read = await t.http.get(`/api/v1/probe/widgets/${created.body.id}`).set('Authorization', officer);
+      const created = await t.http
+        .post('/api/v1/probe/widgets')
+        .set('Authorization', officer)
+        .send({ name: 'etag' });
+      const read = await t.http
+        .get(`/api/v1/probe/widgets/${created.body.id}`)
+        .set('Authorization', officer);
       expect(read.headers.etag).toBe('"1"');
       const ok = await t.http
         .patch(`/api/v1/probe/widgets/${created.body.id}`)
@@ -266,7 +340,9 @@ describe('HTTP platform', () => {
         .set('If-Match', 'yesterday')
         .send({ name: 'etag-4' });
       expect(malformed.status).toBe(422);
-      const [{ name }] = await t.dataSource.query(`SELECT name FROM probe_widgets WHERE id = $1`, [created.body.id]);
+      const [{ name }] = await t.dataSource.query(`SELECT name FROM probe_widgets WHERE id = $1`, [
+        created.body.id,
+      ]);
       expect(name).toBe('etag-2');
     });
   });
@@ -295,7 +371,10 @@ describe('HTTP platform', () => {
 
     it('canonical body: the same fields in another order are the same request', async () => {
       const key = randomUUID();
-      const owner = await t.http.post('/api/v1/probe/owners').set('Authorization', officer).send({ name: 'own' });
+      const owner = await t.http
+        .post('/api/v1/probe/owners')
+        .set('Authorization', officer)
+        .send({ name: 'own' });
       await t.http
         .post('/api/v1/probe/widgets')
         .set('Authorization', officer)
@@ -313,7 +392,12 @@ describe('HTTP platform', () => {
 
     it('the same key with another body is 422', async () => {
       const key = randomUUID();
-      await t.http.post('/api/v1/probe/widgets').set('Authorization', officer).set('Idempotency-Key', key).send({ name: 'idem-2' }).expect(201);
+      await t.http
+        .post('/api/v1/probe/widgets')
+        .set('Authorization', officer)
+        .set('Idempotency-Key', key)
+        .send({ name: 'idem-2' })
+        .expect(201);
       const res = await t.http
         .post('/api/v1/probe/widgets')
         .set('Authorization', officer)
@@ -325,18 +409,33 @@ describe('HTTP platform', () => {
 
     it('keys belong to a user: another user with the same key is a new request', async () => {
       const key = randomUUID();
-      await t.http.post('/api/v1/probe/widgets').set('Authorization', officer).set('Idempotency-Key', key).send({ name: 'idem-3a' }).expect(201);
+      await t.http
+        .post('/api/v1/probe/widgets')
+        .set('Authorization', officer)
+        .set('Idempotency-Key', key)
+        .send({ name: 'idem-3a' })
+        .expect(201);
       const other = `Bearer ${t.tokenFor({ id: randomUUID(), role: 'officer' })}`;
-      const res = await t.http.post('/api/v1/probe/widgets').set('Authorization', other).set('Idempotency-Key', key).send({ name: 'idem-3b' });
+      const res = await t.http
+        .post('/api/v1/probe/widgets')
+        .set('Authorization', other)
+        .set('Idempotency-Key', key)
+        .send({ name: 'idem-3b' });
       expect(res.status).toBe(201);
       expect(res.headers['idempotent-replayed']).toBeUndefined();
     });
 
     it('a transition replay returns the first answer; a duplicate in flight is 409', async () => {
-      const created = await t.http.post('/api/v1/probe/widgets').set('Authorization', officer).send({ name: 'bump' });
+      const created = await t.http
+        .post('/api/v1/probe/widgets')
+        .set('Authorization', officer)
+        .send({ name: 'bump' });
       const key = randomUUID();
       const send = () =>
-        t.http.patch(`/api/v1/probe/widgets/${created.body.id}/bump`).set('Authorization', officer).set('Idempotency-Key', key);
+        t.http
+          .patch(`/api/v1/probe/widgets/${created.body.id}/bump`)
+          .set('Authorization', officer)
+          .set('Idempotency-Key', key);
       const [a, b] = await Promise.all([send(), new Promise((r) => setTimeout(r, 80)).then(send)]);
       expect(a.status).toBe(200);
       expect(b.status).toBe(409);
@@ -345,16 +444,25 @@ describe('HTTP platform', () => {
       expect(replay.status).toBe(200);
       expect(replay.body.counter).toBe(1);
       expect(replay.headers['idempotent-replayed']).toBe('true');
-      const [{ counter }] = await t.dataSource.query(`SELECT counter FROM probe_widgets WHERE id = $1`, [created.body.id]);
+      const [{ counter }] = await t.dataSource.query(
+        `SELECT counter FROM probe_widgets WHERE id = $1`,
+        [created.body.id],
+      );
       expect(counter).toBe(1);
     });
 
     it('stores 4xx answers and replays them; never stores 5xx', async () => {
       const key = randomUUID();
       const missing = randomUUID();
-      const first = await t.http.patch(`/api/v1/probe/widgets/${missing}/bump`).set('Authorization', officer).set('Idempotency-Key', key);
+      const first = await t.http
+        .patch(`/api/v1/probe/widgets/${missing}/bump`)
+        .set('Authorization', officer)
+        .set('Idempotency-Key', key);
       expect(first.status).toBe(404);
-      const again = await t.http.patch(`/api/v1/probe/widgets/${missing}/bump`).set('Authorization', officer).set('Idempotency-Key', key);
+      const again = await t.http
+        .patch(`/api/v1/probe/widgets/${missing}/bump`)
+        .set('Authorization', officer)
+        .set('Idempotency-Key', key);
       expect(again.status).toBe(404);
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(again.body.detail).toBe('Widget not found.');
@@ -366,21 +474,39 @@ describe('HTTP platform', () => {
         .set('Idempotency-Key', failing)
         .send({ name: 'fail-after-audit' });
       expect(failed.status).toBe(500);
-      const rows = await t.dataSource.query(`SELECT 1 FROM idempotency_keys WHERE key = $1`, [failing]);
+      const rows = await t.dataSource.query(`SELECT 1 FROM idempotency_keys WHERE key = $1`, [
+        failing,
+      ]);
       expect(rows).toHaveLength(0);
     });
 
     it('expired keys are reused as new', async () => {
       const key = randomUUID();
-      await t.http.post('/api/v1/probe/widgets').set('Authorization', officer).set('Idempotency-Key', key).send({ name: 'idem-exp' }).expect(201);
-      await t.dataSource.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1`, [key]);
-      const res = await t.http.post('/api/v1/probe/widgets').set('Authorization', officer).set('Idempotency-Key', key).send({ name: 'idem-exp-2' });
+      await t.http
+        .post('/api/v1/probe/widgets')
+        .set('Authorization', officer)
+        .set('Idempotency-Key', key)
+        .send({ name: 'idem-exp' })
+        .expect(201);
+      await t.dataSource.query(
+        `UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1`,
+        [key],
+      );
+      const res = await t.http
+        .post('/api/v1/probe/widgets')
+        .set('Authorization', officer)
+        .set('Idempotency-Key', key)
+        .send({ name: 'idem-exp-2' });
       expect(res.status).toBe(201);
       expect(res.headers['idempotent-replayed']).toBeUndefined();
     });
 
     it('refuses a malformed key', async () => {
-      const res = await t.http.post('/api/v1/probe/widgets').set('Authorization', officer).set('Idempotency-Key', 'x'.repeat(300)).send({ name: 'k' });
+      const res = await t.http
+        .post('/api/v1/probe/widgets')
+        .set('Authorization', officer)
+        .set('Idempotency-Key', 'x'.repeat(300))
+        .send({ name: 'k' });
       expect(res.status).toBe(422);
       expect(res.body.errors[0].loc).toEqual(['header', 'idempotency-key']);
     });

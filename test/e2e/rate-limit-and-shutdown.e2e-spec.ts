@@ -28,7 +28,9 @@ describe('rate limit (first guard)', () => {
   it('counts per user when a valid token is sent', async () => {
     const token = `Bearer ${t.tokenFor({ id: randomUUID(), role: 'officer' })}`;
     for (let i = 0; i < 3; i += 1) {
-      expect((await t.http.get('/api/v1/probe/public').set('Authorization', token)).status).toBe(200);
+      expect((await t.http.get('/api/v1/probe/public').set('Authorization', token)).status).toBe(
+        200,
+      );
     }
     expect((await t.http.get('/api/v1/probe/public').set('Authorization', token)).status).toBe(429);
     const other = `Bearer ${t.tokenFor({ id: randomUUID(), role: 'officer' })}`;

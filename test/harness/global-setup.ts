@@ -46,7 +46,10 @@ export default async function globalSetup(): Promise<void> {
   try {
     let adminUrl = process.env.TEST_DATABASE_URL?.trim();
     if (!adminUrl) {
-      const postgres = await startEmbeddedPostgres({ directory: join(workDir, 'postgres'), ephemeral: true });
+      const postgres = await startEmbeddedPostgres({
+        directory: join(workDir, 'postgres'),
+        ephemeral: true,
+      });
       stops.push(() => postgres.stop());
       adminUrl = postgres.url;
     }
@@ -56,7 +59,8 @@ export default async function globalSetup(): Promise<void> {
       s3 = {
         endpoint: externalS3,
         accessKeyId: process.env.TEST_S3_ACCESS_KEY ?? process.env.MINIO_ACCESS_KEY ?? 'minioadmin',
-        secretAccessKey: process.env.TEST_S3_SECRET_KEY ?? process.env.MINIO_SECRET_KEY ?? 'minioadmin',
+        secretAccessKey:
+          process.env.TEST_S3_SECRET_KEY ?? process.env.MINIO_SECRET_KEY ?? 'minioadmin',
         s3rver: false,
       };
     } else {

@@ -20,7 +20,8 @@ export default async function globalTeardown(): Promise<void> {
   } finally {
     await admin.end().catch(() => undefined);
   }
-  const stops = (globalThis as { __LC_E2E_STOPS__?: (() => Promise<void>)[] }).__LC_E2E_STOPS__ ?? [];
+  const stops =
+    (globalThis as { __LC_E2E_STOPS__?: (() => Promise<void>)[] }).__LC_E2E_STOPS__ ?? [];
   for (const stop of stops.reverse()) await stop().catch(() => undefined);
   rmSync(state.workDir, { recursive: true, force: true });
   clearState();

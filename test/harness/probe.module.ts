@@ -19,7 +19,17 @@ import {
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested, IsArray } from 'class-validator';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+  IsArray,
+} from 'class-validator';
 import { Type } from 'class-transformer';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../src/audit/audit.service';
@@ -58,8 +68,11 @@ class UpdateWidgetDto {
 }
 
 class ListWidgetsQuery extends PageQueryDto {
-  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? Number(value) : value))
-  @IsInt() @Max(10) min_counter?: number;
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? Number(value) : value))
+  @IsInt()
+  @Max(10)
+  min_counter?: number;
 }
 
 interface WidgetRow {
@@ -86,7 +99,9 @@ class ProbeController {
       `SELECT id, name, owner_id, counter, version FROM probe_widgets ORDER BY created_at, id OFFSET $1 LIMIT $2`,
       [skip, take],
     );
-    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM probe_widgets`);
+    const [{ count }] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM probe_widgets`,
+    );
     return pageOf(rows, count, query);
   }
 
@@ -99,7 +114,11 @@ class ProbeController {
         `INSERT INTO probe_widgets (name, owner_id) VALUES ($1, $2) RETURNING id, name, owner_id, counter, version`,
         [body.name, body.owner_id ?? null],
       );
-      await this.audit.record({ action: 'probe.created', entityType: 'probe_widget', entityId: row.id });
+      await this.audit.record({
+        action: 'probe.created',
+        entityType: 'probe_widget',
+        entityId: row.id,
+      });
       if (body.name === 'fail-after-audit') throw new Error('simulated failure after writing');
       return { ...row, created_by: user.id };
     });
@@ -156,7 +175,10 @@ class ProbeController {
   @Post('owners')
   @RequirePermissions('applications:write')
   async createOwner(@Body() body: UpdateWidgetDto) {
-    const [row] = await this.dataSource.query(`INSERT INTO probe_owners (name) VALUES ($1) RETURNING id, name`, [body.name]);
+    const [row] = await this.dataSource.query(
+      `INSERT INTO probe_owners (name) VALUES ($1) RETURNING id, name`,
+      [body.name],
+    );
     return row;
   }
 

@@ -27,7 +27,12 @@ export interface TestApp {
   storage: StorageService;
   databaseName: string;
   /** An access token as the auth module will issue them (for tests of the platform). */
-  tokenFor(user: { id?: string; role: Role; branchId?: string | null; departmentId?: string | null }): string;
+  tokenFor(user: {
+    id?: string;
+    role: Role;
+    branchId?: string | null;
+    departmentId?: string | null;
+  }): string;
   close(): Promise<void>;
 }
 
@@ -45,7 +50,11 @@ function uniqueName(prefix: string): string {
 }
 
 /** A fresh database cloned from the migrated template; dropped by `close()`. */
-export async function cloneDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+export async function cloneDatabase(): Promise<{
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}> {
   const state = loadState();
   const name = uniqueName(`${state.template}_`);
   const admin = new Client({ connectionString: state.adminUrl });

@@ -1,4 +1,10 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { IS_PUBLIC, REQUIRED_PERMISSIONS } from './decorators';
@@ -21,7 +27,9 @@ export class PermissionGuard implements CanActivate {
     if (isPublic && !required) return true;
     const user = context.switchToHttp().getRequest<Request>().user;
     if (!required?.length) {
-      this.logger.error(`${context.getClass().name}.${context.getHandler().name} declares no permission`);
+      this.logger.error(
+        `${context.getClass().name}.${context.getHandler().name} declares no permission`,
+      );
       throw new ForbiddenException('This route is not open to any role.');
     }
     if (!user || !required.every((permission) => hasPermission(user.role, permission))) {

@@ -44,7 +44,11 @@ export function loggerParams(app: ApplicationConfig): Params {
         ignore: (request) => ['/health', '/metrics'].includes((request.url ?? '').split('?')[0]),
       },
       customLogLevel: (_request, response, error) =>
-        error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+        error || response.statusCode >= 500
+          ? 'error'
+          : response.statusCode >= 400
+            ? 'warn'
+            : 'info',
     },
   };
 }

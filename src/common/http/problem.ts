@@ -65,7 +65,10 @@ function summariseErrors(errors: FieldError[]): string {
   const first = errors[0];
   if (!first) return 'The request is not valid.';
   const where = first.loc.slice(1).join('.') || first.loc[0];
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+  const more =
+    errors.length > 1
+      ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})`
+      : '';
   return `${where}: ${first.msg}${more}`;
 }
 
@@ -98,7 +101,10 @@ function answer(status: number, detail: string, options: ProblemOptions = {}): P
 /** A fresh answer each time: the filter adds `instance` and `request_id` to the document. */
 function unexpected(): ProblemAnswer {
   return {
-    ...answer(500, 'Something went wrong on our side. Please try again; if it persists, quote the request id.'),
+    ...answer(
+      500,
+      'Something went wrong on our side. Please try again; if it persists, quote the request id.',
+    ),
     unexpected: true,
   };
 }
@@ -203,10 +209,14 @@ function fromDatabaseError(error: PgError): ProblemAnswer {
     case '23505': {
       const columns = keyColumns(error.detail);
       const what = columns.length ? columns.join(', ') : 'these values';
-      return answer(409, `${withArticle(humanTable(error.table))} with the same ${what} already exists.`, {
-        type: 'duplicate',
-        extensions: columns.length ? { fields: columns } : undefined,
-      });
+      return answer(
+        409,
+        `${withArticle(humanTable(error.table))} with the same ${what} already exists.`,
+        {
+          type: 'duplicate',
+          extensions: columns.length ? { fields: columns } : undefined,
+        },
+      );
     }
     case '23503': {
       const referencing = /is still referenced from table "([^"]+)"/.exec(error.detail ?? '')?.[1];
@@ -232,7 +242,9 @@ function fromDatabaseError(error: PgError): ProblemAnswer {
     case '22001':
       return answer(422, 'A value in the request is out of range or malformed.', {
         type: 'validation-error',
-        errors: [{ loc: ['body'], msg: 'a value is out of range or malformed', type: 'value_error' }],
+        errors: [
+          { loc: ['body'], msg: 'a value is out of range or malformed', type: 'value_error' },
+        ],
       });
     case '40001':
     case '40P01':

@@ -18,7 +18,10 @@ export function toFieldErrors(errors: ValidationError[], location: string): Fiel
     for (const [type, message] of Object.entries(error.constraints ?? {})) {
       result.push({
         loc: here,
-        msg: type === 'whitelistValidation' ? 'is not an allowed field' : readable(message, error.property),
+        msg:
+          type === 'whitelistValidation'
+            ? 'is not an allowed field'
+            : readable(message, error.property),
         type: type === 'whitelistValidation' ? 'unknown_field' : type,
       });
     }

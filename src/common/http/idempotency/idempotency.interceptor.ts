@@ -61,7 +61,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ): Promise<unknown> {
     const response = context.switchToHttp().getResponse<Response>();
     const route = `${request.method} ${request.baseUrl}${request.route?.path ?? request.path}`;
-    const hash = createHash('sha256').update(`${route}\n${canonicalJson(request.body)}`).digest('hex');
+    const hash = createHash('sha256')
+      .update(`${route}\n${canonicalJson(request.body)}`)
+      .digest('hex');
     const reservation = await this.idempotency.reserve(userId, key, hash);
     switch (reservation.kind) {
       case 'mismatch':

@@ -75,9 +75,7 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
 
   async purgeExpired(): Promise<number> {
     try {
-      const result = await this.keys.query(
-        `DELETE FROM idempotency_keys WHERE expires_at < now()`,
-      );
+      const result = await this.keys.query(`DELETE FROM idempotency_keys WHERE expires_at < now()`);
       return (result as [unknown, number])[1] ?? 0;
     } catch (error) {
       this.logger.warn({ err: error }, 'Could not purge expired idempotency keys');
