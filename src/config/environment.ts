@@ -97,8 +97,15 @@ function normaliseDatabaseUrl(reader: EnvReader): string | undefined {
   return url;
 }
 
+/** Hides the password of `scheme://user:password@host` (also without a scheme, or a user). */
 function redactUrl(value: string): string {
-  return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  const at = value.lastIndexOf('@');
+  if (at < 0) return value;
+  const slashes = value.indexOf('//');
+  const start = slashes >= 0 && slashes < at ? slashes + 2 : 0;
+  const colon = value.indexOf(':', start);
+  if (colon < 0 || colon > at) return value;
+  return `${value.slice(0, colon)}:***${value.slice(at)}`;
 }
 
 /** host, host:port or a full URL; an https URL means TLS whatever MINIO_SECURE says. */
@@ -146,17 +153,17 @@ function readOrigins(reader: EnvReader): string[] {
       );
       continue;
     }
+    // One problem line per variable, naming every bad entry.
+    const bad: string[] = [];
     for (const origin of list.map((item: string) => item.trim()).filter(Boolean)) {
-      if (
-        origin !== '*' &&
-        !normaliseEndpoint(origin, false)?.startsWith(origin.replace(/\/$/, ''))
-      ) {
-        reader.problem(name, 'must list origins such as https://app.example.com', origin);
-      } else if (origin === '*') {
-        reader.problem(name, 'cannot be "*": credentials are allowed, so origins must be listed');
-      } else {
-        origins.push(origin.replace(/\/$/, ''));
-      }
+      const trimmed = origin.replace(/\/$/, '');
+      if (origin !== '*' && normaliseEndpoint(origin, false) === trimmed) origins.push(trimmed);
+      else bad.push(origin);
+    }
+    if (bad.includes('*')) {
+      reader.problem(name, 'cannot be "*": credentials are allowed, so origins must be listed');
+    } else if (bad.length) {
+      reader.problem(name, 'must list origins such as https://app.example.com', bad.join(', '));
     }
   }
   return origins.length ? [...new Set(origins)] : ['http://localhost:3000'];
@@ -179,7 +186,7 @@ function readTrustProxy(reader: EnvReader): TrustProxy {
     .map((item) => item.trim())
     .filter(Boolean);
   const named = ['loopback', 'linklocal', 'uniquelocal'];
-  const bad = items.filter((item) => !named.includes(item) && !isIP(item.split('/')[0]));
+  const bad = items.filter((item) => !named.includes(item) && !isProxyAddress(item));
   if (bad.length) {
     reader.problem(
       'TRUST_PROXY',
@@ -189,6 +196,16 @@ function readTrustProxy(reader: EnvReader): TrustProxy {
     return false;
   }
   return items.length === 1 ? items[0] : items;
+}
+
+/** An address, or a subnet `address/prefix` (or `/netmask`) that is not everything (`/0`). */
+function isProxyAddress(item: string): boolean {
+  const [address, range, ...rest] = item.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (range === undefined) return true;
+  if (/^\d+$/.test(range)) return Number(range) >= 1 && Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4 && !/^0+(\.0+){3}$/.test(range);
 }
 
 function readDatabaseSsl(reader: EnvReader): DatabaseSsl {

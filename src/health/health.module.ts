@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { RateLimitStorageModule } from '../common/auth/rate-limit.storage';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
@@ -7,7 +8,7 @@ import { RedisHealthIndicator } from './redis.health';
 import { StorageHealthIndicator } from './storage.health';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [TerminusModule.forRoot({ logger: false }), RateLimitStorageModule],
   controllers: [HealthController, MetricsController],
   providers: [StorageHealthIndicator, RedisHealthIndicator, MetricsService],
   exports: [MetricsService],

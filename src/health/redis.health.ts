@@ -1,50 +1,26 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import Redis from 'ioredis';
-import type { AppConfig } from '../config/app-config';
+import { RateLimitStorage } from '../common/auth/rate-limit.storage';
 
 /** Only checked when REDIS_URL is configured (rate-limit counters live there). */
 @Injectable()
-export class RedisHealthIndicator implements OnApplicationShutdown {
-  private client?: Redis;
-
+export class RedisHealthIndicator {
   constructor(
     private readonly indicators: HealthIndicatorService,
-    config: ConfigService<AppConfig, true>,
-  ) {
-    const url = config.get('redis', { infer: true }).url;
-    if (url) {
-      this.client = new Redis(url, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 1,
-        enableOfflineQueue: false,
-      });
-      this.client.on('error', () => undefined); // reported by the check
-    }
-  }
+    private readonly rateLimits: RateLimitStorage,
+  ) {}
 
   get configured(): boolean {
-    return this.client !== undefined;
+    return this.rateLimits.usesRedis;
   }
 
   async check(key: 'redis', timeoutMs: number) {
     const indicator = this.indicators.check(key);
     try {
-      if (this.client!.status === 'wait') await this.client!.connect();
-      await Promise.race([
-        this.client!.ping(),
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error('timeout')), timeoutMs).unref(),
-        ),
-      ]);
+      await this.rateLimits.ping(timeoutMs);
       return indicator.up();
     } catch {
       return indicator.down({ message: 'unreachable' });
     }
-  }
-
-  onApplicationShutdown(): void {
-    this.client?.disconnect();
   }
 }

@@ -2,9 +2,9 @@ import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import type { AppConfig } from '../../config/app-config';
 import { AccessTokenService } from './access-token.service';
+import { RateLimitStorage, RateLimitStorageModule } from './rate-limit.storage';
 
 /** Token verification and rate-limit storage; the guards themselves are bound in AppModule. */
 @Global()
@@ -22,14 +22,13 @@ import { AccessTokenService } from './access-token.service';
       },
     }),
     ThrottlerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) => {
+      imports: [RateLimitStorageModule],
+      inject: [ConfigService, RateLimitStorage],
+      useFactory: (config: ConfigService<AppConfig, true>, storage: RateLimitStorage) => {
         const throttle = config.get('throttle', { infer: true });
-        const redisUrl = config.get('redis', { infer: true }).url;
         return {
           throttlers: [{ name: 'default', limit: throttle.limit, ttl: throttle.ttlSeconds * 1000 }],
-          // Shared counters when several instances run; in memory otherwise.
-          storage: redisUrl ? new ThrottlerStorageRedisService(redisUrl) : undefined,
+          storage,
         };
       },
     }),

@@ -200,23 +200,15 @@ function humanTable(table = 'record'): string {
   return words.replace(/s$/, '');
 }
 
-function withArticle(noun: string): string {
-  return `${/^[aeiou]/i.test(noun) ? 'An' : 'A'} ${noun}`;
-}
-
 function fromDatabaseError(error: PgError): ProblemAnswer {
   switch (error.code) {
     case '23505': {
       const columns = keyColumns(error.detail);
-      const what = columns.length ? columns.join(', ') : 'these values';
-      return answer(
-        409,
-        `${withArticle(humanTable(error.table))} with the same ${what} already exists.`,
-        {
-          type: 'duplicate',
-          extensions: columns.length ? { fields: columns } : undefined,
-        },
-      );
+      const what = columns.length ? `the same ${columns.join(', ')}` : 'these values';
+      return answer(409, `Another ${humanTable(error.table)} with ${what} already exists.`, {
+        type: 'duplicate',
+        extensions: columns.length ? { fields: columns } : undefined,
+      });
     }
     case '23503': {
       const referencing = /is still referenced from table "([^"]+)"/.exec(error.detail ?? '')?.[1];
