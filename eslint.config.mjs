@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.js', 'scripts/**/*.mjs', '*.js'],
+    files: ['scripts/**/*.js', 'scripts/**/*.mjs', 'src/**/*.js', '*.js'],
     languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -9,6 +9,7 @@ import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
 import { AppController } from './app.controller';
 import { AuditModule } from './audit/audit.module';
+import { CredentialsModule } from './auth/credentials.module';
 import { AuthPlatformModule } from './common/auth/auth-platform.module';
 import { AuthenticationGuard } from './common/auth/authentication.guard';
 import { PermissionGuard } from './common/auth/permission.guard';
@@ -53,6 +54,7 @@ export class AppModule {
           ],
         }),
         AuthPlatformModule,
+        CredentialsModule,
         AuditModule,
         StorageModule,
         HealthModule,

@@ -48,7 +48,15 @@ async function bootstrap(): Promise<void> {
     });
   }
 
-  await app.listen(config.app.port, '0.0.0.0');
+  try {
+    await app.listen(config.app.port, '0.0.0.0');
+  } catch (error) {
+    // E.g. the port is taken: say so in one line, and stop the embedded services first.
+    await app.close().catch(() => undefined);
+    await runtime.stop();
+    process.stderr.write(`The server cannot start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
   logger.log(`Listening on http://localhost:${config.app.port} (docs at /docs)`, 'Runtime');
 }
 

@@ -6,7 +6,6 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { JsonObject } from '../common/json';
 
 /**
  * One row of the append-only audit trail (UPDATE, DELETE and TRUNCATE are refused by
@@ -33,7 +32,7 @@ export class AuditEvent {
   @Column({ type: 'uuid', nullable: true }) departmentId: string | null;
   @Column({ type: 'varchar', length: 30, nullable: true }) fromStatus: string | null;
   @Column({ type: 'varchar', length: 30, nullable: true }) toStatus: string | null;
-  @Column({ type: 'jsonb', default: {} }) details: JsonObject;
+  @Column({ type: 'jsonb', default: {} }) details: object;
   @Column({ type: 'varchar', length: 128, nullable: true }) requestId: string | null;
   @Column({ type: 'varchar', length: 64, nullable: true }) ip: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;

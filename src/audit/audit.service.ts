@@ -3,7 +3,6 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsService } from 'nestjs-cls';
 import type { AuthUser } from '../common/auth/auth-user';
-import type { JsonObject } from '../common/json';
 import { AuditEvent } from './audit-event.entity';
 
 export interface AuditActor {
@@ -20,7 +19,7 @@ export interface AuditRecord {
   departmentId?: string | null;
   fromStatus?: string | null;
   toStatus?: string | null;
-  details?: JsonObject;
+  details?: Record<string, unknown>;
   /** Defaults to the authenticated caller of the current request. */
   actor?: AuditActor;
 }

@@ -111,13 +111,16 @@ export class StorageService implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Streams `body` to `key` without holding it in memory (multipart above 5 MiB). Aborting
-   * `signal` cancels the upload and leaves no object behind.
+   * `signal` cancels the upload (destroying `body`), rejects with the signal's reason and
+   * leaves no object behind.
    */
   async putStream(
     key: string,
     body: Readable,
     options: { contentType?: string; signal?: AbortSignal } = {},
   ): Promise<void> {
+    const { signal } = options;
+    signal?.throwIfAborted();
     const upload = new Upload({
       client: this.client,
       params: {
@@ -130,12 +133,24 @@ export class StorageService implements OnModuleInit, OnApplicationShutdown {
       queueSize: 2,
       leavePartsOnError: false,
     });
-    const abort = () => void upload.abort().catch(() => undefined);
-    options.signal?.addEventListener('abort', abort, { once: true });
+    // Ending the body makes the upload fail while it is still reading. `upload.abort()` is not
+    // used: its promise settles at once while a request already in flight (the single PUT, or
+    // the completion) may still store the object. Waiting for the upload to settle, then
+    // deleting, leaves nothing behind.
+    const abort = () => void body.destroy();
+    signal?.addEventListener('abort', abort, { once: true });
     try {
       await upload.done();
+    } catch (error) {
+      if (!signal?.aborted) throw error;
     } finally {
-      options.signal?.removeEventListener('abort', abort);
+      signal?.removeEventListener('abort', abort);
+    }
+    if (signal?.aborted) {
+      await this.delete(key).catch((error: unknown) =>
+        this.logger.warn({ err: error, key }, 'Could not delete the object of an aborted upload'),
+      );
+      throw signal.reason;
     }
   }
 

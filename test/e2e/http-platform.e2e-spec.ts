@@ -12,8 +12,8 @@ describe('HTTP platform', () => {
   beforeAll(async () => {
     t = await createTestApp({ imports: [ProbeModule] });
     await createProbeTables(t.dataSource);
-    officer = `Bearer ${t.tokenFor({ id: randomUUID(), role: 'officer' })}`;
-    viewer = `Bearer ${t.tokenFor({ id: randomUUID(), role: 'viewer' })}`;
+    officer = (await t.signIn('officer')).bearer;
+    viewer = (await t.signIn('viewer')).bearer;
   });
   afterAll(() => t.close());
 
@@ -81,7 +81,7 @@ describe('HTTP platform', () => {
       expect(res.status).toBe(403);
       expectProblem(res.body, 403);
       expect(res.body.detail).toContain('officer');
-      const admin = `Bearer ${t.tokenFor({ role: 'admin' })}`;
+      const { bearer: admin } = await t.signIn('admin');
       expect(
         (await t.http.get('/api/v1/probe/settings-only').set('Authorization', admin)).status,
       ).toBe(200);
@@ -415,7 +415,7 @@ describe('HTTP platform', () => {
         .set('Idempotency-Key', key)
         .send({ name: 'idem-3a' })
         .expect(201);
-      const other = `Bearer ${t.tokenFor({ id: randomUUID(), role: 'officer' })}`;
+      const { bearer: other } = await t.signIn('officer');
       const res = await t.http
         .post('/api/v1/probe/widgets')
         .set('Authorization', other)

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ProbeModule } from '../harness/probe.module';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -26,14 +25,14 @@ describe('rate limit (first guard)', () => {
   });
 
   it('counts per user when a valid token is sent', async () => {
-    const token = `Bearer ${t.tokenFor({ id: randomUUID(), role: 'officer' })}`;
+    const { bearer: token } = await t.signIn('officer');
     for (let i = 0; i < 3; i += 1) {
       expect((await t.http.get('/api/v1/probe/public').set('Authorization', token)).status).toBe(
         200,
       );
     }
     expect((await t.http.get('/api/v1/probe/public').set('Authorization', token)).status).toBe(429);
-    const other = `Bearer ${t.tokenFor({ id: randomUUID(), role: 'officer' })}`;
+    const { bearer: other } = await t.signIn('officer');
     expect((await t.http.get('/api/v1/probe/public').set('Authorization', other)).status).toBe(200);
   });
 

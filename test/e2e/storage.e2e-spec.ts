@@ -65,6 +65,23 @@ async function objectBytes(storage: StorageService, key: string): Promise<Buffer
   return readAll(object!.body);
 }
 
+/** Records the commands the service sends through its (private) S3 client until `stop()`. */
+function recordCommands(storage: StorageService) {
+  const client = (storage as unknown as { client: S3Client }).client;
+  const spy = jest.spyOn(client, 'send');
+  let sent: { name: string; input: Record<string, unknown> }[] = [];
+  return {
+    sent: () => sent,
+    stop: () => {
+      sent = spy.mock.calls.map(([command]) => ({
+        name: command.constructor.name,
+        input: command.input as Record<string, unknown>,
+      }));
+      spy.mockRestore();
+    },
+  };
+}
+
 function key(prefix = 'test'): string {
   return `${prefix}/${randomUUID()}.bin`;
 }
@@ -107,12 +124,22 @@ describe('StorageService against the S3 server', () => {
 
   it('streams a multi-part upload, then head, full and range reads give back the bytes', async () => {
     const objectKey = key('stream');
-    await t.storage.putStream(objectKey, chunked(data), { contentType: 'application/pdf' });
+    const commands = recordCommands(t.storage);
+    try {
+      await t.storage.putStream(objectKey, chunked(data), { contentType: 'application/pdf' });
+    } finally {
+      commands.stop();
+    }
+    // 6 MiB and a bit: two parts of a multipart upload (s3rver's ETags do not show it).
+    expect(commands.sent().map((command) => command.name)).toEqual([
+      'CreateMultipartUploadCommand',
+      'UploadPartCommand',
+      'UploadPartCommand',
+      'CompleteMultipartUploadCommand',
+    ]);
 
     const head = await t.storage.head(objectKey);
     expect(head).toMatchObject({ size: data.length, contentType: 'application/pdf' });
-    // lib-storage used multipart: S3 ETags of multipart objects end with "-<parts>".
-    expect(head!.etag).toMatch(/-2"?$/);
 
     const object = await t.storage.getStream(objectKey);
     expect(object).toMatchObject({ size: data.length, contentType: 'application/pdf' });
@@ -129,7 +156,10 @@ describe('StorageService against the S3 server', () => {
     const objectKey = key('small');
     const small = Buffer.from('hello, storage');
     await t.storage.putStream(objectKey, chunked(small, 4), { contentType: 'text/plain' });
-    expect(await t.storage.head(objectKey)).toMatchObject({ size: small.length, contentType: 'text/plain' });
+    expect(await t.storage.head(objectKey)).toMatchObject({
+      size: small.length,
+      contentType: 'text/plain',
+    });
     expect((await objectBytes(t.storage, objectKey)).toString()).toBe('hello, storage');
   });
 
@@ -149,10 +179,11 @@ describe('StorageService against the S3 server', () => {
     await expect(
       t.storage.putStream(objectKey, source, { signal: controller.signal }),
     ).rejects.toMatchObject({ name: 'AbortError' });
-    expect(produced).toBeLessThan(30 * MiB);
+    expect(produced).toBeLessThan(20 * MiB);
+    expect(source.destroyed).toBe(true);
     expect(await t.storage.head(objectKey)).toBeUndefined();
     // Parts still in flight when the abort came must not complete the object later.
-    await sleep(500);
+    await sleep(300);
     expect(await t.storage.head(objectKey)).toBeUndefined();
   });
 
@@ -176,26 +207,50 @@ describe('StorageService against the S3 server', () => {
     await expect(
       t.storage.putStream(objectKey, source, { signal: controller.signal }),
     ).rejects.toMatchObject({ name: 'AbortError' });
-    await sleep(500);
+    await sleep(300);
     expect(await t.storage.head(objectKey)).toBeUndefined();
   });
 
-  it('presignGet downloads the bytes under the original (non-ASCII) file name', async () => {
+  it('presignGet gives a 5-minute URL that downloads the bytes', async () => {
     const objectKey = key('presigned');
     const content = randomBytes(3000);
     await t.storage.putBuffer(objectKey, content, 'application/pdf');
 
-    const url = await t.storage.presignGet(objectKey, { filename: 'reçu 2024.pdf' });
+    const url = await t.storage.presignGet(objectKey);
     expect(new URL(url).origin).toBe(t.config.storage.publicEndpoint);
     expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('300');
     const res = await fetch(url);
     expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
     expect(Buffer.from(await res.arrayBuffer()).equals(content)).toBe(true);
-    const disposition = res.headers.get('content-disposition')!;
-    expect(disposition).toMatch(/^attachment;/);
-    expect(disposition).toContain(`filename*=UTF-8''re%C3%A7u%202024.pdf`);
-    expect(disposition).toContain('filename="re_u 2024.pdf"');
   });
+
+  it('presignGet asks for the original (non-ASCII) file name as Content-Disposition', async () => {
+    const url = await t.storage.presignGet(key('named'), { filename: 'reçu 2024.pdf' });
+    expect(new URL(url).searchParams.get('response-content-disposition')).toBe(
+      `attachment; filename="re_u 2024.pdf"; filename*=UTF-8''re%C3%A7u%202024.pdf`,
+    );
+  });
+
+  // s3rver rebuilds the canonical query with encodeURIComponent, not the RFC 3986 encoding
+  // SigV4 (and the SDK) use, so a signed value holding ' * ( ) or ! fails its check (403):
+  // `filename*=UTF-8''…` always does. Real S3 and MinIO accept these URLs. Marked failing
+  // against s3rver: this test turns red the day the embedded server accepts them.
+  (loadState().s3.s3rver ? it.failing : it)(
+    'a presigned download carries the original file name in Content-Disposition',
+    async () => {
+      const objectKey = key('named');
+      const content = randomBytes(1000);
+      await t.storage.putBuffer(objectKey, content, 'application/pdf');
+      const res = await fetch(await t.storage.presignGet(objectKey, { filename: 'reçu 2024.pdf' }));
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer()).equals(content)).toBe(true);
+      const disposition = res.headers.get('content-disposition')!;
+      expect(disposition).toMatch(/^attachment;/);
+      expect(disposition).toContain(`filename*=UTF-8''re%C3%A7u%202024.pdf`);
+      expect(decodeURIComponent(disposition.split("UTF-8''")[1])).toBe('reçu 2024.pdf');
+    },
+  );
 
   it('a presigned URL with a tampered signature is refused (403)', async () => {
     const objectKey = key('tampered');
@@ -266,7 +321,7 @@ describe('StorageService against the S3 server', () => {
     const other = key('multipart-abandoned');
     const otherId = await t.storage.createMultipart(other);
     // s3rver does not implement AbortMultipartUpload (405): reported, not thrown.
-    await expect(t.storage.abortMultipart(other, otherId)).resolves.toBe(false);
+    await expect(t.storage.abortMultipart(other, otherId)).resolves.toBe(!loadState().s3.s3rver);
     expect(await t.storage.head(other)).toBeUndefined();
   });
 
@@ -296,14 +351,18 @@ describe('StorageService against the S3 server', () => {
 
 describe('StorageService with a public endpoint of another host name', () => {
   let t: TestApp;
+  let privateHost: string;
   let publicEndpoint: string;
 
   beforeAll(async () => {
-    const { s3 } = loadState();
-    const endpoint = new URL(s3.endpoint);
-    // Skip-free: the harness's S3 server listens on 127.0.0.1; localhost reaches it too.
-    expect(endpoint.hostname).toBe('127.0.0.1');
-    publicEndpoint = `http://localhost:${endpoint.port}`;
+    // The same server under two names: the harness's listens on 127.0.0.1, which localhost
+    // reaches too (and the other way round for an external server on localhost).
+    const endpoint = new URL(loadState().s3.endpoint);
+    privateHost = endpoint.hostname;
+    expect(['127.0.0.1', 'localhost']).toContain(privateHost);
+    const publicUrl = new URL(endpoint);
+    publicUrl.hostname = privateHost === 'localhost' ? '127.0.0.1' : 'localhost';
+    publicEndpoint = publicUrl.origin;
     t = await createTestApp({ env: { MINIO_PUBLIC_ENDPOINT: publicEndpoint } });
   });
   afterAll(() => t?.close());
@@ -323,16 +382,16 @@ describe('StorageService with a public endpoint of another host name', () => {
     expect(put.status).toBe(200);
     expect(await t.storage.head(putKey)).toMatchObject({ size: 23, contentType: 'text/plain' });
 
-    const getUrl = await t.storage.presignGet(putKey, { filename: 'note.txt' });
+    const getUrl = await t.storage.presignGet(putKey, { contentType: 'text/plain; charset=utf-8' });
     expect(new URL(getUrl).origin).toBe(publicEndpoint);
     const res = await fetch(getUrl);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('through the public host');
-    expect(res.headers.get('content-disposition')).toContain('filename="note.txt"');
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
 
     // Signed for the public host: the same URL sent to the private host does not verify.
     const rewritten = new URL(getUrl);
-    rewritten.hostname = '127.0.0.1';
+    rewritten.hostname = privateHost;
     expect((await fetch(rewritten)).status).toBe(403);
   });
 
@@ -363,12 +422,24 @@ describe('StorageService with S3_SERVER_SIDE_ENCRYPTION=AES256', () => {
     expect(t.config.storage.serverSideEncryption).toBe('AES256');
 
     const buffered = key('sse-buffer');
-    await t.storage.putBuffer(buffered, 'encrypted at rest', 'text/plain');
-    expect(await t.storage.head(buffered)).toMatchObject({ size: 17 });
-
     const streamed = key('sse-stream');
     const big = randomBytes(5 * MiB + 10);
-    await t.storage.putStream(streamed, chunked(big));
+    const commands = recordCommands(t.storage);
+    try {
+      await t.storage.putBuffer(buffered, 'encrypted at rest', 'text/plain');
+      await t.storage.putStream(streamed, chunked(big));
+    } finally {
+      commands.stop();
+    }
+    // s3rver accepts the header without echoing it: check what was sent.
+    const sse = (name: string) =>
+      commands
+        .sent()
+        .filter((command) => command.name === name)
+        .map((command) => command.input.ServerSideEncryption);
+    expect(sse('PutObjectCommand')).toEqual(['AES256']);
+    expect(sse('CreateMultipartUploadCommand')).toEqual(['AES256']);
+    expect(await t.storage.head(buffered)).toMatchObject({ size: 17 });
     expect(await t.storage.head(streamed)).toMatchObject({ size: big.length });
 
     const presigned = key('sse-presigned');
@@ -377,6 +448,7 @@ describe('StorageService with S3_SERVER_SIDE_ENCRYPTION=AES256', () => {
     expect(new URL(url).searchParams.get('X-Amz-SignedHeaders')).toContain(
       'x-amz-server-side-encryption',
     );
+    expect((await fetch(url, { method: 'PUT', body: 'abc' })).status).toBe(403);
     const res = await fetch(url, {
       method: 'PUT',
       body: 'abc',

@@ -8,12 +8,13 @@ import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
-import { AccessTokenService } from '../../src/common/auth/access-token.service';
 import type { Role } from '../../src/common/auth/permissions';
 import type { AppConfig } from '../../src/config/app-config';
 import type { Env } from '../../src/config/environment';
 import { prepareRuntime } from '../../src/config/runtime';
 import { StorageService } from '../../src/storage/storage.service';
+import type { User } from '../../src/users/user.entity';
+import { signIn, type UserOverrides } from './identity';
 import { databaseUrl, loadState } from './state';
 
 export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
@@ -26,13 +27,8 @@ export interface TestApp {
   dataSource: DataSource;
   storage: StorageService;
   databaseName: string;
-  /** An access token as the auth module will issue them (for tests of the platform). */
-  tokenFor(user: {
-    id?: string;
-    role: Role;
-    branchId?: string | null;
-    departmentId?: string | null;
-  }): string;
+  /** A new user (of `role`, or with these fields) and a bearer header for a real session. */
+  signIn(roleOrFields: Role | UserOverrides): Promise<{ user: User; bearer: string }>;
   close(): Promise<void>;
 }
 
@@ -123,7 +119,6 @@ export async function createTestApp(
     });
     configureApp(app, config);
     await app.init();
-    const tokens = app.get(AccessTokenService);
     return {
       app,
       config,
@@ -131,14 +126,7 @@ export async function createTestApp(
       dataSource: app.get(DataSource),
       storage: app.get(StorageService),
       databaseName: database.name,
-      tokenFor: (user) =>
-        tokens.sign({
-          sub: user.id ?? '00000000-0000-4000-8000-000000000001',
-          role: user.role,
-          username: `${user.role}-user`,
-          branch_id: user.branchId ?? null,
-          department_id: user.departmentId ?? null,
-        }),
+      signIn: (roleOrFields) => signIn(app, roleOrFields),
       close: async () => {
         await app.close();
         await database.drop();

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
-import type { AccessTokenClaims, AuthUser } from './auth-user';
-import { isRole } from './permissions';
+import type { AccessTokenClaims } from './auth-user';
 
 export function bearerToken(request: Request): string | undefined {
   const header = request.headers.authorization;
@@ -10,30 +9,22 @@ export function bearerToken(request: Request): string | undefined {
   return match?.[1];
 }
 
-/** Verifies access tokens (signature, expiry, token type) and turns them into the caller. */
+/** Signs and verifies access tokens (HS256, SECRET_KEY): signature, expiry, token type. */
 @Injectable()
 export class AccessTokenService {
   constructor(private readonly jwt: JwtService) {}
 
-  /** The caller, or undefined for a missing, forged, expired or non-access token. */
-  verify(token: string): AuthUser | undefined {
+  /** The claims, or undefined for a missing, forged, expired or non-access token. */
+  verify(token: string): AccessTokenClaims | undefined {
     let claims: AccessTokenClaims;
     try {
       claims = this.jwt.verify<AccessTokenClaims>(token, { algorithms: ['HS256'] });
     } catch {
       return undefined;
     }
-    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !isRole(claims.role)) {
-      return undefined;
-    }
-    return {
-      id: claims.sub,
-      username: claims.username ?? '',
-      role: claims.role,
-      branchId: claims.branch_id ?? null,
-      departmentId: claims.department_id ?? null,
-      sessionId: claims.sid ?? null,
-    };
+    const wellFormed =
+      claims.typ === 'access' && typeof claims.sub === 'string' && typeof claims.sid === 'string';
+    return wellFormed ? claims : undefined;
   }
 
   sign(claims: Omit<AccessTokenClaims, 'typ'>): string {

@@ -8,18 +8,15 @@ export interface AuthUser {
   branchId: string | null;
   departmentId: string | null;
   /** The login session the access token belongs to. */
-  sessionId: string | null;
+  sessionId: string;
 }
 
 /** Claims of an access token (HS256, SECRET_KEY). */
 export interface AccessTokenClaims {
   sub: string;
   typ: 'access';
-  sid?: string;
-  username?: string;
-  role?: string;
-  branch_id?: string | null;
-  department_id?: string | null;
+  /** The session; refused at once when the session is revoked. */
+  sid: string;
 }
 
 declare module 'express' {

@@ -1,20 +1,32 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ClsService } from 'nestjs-cls';
 import { AccessTokenService, bearerToken } from './access-token.service';
 import { IS_PUBLIC } from './decorators';
+import { SESSION_AUTHENTICATOR, type SessionAuthenticator } from './session-authenticator';
 
-/** Global: every route needs a valid access token unless it is @Public(). */
+/**
+ * Global: every route needs a valid access token unless it is @Public(). The token's session
+ * is checked in PostgreSQL on every request (one indexed lookup), so a logout, a revocation or
+ * a deactivation takes effect at once on every instance.
+ */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokenService,
     private readonly cls: ClsService,
+    @Inject(SESSION_AUTHENTICATOR) private readonly sessions: SessionAuthenticator,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
       context.getHandler(),
       context.getClass(),
@@ -23,8 +35,14 @@ export class AuthenticationGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request>();
     const token = bearerToken(request);
     if (!token) throw new UnauthorizedException('Sign in first: this route needs a bearer token.');
-    const user = this.tokens.verify(token);
-    if (!user) throw new UnauthorizedException('The access token is invalid or has expired.');
+    const claims = this.tokens.verify(token);
+    if (!claims) throw new UnauthorizedException('The access token is invalid or has expired.');
+    const user = await this.sessions.authenticate(claims);
+    if (!user) {
+      throw new UnauthorizedException(
+        'Your session has ended (signed out, revoked or account deactivated). Sign in again.',
+      );
+    }
     request.user = user;
     this.cls.set('user', user);
     return true;

@@ -28,7 +28,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
     const req = request as unknown as Request;
     const token = bearerToken(req);
-    const user = token ? this.tokens.verify(token) : undefined;
-    return user ? `user:${user.id}` : `ip:${req.ip}`;
+    const claims = token ? this.tokens.verify(token) : undefined;
+    return claims ? `user:${claims.sub}` : `ip:${req.ip}`;
   }
 }

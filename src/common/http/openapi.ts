@@ -21,7 +21,7 @@ export class ProblemDocumentDto {
   @ApiProperty({ example: 'about:blank' }) type: string;
   @ApiProperty({ example: 'Conflict' }) title: string;
   @ApiProperty({ example: 409 }) status: number;
-  @ApiProperty({ example: 'A user with the same email already exists.' }) detail: string;
+  @ApiProperty({ example: 'Another user with the same email already exists.' }) detail: string;
   @ApiPropertyOptional({ example: '/api/v1/users' }) instance?: string;
   @ApiPropertyOptional({ example: '8b5b0c2e-...' }) request_id?: string;
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Only on 422' })

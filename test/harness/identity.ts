@@ -1,0 +1,52 @@
+import { hashSync } from 'bcryptjs';
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SessionsService } from '../../src/auth/sessions.service';
+import { AccessTokenService } from '../../src/common/auth/access-token.service';
+import type { Role } from '../../src/common/auth/permissions';
+import { User } from '../../src/users/user.entity';
+
+/** The password of every user the factory makes. */
+export const TEST_PASSWORD = 'Password1!';
+const TEST_PASSWORD_HASH = hashSync(TEST_PASSWORD, 4);
+
+let sequence = 0;
+
+export type UserOverrides = Partial<Omit<User, 'passwordHash'>> & { password?: string };
+
+/** A user with unique names, inserted straight into the database. */
+export async function createUser(app: INestApplication, overrides: UserOverrides = {}): Promise<User> {
+  sequence += 1;
+  const tag = `${sequence}${randomBytes(3).toString('hex')}`;
+  const { password, ...fields } = overrides;
+  const users = app.get(DataSource).getRepository(User);
+  return users.save(
+    users.create({
+      username: `user_${tag}`,
+      email: `user_${tag}@example.test`,
+      firstName: 'Test',
+      lastName: `User ${tag}`,
+      role: 'officer',
+      status: 'active',
+      ...fields,
+      passwordHash: password ? hashSync(password, 4) : TEST_PASSWORD_HASH,
+    }),
+  );
+}
+
+/** `Bearer <access token>` for a real session of `user`, as login would issue it. */
+export async function bearerFor(app: INestApplication, user: User): Promise<string> {
+  const { sessionId } = await app.get(SessionsService).start(user.id, { ip: '127.0.0.1' });
+  return `Bearer ${app.get(AccessTokenService).sign({ sub: user.id, sid: sessionId })}`;
+}
+
+/** A new user (of `role`, or with these fields) and a bearer for them. */
+export async function signIn(
+  app: INestApplication,
+  roleOrFields: Role | UserOverrides,
+): Promise<{ user: User; bearer: string }> {
+  const fields = typeof roleOrFields === 'string' ? { role: roleOrFields } : roleOrFields;
+  const user = await createUser(app, fields);
+  return { user, bearer: await bearerFor(app, user) };
+}
