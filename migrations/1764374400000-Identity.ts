@@ -111,7 +111,9 @@ export class Identity1764374400000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await db.query(`CREATE INDEX sessions_user_id_idx ON sessions (user_id) WHERE revoked_at IS NULL`);
+    await db.query(
+      `CREATE INDEX sessions_user_id_idx ON sessions (user_id) WHERE revoked_at IS NULL`,
+    );
 
     // Failed logins, unknown usernames included, so that lockout works across instances.
     await db.query(`

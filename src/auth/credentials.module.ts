@@ -22,6 +22,12 @@ import { SessionsService } from './sessions.service';
     LoginAttemptsService,
     { provide: SESSION_AUTHENTICATOR, useExisting: SessionsService },
   ],
-  exports: [PasswordHasher, PasswordRulesService, SessionsService, LoginAttemptsService, SESSION_AUTHENTICATOR],
+  exports: [
+    PasswordHasher,
+    PasswordRulesService,
+    SessionsService,
+    LoginAttemptsService,
+    SESSION_AUTHENTICATOR,
+  ],
 })
 export class CredentialsModule {}

@@ -12,7 +12,9 @@ export class LoginAttemptsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LoginAttemptsService.name);
   private purgeTimer?: NodeJS.Timeout;
 
-  constructor(@InjectRepository(LoginFailure) private readonly failures: Repository<LoginFailure>) {}
+  constructor(
+    @InjectRepository(LoginFailure) private readonly failures: Repository<LoginFailure>,
+  ) {}
 
   static keyOf(username: string): string {
     return username.trim().toLowerCase().slice(0, 255);
@@ -66,7 +68,9 @@ export class LoginAttemptsService implements OnModuleInit, OnModuleDestroy {
 
   private async purgeOld(): Promise<void> {
     try {
-      await this.failures.query(`DELETE FROM login_failures WHERE occurred_at < now() - interval '1 day'`);
+      await this.failures.query(
+        `DELETE FROM login_failures WHERE occurred_at < now() - interval '1 day'`,
+      );
     } catch (error) {
       this.logger.warn({ err: error }, 'Could not purge old login failures');
     }

@@ -53,7 +53,10 @@ export class SessionsService implements SessionAuthenticator {
     return this.txHost.tx.getRepository(Session);
   }
 
-  async start(userId: string, client: ClientInfo): Promise<{ sessionId: string; refreshToken: string }> {
+  async start(
+    userId: string,
+    client: ClientInfo,
+  ): Promise<{ sessionId: string; refreshToken: string }> {
     const secret = newRefreshSecret();
     const session = await this.sessions.save(
       this.sessions.create({
@@ -109,7 +112,11 @@ export class SessionsService implements SessionAuthenticator {
   }
 
   /** Revokes every open session of a user (but `exceptSessionId`); returns how many. */
-  async revokeAllForUser(userId: string, reason: string, exceptSessionId?: string): Promise<number> {
+  async revokeAllForUser(
+    userId: string,
+    reason: string,
+    exceptSessionId?: string,
+  ): Promise<number> {
     const [, count]: [unknown, number] = await this.sessions.query(
       `UPDATE sessions SET revoked_at = now(), revoke_reason = $2, updated_at = now()
        WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid)`,

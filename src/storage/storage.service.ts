@@ -38,9 +38,19 @@ export interface CompletedPart {
 }
 
 /** Content-Disposition for a download that keeps a non-ASCII original name (RFC 6266). */
-export function attachmentDisposition(filename: string): string {
+export function attachmentDisposition(filename: string, asciiOnly = false): string {
+  if (asciiOnly) {
+    // s3rver checks presigned signatures over an encodeURIComponent-encoded query, so signed
+    // values holding ' ( ) * ! fail there: `filename*=UTF-8''…` always would.
+    return `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\'()*!]/g, '_')}"`;
+  }
   const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+  // RFC 5987: ' ( ) * ! must be percent-encoded too (encodeURIComponent leaves them).
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*!]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
 function isNotFound(error: unknown): boolean {
@@ -223,7 +233,7 @@ export class StorageService implements OnModuleInit, OnApplicationShutdown {
         Bucket: this.bucket,
         Key: key,
         ResponseContentDisposition: options.filename
-          ? attachmentDisposition(options.filename)
+          ? attachmentDisposition(options.filename, this.config.s3rverCompatibility)
           : undefined,
         ResponseContentType: options.contentType,
       }),

@@ -16,7 +16,10 @@ let sequence = 0;
 export type UserOverrides = Partial<Omit<User, 'passwordHash'>> & { password?: string };
 
 /** A user with unique names, inserted straight into the database. */
-export async function createUser(app: INestApplication, overrides: UserOverrides = {}): Promise<User> {
+export async function createUser(
+  app: INestApplication,
+  overrides: UserOverrides = {},
+): Promise<User> {
   sequence += 1;
   const tag = `${sequence}${randomBytes(3).toString('hex')}`;
   const { password, ...fields } = overrides;
