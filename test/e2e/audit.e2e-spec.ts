@@ -132,7 +132,7 @@ describe('Audit trail', () => {
       role: 'officer',
       branchId: randomUUID(),
       departmentId: null,
-      sessionId: null,
+      sessionId: randomUUID(),
     };
     await cls.run(async () => {
       cls.set('user', user);
