@@ -9,6 +9,11 @@ import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
 import { AppController } from './app.controller';
 import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { BranchesModule } from './branches/branches.module';
+import { DepartmentsModule } from './departments/departments.module';
+import { PositionsModule } from './positions/positions.module';
+import { UsersModule } from './users/users.module';
 import { CredentialsModule } from './auth/credentials.module';
 import { AuthPlatformModule } from './common/auth/auth-platform.module';
 import { AuthenticationGuard } from './common/auth/authentication.guard';
@@ -58,6 +63,11 @@ export class AppModule {
         AuditModule,
         StorageModule,
         HealthModule,
+        AuthModule,
+        UsersModule,
+        DepartmentsModule,
+        BranchesModule,
+        PositionsModule,
       ],
       controllers: [AppController],
       providers: [
