@@ -5,6 +5,8 @@ const transform = {
 };
 
 module.exports = {
+  // Per-project testTimeout is ignored by Jest; e2e tests start apps and databases.
+  testTimeout: 30000,
   projects: [
     {
       displayName: 'unit',
@@ -21,7 +23,6 @@ module.exports = {
       transform,
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
-      testTimeout: 60000,
       slowTestThreshold: 20,
     },
   ],

@@ -1,41 +1,7 @@
 #!/usr/bin/env node
-// `npm start`: runs the compiled server, compiling first only when the sources are newer
-// than the build (compiling on every start would make every start slow).
-const { spawnSync } = require('node:child_process');
-const { readdirSync, statSync, utimesSync, writeFileSync } = require('node:fs');
+// `npm start`: runs the compiled server, compiling first when the sources changed.
 const { join } = require('node:path');
+const { distDir, ensureBuild } = require('./ensure-build');
 
-const root = join(__dirname, '..');
-const entry = join(root, 'dist', 'src', 'main.js');
-// Touched by each build made here. The compiler rewrites only the outputs that changed, so the
-// age of dist/src/main.js says nothing about the last build: comparing with it would rebuild on
-// every start once any other file had changed.
-const stamp = join(root, 'dist', '.start-build-stamp');
-
-function newestChange(path) {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestChange(join(path, name))), stat.mtimeMs);
-}
-
-const sources = ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package-lock.json'];
-const sourcesChanged = Math.max(...sources.map((name) => newestChange(join(root, name))));
-const built = statSync(entry, { throwIfNoEntry: false })
-  ? (statSync(stamp, { throwIfNoEntry: false })?.mtimeMs ?? 0)
-  : 0;
-
-if (sourcesChanged > built) {
-  console.log('Compiling the server (sources changed since the last build)...');
-  const buildStarted = new Date();
-  const result = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-  // The start time: a source saved during the build is still newer than the stamp.
-  writeFileSync(stamp, '');
-  utimesSync(stamp, buildStarted, buildStarted);
-}
-
-require(entry);
+ensureBuild();
+require(join(distDir, 'main.js'));

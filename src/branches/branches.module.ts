@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { BranchesController } from './branches.controller';
+import { BranchesService } from './branches.service';
 
-@Module({})
+@Module({ controllers: [BranchesController], providers: [BranchesService] })
 export class BranchesModule {}

@@ -1,4 +1,11 @@
 import { Module } from '@nestjs/common';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
 
-@Module({})
+/** Users (SPEC §7 "Users"); UsersService also serves the first-admin set-up of the auth module. */
+@Module({
+  controllers: [UsersController],
+  providers: [UsersService],
+  exports: [UsersService],
+})
 export class UsersModule {}

@@ -92,6 +92,7 @@ export function testEnvironment(databaseUrlValue: string, overrides: Env = {}): 
     MINIO_BUCKET_NAME: uniqueName('test-').replace(/_/g, '-'),
     BCRYPT_ROUNDS: '4',
     THROTTLE_LIMIT: '100000',
+    LOGIN_THROTTLE_LIMIT: '100000',
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { AppConfig } from '../../config/app-config';
 import { AccessTokenService } from './access-token.service';
+import { isLoginRateLimited } from './decorators';
 import { RateLimitStorage, RateLimitStorageModule } from './rate-limit.storage';
 
 /** Token verification and rate-limit storage; the guards themselves are bound in AppModule. */
@@ -27,7 +28,17 @@ import { RateLimitStorage, RateLimitStorageModule } from './rate-limit.storage';
       useFactory: (config: ConfigService<AppConfig, true>, storage: RateLimitStorage) => {
         const throttle = config.get('throttle', { infer: true });
         return {
-          throttlers: [{ name: 'default', limit: throttle.limit, ttl: throttle.ttlSeconds * 1000 }],
+          throttlers: [
+            { name: 'default', limit: throttle.limit, ttl: throttle.ttlSeconds * 1000 },
+            // Only on routes marked @LoginRateLimit(), counted per client IP.
+            {
+              name: 'login',
+              limit: throttle.loginLimit,
+              ttl: throttle.loginTtlSeconds * 1000,
+              skipIf: (context) => !isLoginRateLimited(context.getHandler()),
+              getTracker: (request) => `ip:${(request as { ip?: string }).ip}`,
+            },
+          ],
           storage,
         };
       },

@@ -11,6 +11,7 @@ import type { AuthUser } from './auth-user';
 import type { Permission } from './permissions';
 
 export const IS_PUBLIC = 'auth:public';
+const LOGIN_RATE_LIMITED = 'auth:login-rate-limited';
 export const REQUIRED_PERMISSIONS = 'auth:permissions';
 
 /** Opts a route out of authentication (everything else requires a valid access token). */
@@ -33,3 +34,10 @@ export const CurrentUser = createParamDecorator(
   (_: unknown, context: ExecutionContext): AuthUser =>
     context.switchToHttp().getRequest<Request>().user!,
 );
+
+/** The route also counts against the per-IP login limit (LOGIN_THROTTLE_LIMIT). */
+export const LoginRateLimit = () => SetMetadata(LOGIN_RATE_LIMITED, true);
+
+export function isLoginRateLimited(handler: object): boolean {
+  return Reflect.getMetadata(LOGIN_RATE_LIMITED, handler) === true;
+}

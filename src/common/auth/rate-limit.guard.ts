@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { type ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
@@ -7,7 +7,9 @@ import {
   type ThrottlerModuleOptions,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import type { Request } from 'express';
+import type { ThrottlerLimitDetail } from '@nestjs/throttler/dist/throttler.guard.interface';
+import type { Request, Response } from 'express';
+import { ProblemException } from '../http/problem';
 import { AccessTokenService, bearerToken } from './access-token.service';
 
 /**
@@ -30,5 +32,19 @@ export class RateLimitGuard extends ThrottlerGuard {
     const token = bearerToken(req);
     const claims = token ? this.tokens.verify(token) : undefined;
     return claims ? `user:${claims.sub}` : `ip:${req.ip}`;
+  }
+
+  /** One `Retry-After` header whichever limit was hit (named limits get a suffixed one too). */
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
+    context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(seconds));
+    throw new ProblemException(
+      HttpStatus.TOO_MANY_REQUESTS,
+      `Too many requests. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+      { type: 'rate-limited' },
+    );
   }
 }

@@ -1,0 +1,253 @@
+import {
+  ConflictException,
+  ForbiddenException,
+  HttpStatus,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { timingSafeEqual } from 'node:crypto';
+import { AuditService } from '../audit/audit.service';
+import { AccessTokenService } from '../common/auth/access-token.service';
+import type { AuthUser } from '../common/auth/auth-user';
+import { ProblemException } from '../common/http/problem';
+import type { AppConfig } from '../config/app-config';
+import { CreateUserDto } from '../users/dto/create-user.dto';
+import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import type { LoginDto } from './dto/login.dto';
+import type { TokenResponseDto } from './dto/token-response.dto';
+import { LoginAttemptsService } from './login-attempts.service';
+import { PasswordHasher } from './password-hasher';
+import { type ClientInfo, SessionsService } from './sessions.service';
+
+const INVALID_CREDENTIALS = 'Incorrect username or password.';
+// Any fixed number; serialises concurrent first-admin set-ups.
+const SETUP_LOCK_KEY = 7_402_115_002;
+
+/** Login, token refresh, logout and the first-run set-up. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionsService,
+    private readonly attempts: LoginAttemptsService,
+    private readonly tokens: AccessTokenService,
+    private readonly audit: AuditService,
+    private readonly users: UsersService,
+    private readonly config: ConfigService<AppConfig, true>,
+  ) {}
+
+  private get userRepository() {
+    return this.txHost.tx.getRepository(User);
+  }
+
+  /** A user with the department, branch and position the response nests. */
+  private findUser(condition: string, parameters: Record<string, string>): Promise<User | null> {
+    return this.userRepository
+      .createQueryBuilder('user')
+      .leftJoinAndSelect('user.department', 'department')
+      .leftJoinAndSelect('user.branch', 'branch')
+      .leftJoinAndSelect('user.position', 'position')
+      .where(condition, parameters)
+      .getOne();
+  }
+
+  /**
+   * Username or email, ignoring case. Unknown usernames cost the same bcrypt work and get the
+   * same answer as wrong passwords, and count towards the same lockout (a lock reveals nothing).
+   */
+  async login(
+    credentials: LoginDto,
+    client: ClientInfo & { ip: string },
+  ): Promise<TokenResponseDto> {
+    const key = LoginAttemptsService.keyOf(credentials.username);
+    await this.refuseWhileLocked(key, client.ip);
+    const user = await this.findUser('lower(user.username) = :key OR lower(user.email) = :key', {
+      key,
+    });
+    const passwordMatches = user
+      ? await this.hasher.verify(credentials.password, user.passwordHash)
+      : await this.hasher.verifyAgainstNothing(credentials.password);
+    if (!user || !passwordMatches) {
+      await this.recordFailure(key, client.ip, user);
+      throw new UnauthorizedException(INVALID_CREDENTIALS);
+    }
+    if (user.status !== 'active') {
+      await this.audit.record({
+        action: 'auth.login_refused',
+        entityType: 'user',
+        entityId: user.id,
+        actor: actorOf(user),
+        details: { reason: 'inactive' },
+      });
+      throw new UnauthorizedException(
+        'This account is inactive. Ask an administrator to reactivate it.',
+      );
+    }
+    return this.txHost.withTransaction(async () => {
+      await this.attempts.reset([key, user.username.toLowerCase(), user.email.toLowerCase()]);
+      const { sessionId, refreshToken } = await this.sessions.start(user.id, client);
+      user.lastLoginAt = new Date();
+      await this.userRepository.update(user.id, { lastLoginAt: user.lastLoginAt });
+      await this.audit.record({
+        action: 'auth.login',
+        entityType: 'user',
+        entityId: user.id,
+        branchId: user.branchId,
+        departmentId: user.departmentId,
+        actor: actorOf(user),
+        details: { session_id: sessionId },
+      });
+      return this.tokenResponse(user, sessionId, refreshToken);
+    });
+  }
+
+  private async refuseWhileLocked(key: string, ip: string): Promise<void> {
+    const until = await this.attempts.lockedUntil(key, ip);
+    if (!until) return;
+    const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+    await this.audit.record({
+      action: 'auth.login_blocked',
+      entityType: 'user',
+      details: { username: key, retry_after_seconds: seconds },
+      actor: { id: null, name: null, role: null },
+    });
+    throw new ProblemException(
+      HttpStatus.TOO_MANY_REQUESTS,
+      `Too many failed sign-in attempts. Try again in ${Math.ceil(seconds / 60)} minute(s).`,
+      { type: 'login-locked', headers: { 'Retry-After': String(seconds) } },
+    );
+  }
+
+  private async recordFailure(key: string, ip: string, user: User | null): Promise<void> {
+    await this.attempts.recordFailure(key, ip);
+    await this.audit.record({
+      action: 'auth.login_failed',
+      entityType: 'user',
+      entityId: user?.id ?? null,
+      details: { username: key },
+      actor: { id: null, name: null, role: null },
+    });
+    if (await this.attempts.lockedUntil(key, ip)) {
+      await this.audit.record({
+        action: 'auth.account_locked',
+        entityType: 'user',
+        entityId: user?.id ?? null,
+        details: { username: key, ip },
+        actor: { id: null, name: null, role: null },
+      });
+    }
+  }
+
+  /** Rotates the refresh token; a reused (already rotated) one ends the whole session. */
+  async refresh(refreshToken: string): Promise<TokenResponseDto> {
+    const result = await this.sessions.rotate(refreshToken);
+    if (result.kind === 'reused') {
+      await this.audit.record({
+        action: 'auth.refresh_token_reused',
+        entityType: 'user',
+        entityId: result.userId,
+        details: { session_id: result.sessionId },
+        actor: { id: result.userId, name: null, role: null },
+      });
+      throw new UnauthorizedException(
+        'This refresh token was already used, so the session has been ended for safety. Sign in again.',
+      );
+    }
+    if (result.kind === 'invalid') {
+      throw new UnauthorizedException(
+        'The refresh token is invalid or has expired. Sign in again.',
+      );
+    }
+    const user = await this.findUser('user.id = :id', { id: result.userId });
+    if (!user || user.status !== 'active') {
+      await this.sessions.revoke(result.sessionId, 'user_inactive');
+      throw new UnauthorizedException(
+        'This account is inactive. Ask an administrator to reactivate it.',
+      );
+    }
+    return this.tokenResponse(user, result.sessionId, result.refreshToken);
+  }
+
+  async logout(caller: AuthUser): Promise<void> {
+    await this.txHost.withTransaction(async () => {
+      await this.sessions.revoke(caller.sessionId, 'logout');
+      await this.audit.record({
+        action: 'auth.logout',
+        entityType: 'user',
+        entityId: caller.id,
+        branchId: caller.branchId,
+        departmentId: caller.departmentId,
+        details: { session_id: caller.sessionId },
+      });
+    });
+  }
+
+  async me(caller: AuthUser): Promise<UserResponseDto> {
+    const user = await this.findUser('user.id = :id', { id: caller.id });
+    if (!user) throw new UnauthorizedException('Your account no longer exists.');
+    return toUserResponse(user);
+  }
+
+  async setupRequired(): Promise<boolean> {
+    return !(await this.userRepository.exists());
+  }
+
+  /**
+   * Creates the first user, an admin, while no user exists. Concurrent calls queue on an
+   * advisory lock, so exactly one succeeds; the others get 409.
+   */
+  async setupFirstAdmin(
+    input: CreateUserDto,
+    setupToken: string | undefined,
+  ): Promise<UserResponseDto> {
+    this.checkSetupToken(setupToken);
+    return this.txHost.withTransaction(async () => {
+      await this.txHost.tx.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK_KEY]);
+      if (await this.userRepository.exists()) {
+        throw new ConflictException(
+          'Set-up is done: an administrator already exists. Sign in instead.',
+        );
+      }
+      return this.users.create({ ...input, role: 'admin' }, null);
+    });
+  }
+
+  /** In production, set-up needs the operator's SETUP_TOKEN (header X-Setup-Token). */
+  private checkSetupToken(given: string | undefined): void {
+    const app = this.config.get('app', { infer: true });
+    if (!app.isProduction) return;
+    const expected = app.setupToken;
+    const matches =
+      expected !== undefined &&
+      given !== undefined &&
+      given.length === expected.length &&
+      timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+    if (!matches) {
+      throw new ForbiddenException(
+        expected
+          ? 'Set-up needs the X-Setup-Token header with the operator-provided SETUP_TOKEN.'
+          : 'Set-up over HTTP is disabled in production without SETUP_TOKEN; use `npm run cli -- create-admin`.',
+      );
+    }
+  }
+
+  private tokenResponse(user: User, sessionId: string, refreshToken: string): TokenResponseDto {
+    return {
+      access_token: this.tokens.sign({ sub: user.id, sid: sessionId }),
+      refresh_token: refreshToken,
+      token_type: 'bearer',
+      expires_in: this.config.get('auth', { infer: true }).accessTokenMinutes * 60,
+      user: toUserResponse(user),
+    };
+  }
+}
+
+function actorOf(user: User) {
+  return { id: user.id, name: user.username, role: user.role };
+}
