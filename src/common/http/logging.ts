@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Params } from 'nestjs-pino';
@@ -11,6 +12,8 @@ type LoggedRequest = IncomingMessage & { user?: { id: string }; originalUrl?: st
  */
 export function loggerParams(app: ApplicationConfig): Params {
   return {
+    // Every route under the prefix (Express 5 path syntax; nestjs-pino's default `*` is not).
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: app.logLevel,
       genReqId: (request) => request.id ?? randomUUID(),
