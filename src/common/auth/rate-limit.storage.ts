@@ -30,6 +30,9 @@ export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown
         maxRetriesPerRequest: 0,
         connectTimeout: 1000,
         commandTimeout: 500,
+        // Short back-off: counters return to Redis soon after it does (a pending reconnect
+        // timer also delays process exit by at most this much).
+        retryStrategy: (attempt) => Math.min(attempt * 100, 500),
       });
       this.redis.on('error', () => undefined); // reported by increment() and readiness
       this.shared = new ThrottlerStorageRedisService(this.redis);
