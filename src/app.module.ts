@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
@@ -32,6 +32,33 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { StorageModule } from './storage/storage.module';
 
+/**
+ * What every entry point needs: configuration, logging, the database (migrated) and the
+ * request context that carries the transaction, the caller and the request id.
+ */
+export function coreModules(config: AppConfig): NonNullable<ModuleMetadata['imports']> {
+  return [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
+    LoggerModule.forRoot(loggerParams(config.app)),
+    DatabaseModule,
+    ClsModule.forRoot({
+      global: true,
+      middleware: {
+        mount: true,
+        setup: (cls, request: Request) => {
+          cls.set('requestId', String(request.id));
+          cls.set('ip', request.ip);
+        },
+      },
+      plugins: [
+        new ClsPluginTransactional({
+          adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+        }),
+      ],
+    }),
+  ];
+}
+
 @Module({})
 export class AppModule {
   /** The whole server, for a configuration already validated and completed (see runtime.ts). */
@@ -39,25 +66,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
-        LoggerModule.forRoot(loggerParams(config.app)),
-        DatabaseModule,
+        ...coreModules(config),
         TypeOrmModule.forFeature([IdempotencyKey]),
-        ClsModule.forRoot({
-          global: true,
-          middleware: {
-            mount: true,
-            setup: (cls, request: Request) => {
-              cls.set('requestId', String(request.id));
-              cls.set('ip', request.ip);
-            },
-          },
-          plugins: [
-            new ClsPluginTransactional({
-              adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
-            }),
-          ],
-        }),
         AuthPlatformModule,
         CredentialsModule,
         AuditModule,

@@ -3,13 +3,19 @@
  * [--first-name F] [--last-name L]`. The password comes from ADMIN_PASSWORD or a prompt
  * (not echoed). Unlike POST /auth/setup-first-admin, it also works when users exist (to
  * recover access). It uses the same configuration as the server; with no DATABASE_URL it
- * reaches the embedded PostgreSQL of a running `npm start`, or starts it.
+ * reaches the embedded PostgreSQL of a running `npm start`, or starts it. It needs the
+ * database only (an embedded S3 server is started only because the runtime does so for
+ * `npm start`; the commands do not use it).
  */
 import { NestFactory } from '@nestjs/core';
 import { ClsService } from 'nestjs-cls';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { AppModule } from './app.module';
+import { Module } from '@nestjs/common';
+import { coreModules } from './app.module';
+import { AuditModule } from './audit/audit.module';
+import { CredentialsModule } from './auth/credentials.module';
+import { UsersModule } from './users/users.module';
 import { ConfigValidationError } from './config/environment';
 import { loadDotEnv, prepareRuntime } from './config/runtime';
 import { readEmbeddedDatabaseUrl } from './database/embedded-database-url';
@@ -21,6 +27,10 @@ import { UsersService } from './users/users.service';
 const USAGE =
   'Usage: npm run cli -- create-admin --username NAME --email EMAIL [--first-name F] [--last-name L]\n' +
   '       (password from ADMIN_PASSWORD, or asked for)';
+
+/** What the commands need: the database and users, not HTTP nor the object store. */
+@Module({})
+class CliModule {}
 
 async function askPassword(): Promise<string> {
   if (!process.stdin.isTTY) throw new Error('Set ADMIN_PASSWORD (no terminal to ask on).');
@@ -66,9 +76,13 @@ async function createAdmin(args: string[]): Promise<void> {
   env.DATABASE_URL ||= readEmbeddedDatabaseUrl(env.DATA_DIR ?? './.data');
   const runtime = await prepareRuntime(env);
   try {
-    const app = await NestFactory.createApplicationContext(AppModule.forRoot(runtime.config), {
-      logger: ['error', 'warn'],
-    });
+    const app = await NestFactory.createApplicationContext(
+      {
+        module: CliModule,
+        imports: [...coreModules(runtime.config), AuditModule, CredentialsModule, UsersModule],
+      },
+      { logger: ['error', 'warn'] },
+    );
     try {
       // The same validation as the HTTP route's body.
       const input = (await new ProblemValidationPipe().transform(
