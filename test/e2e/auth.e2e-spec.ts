@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { createUser, TEST_PASSWORD } from '../harness/identity';
 
@@ -369,5 +369,29 @@ describe('auth: bcrypt does not block the event loop', () => {
     expect(logins.every((res) => res.status === 200)).toBe(true);
     // On the main thread each compare would stall the loop for ~300 ms.
     expect(histogram.max / 1e6).toBeLessThan(150);
+  }, 30_000);
+
+  it('an unknown username costs the same bcrypt work as a wrong password', async () => {
+    const user = await createUser(t.app);
+    const { hashSync } = await import('bcryptjs');
+    await t.dataSource.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [
+      user.id,
+      hashSync(TEST_PASSWORD, 12),
+    ]);
+    const timed = async (username: string) => {
+      const started = performance.now();
+      const res = await t.http.post(LOGIN).send({ username, password: 'Wrong-passw0rd' });
+      expect(res.status).toBe(401);
+      return performance.now() - started;
+    };
+    const wrong: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      wrong.push(await timed(user.username));
+      unknown.push(await timed(`nobody-${i}`));
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[1];
+    // Without the dummy comparison an unknown name would answer in a few milliseconds.
+    expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.6);
   }, 30_000);
 });
