@@ -30,6 +30,7 @@ import { ProblemValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { SettingsModule } from './settings/settings.module';
 import { StorageModule } from './storage/storage.module';
 
 /**
@@ -71,6 +72,7 @@ export class AppModule {
         AuthPlatformModule,
         CredentialsModule,
         AuditModule,
+        SettingsModule,
         StorageModule,
         HealthModule,
         AuthModule,

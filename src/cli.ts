@@ -15,6 +15,7 @@ import { Module } from '@nestjs/common';
 import { coreModules } from './app.module';
 import { AuditModule } from './audit/audit.module';
 import { CredentialsModule } from './auth/credentials.module';
+import { SettingsModule } from './settings/settings.module';
 import { UsersModule } from './users/users.module';
 import { ConfigValidationError } from './config/environment';
 import { loadDotEnv, prepareRuntime } from './config/runtime';
@@ -79,7 +80,13 @@ async function createAdmin(args: string[]): Promise<void> {
     const app = await NestFactory.createApplicationContext(
       {
         module: CliModule,
-        imports: [...coreModules(runtime.config), AuditModule, CredentialsModule, UsersModule],
+        imports: [
+          ...coreModules(runtime.config),
+          AuditModule,
+          SettingsModule,
+          CredentialsModule,
+          UsersModule,
+        ],
       },
       { logger: ['error', 'warn'] },
     );

@@ -1,14 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_PASSWORD_RULES, type PasswordRules } from './password-policy';
+import { SettingsService } from '../settings/settings.service';
+import type { PasswordRules } from './password-policy';
 
 /**
- * The password rules in force. They come from the settings keys `password_min_length`,
- * `password_require_uppercase`, `password_require_numbers` and `password_require_special`;
- * until the settings module reads them, these are their defaults.
+ * The password rules in force: the settings `password_min_length`,
+ * `password_require_uppercase`, `password_require_numbers` and `password_require_special`.
  */
 @Injectable()
 export class PasswordRulesService {
+  constructor(private readonly settings: SettingsService) {}
+
   async current(): Promise<PasswordRules> {
-    return DEFAULT_PASSWORD_RULES;
+    const [minLength, requireUppercase, requireNumbers, requireSpecial] = await Promise.all([
+      this.settings.get('password_min_length'),
+      this.settings.get('password_require_uppercase'),
+      this.settings.get('password_require_numbers'),
+      this.settings.get('password_require_special'),
+    ]);
+    return { minLength, requireUppercase, requireNumbers, requireSpecial };
   }
 }

@@ -13,12 +13,6 @@
 import type { Role } from '../common/auth/permissions';
 import type { UserStatus } from './user.entity';
 
-/**
- * The role a new user gets when the request names none. SPEC §7 makes this the setting
- * `default_user_role`; until the settings module exists, this is that setting's default.
- */
-export const DEFAULT_USER_ROLE: Role = 'officer';
-
 /** The roles a manager may create, edit and operate on, and hand out. */
 export const MANAGER_ASSIGNABLE_ROLES: readonly Role[] = ['officer', 'viewer'];
 

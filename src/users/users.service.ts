@@ -24,13 +24,13 @@ import {
   type UserResponseDto,
   type UserStatsDto,
 } from './dto/user-response.dto';
+import { SettingsService } from '../settings/settings.service';
 import { User } from './user.entity';
 import { changedColumns, type ColumnChanges, changesForAudit, escapeLike } from './user-changes';
 import {
   branchForNewUser,
   canSee,
   createRefusal,
-  DEFAULT_USER_ROLE,
   deleteRefusal,
   manageRefusal,
   type Refusal,
@@ -57,6 +57,7 @@ export class UsersService {
     private readonly passwordRules: PasswordRulesService,
     private readonly sessions: SessionsService,
     private readonly loginAttempts: LoginAttemptsService,
+    private readonly settings: SettingsService,
   ) {}
 
   private get users() {
@@ -167,7 +168,7 @@ export class UsersService {
    */
   async create(input: CreateUserDto, actor: AuthUser | null): Promise<UserResponseDto> {
     const status = this.statusOf(input.status, input.is_active) ?? 'active';
-    const role = input.role ?? DEFAULT_USER_ROLE;
+    const role = input.role ?? (await this.settings.get('default_user_role'));
     const branchId = branchForNewUser(actor, input.branch_id);
     this.refuse(createRefusal(actor, role, branchId, status));
     await this.assertPasswordAcceptable(input.password, 'password');

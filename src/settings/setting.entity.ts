@@ -1,0 +1,39 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
+import { User } from '../users/user.entity';
+
+@Entity('settings')
+@Unique('settings_key_unique', ['key'])
+@Index('settings_category_idx', ['category', 'key'])
+@Index('settings_created_by_idx', ['createdBy'])
+@Index('settings_updated_by_idx', ['updatedBy'])
+export class Setting {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'varchar', length: 100 }) key: string;
+  /** Any JSON value (jsonb). */
+  @Column({ type: 'jsonb' }) value: unknown;
+  @Column({ type: 'varchar', length: 50, default: 'general' }) category: string;
+  @Column({ type: 'text', nullable: true }) description: string | null;
+  @Column({ type: 'boolean', default: false }) isPublic: boolean;
+  @Column({ type: 'uuid', nullable: true }) createdBy: string | null;
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'settings_created_by_fkey' })
+  creator?: User | null;
+  @Column({ type: 'uuid', nullable: true }) updatedBy: string | null;
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'updated_by', foreignKeyConstraintName: 'settings_updated_by_fkey' })
+  updater?: User | null;
+  @VersionColumn({ default: 1 }) version: number;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

@@ -1,0 +1,88 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+
+export const SETTINGS_CHANNEL = 'settings_changed';
+/** Without a working LISTEN connection, cached values live this long at most. */
+const FALLBACK_TTL_MS = 5000;
+const RECONNECT_MS = 2000;
+
+/**
+ * Every setting's value, cached in this process. A change commits a `NOTIFY settings_changed`
+ * in its transaction; every instance LISTENs and drops its cache at once. While the LISTEN
+ * connection is down the cache lives at most 5 seconds, so a change takes effect on every
+ * instance within 5 seconds whatever happens.
+ */
+@Injectable()
+export class SettingsCache implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(SettingsCache.name);
+  private values?: Promise<Map<string, unknown>>;
+  private loadedAt = 0;
+  private listener?: PoolClient;
+  private reconnectTimer?: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.listen();
+  }
+
+  /** Before the pool closes (it waits for every client to be released). */
+  onModuleDestroy(): void {
+    this.closing = true;
+    clearTimeout(this.reconnectTimer);
+    this.listener?.release(true);
+    this.listener = undefined;
+  }
+
+  /** All stored values by key (loaded in one query, then from memory). */
+  all(): Promise<Map<string, unknown>> {
+    const stale = !this.listener && Date.now() - this.loadedAt > FALLBACK_TTL_MS;
+    if (!this.values || stale) {
+      this.loadedAt = Date.now();
+      this.values = this.load().catch((error: unknown) => {
+        this.values = undefined;
+        throw error;
+      });
+    }
+    return this.values;
+  }
+
+  invalidate(): void {
+    this.values = undefined;
+  }
+
+  private async load(): Promise<Map<string, unknown>> {
+    const rows: { key: string; value: unknown }[] = await this.dataSource.query(
+      'SELECT key, value FROM settings',
+    );
+    return new Map(rows.map((row) => [row.key, row.value]));
+  }
+
+  private async listen(): Promise<void> {
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    try {
+      const client = await pool.connect();
+      client.on('notification', () => this.invalidate());
+      client.on('error', () => this.lost());
+      await client.query(`LISTEN ${SETTINGS_CHANNEL}`);
+      this.listener = client;
+      // Changes made while no one listened.
+      this.invalidate();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Cannot LISTEN for settings changes; caching 5 s at most');
+      this.lost();
+    }
+  }
+
+  private lost(): void {
+    this.listener?.release(true);
+    this.listener = undefined;
+    if (this.closing) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => void this.listen(), RECONNECT_MS);
+    this.reconnectTimer.unref();
+  }
+}
