@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'supertest';
+import { createUser } from '../harness/identity';
+import { createTestApp, type TestApp } from '../harness/test-app';
+import { makeBranch, makeDepartment, makePosition } from '../harness/users-fixtures';
+
+/**
+ * Bad input on every route of auth, users, departments, branches and positions (SPEC §3):
+ * malformed and unknown ids in paths, unknown fields, wrong types, huge strings and bodies
+ * that are not JSON. The routes come from the OpenAPI document, so a new route is covered
+ * (or fails here) without anyone remembering to add it.
+ */
+
+const MODULES = /^\/api\/v1\/(auth|users|departments|branches|positions)(\/|$)/;
+const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+type Method = (typeof HTTP_METHODS)[number];
+
+/**
+ * The first string field of each JSON body, by operationId (written from the DTOs, checked
+ * against the OpenAPI schema below).
+ */
+const STRING_FIELD: Record<string, string> = {
+  auth_login: 'username',
+  auth_refresh: 'refresh_token',
+  auth_setup_first_admin: 'username',
+  users_create: 'username',
+  users_update_me: 'first_name',
+  users_change_password: 'old_password',
+  users_update: 'username',
+  users_update_put: 'username',
+  departments_create: 'name',
+  departments_update: 'name',
+  departments_update_put: 'name',
+  branches_create: 'name',
+  branches_update: 'name',
+  branches_update_put: 'name',
+  positions_create: 'name',
+  positions_update: 'name',
+  positions_update_put: 'name',
+};
+
+const UNKNOWN_FIELD = 'not_a_field';
+const HUGE = 'x'.repeat(100 * 1024);
+
+interface Schema {
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, Schema>;
+  allOf?: Schema[];
+}
+
+interface Operation {
+  operationId: string;
+  requestBody?: { content: Record<string, { schema: Schema }> };
+}
+
+interface Route {
+  method: Method;
+  /** The OpenAPI path, e.g. `/api/v1/users/{id}`. */
+  path: string;
+  operationId: string;
+  bodySchema?: Schema;
+}
+
+interface FieldError {
+  loc: (string | number)[];
+  type: string;
+}
+
+const label = (route: Route) => `${route.method.toUpperCase()} ${route.path}`;
+const hasBody = (method: Method) => method === 'post' || method === 'put' || method === 'patch';
+
+describe('Bad input on auth, users, departments, branches and positions', () => {
+  let t: TestApp;
+  let admin: string;
+  let routes: Route[];
+  let schemas: Record<string, Schema>;
+  const realIds: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = (await t.signIn('admin')).bearer;
+    const [officer, department, branch, position] = await Promise.all([
+      createUser(t.app, { role: 'officer' }),
+      makeDepartment(t),
+      makeBranch(t),
+      makePosition(t),
+    ]);
+    Object.assign(realIds, {
+      users: officer.id,
+      departments: department.id,
+      branches: branch.id,
+      positions: position.id,
+    });
+    const doc = (await t.http.get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, Schema> };
+    };
+    schemas = doc.components.schemas;
+    routes = Object.entries(doc.paths)
+      .filter(([path]) => MODULES.test(path))
+      .flatMap(([path, item]) =>
+        HTTP_METHODS.filter((method) => item[method]).map((method) => ({
+          method,
+          path,
+          operationId: item[method].operationId,
+          bodySchema: item[method].requestBody?.content['application/json']?.schema,
+        })),
+      );
+  });
+  afterAll(() => t?.close());
+
+  const paramsOf = (path: string) => [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
+
+  /** The path with every parameter given `value`, or (undefined) the real id of its module. */
+  function concrete(path: string, value?: string): string {
+    const module = MODULES.exec(path)?.[1] ?? '';
+    return path.replace(/\{[^}]+\}/g, () => value ?? realIds[module]);
+  }
+
+  function send(route: Route, url: string, body?: object | string) {
+    const request = t.http[route.method](url).set('Authorization', admin);
+    if (typeof body === 'string') return request.set('Content-Type', 'application/json').send(body);
+    return body === undefined ? request : request.send(body);
+  }
+
+  /**
+   * What is wrong with an answer, as sentences (empty when it is right): never a 5xx; an error
+   * is a problem document with a string `detail` and `request_id`.
+   */
+  function issuesOf(res: Response, what: string, status: number): string[] {
+    const issues: string[] = [];
+    const detail = typeof res.body?.detail === 'string' ? `: ${res.body.detail}` : '';
+    if (res.status !== status) issues.push(`${what} → ${res.status}, expected ${status}${detail}`);
+    if (res.status >= 400) {
+      if (!/^application\/problem\+json/.test(String(res.headers['content-type']))) {
+        issues.push(`${what}: content-type ${res.headers['content-type']}`);
+      }
+      if (typeof res.body?.detail !== 'string') issues.push(`${what}: no string detail`);
+      if (typeof res.body?.request_id !== 'string') issues.push(`${what}: no request_id`);
+    }
+    return issues;
+  }
+
+  function names(res: Response, field: string, type?: string): boolean {
+    const errors = (res.body?.errors ?? []) as FieldError[];
+    return errors.some(
+      (error) =>
+        error.loc[0] === 'body' &&
+        error.loc[1] === field &&
+        (type === undefined || error.type === type),
+    );
+  }
+
+  function resolve(schema: Schema): Schema {
+    if (schema.$ref) return resolve(schemas[schema.$ref.replace('#/components/schemas/', '')]);
+    if (schema.allOf) {
+      return {
+        properties: Object.assign({}, ...schema.allOf.map((part) => resolve(part).properties)),
+      };
+    }
+    return schema;
+  }
+
+  const idRoutes = () => routes.filter((route) => paramsOf(route.path).length > 0);
+  const bodyRoutes = () => routes.filter((route) => route.bodySchema);
+
+  describe('ids in paths', () => {
+    it('finds the routes that take an id in the OpenAPI document', () => {
+      const paths = idRoutes().map(label);
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          'GET /api/v1/users/{id}',
+          'DELETE /api/v1/users/{id}/sessions',
+          'PATCH /api/v1/departments/{id}/toggle-status',
+          'GET /api/v1/departments/{id}/with-relations',
+          'GET /api/v1/branches/{id}/users',
+          'DELETE /api/v1/positions/{id}',
+        ]),
+      );
+      expect(paths.length).toBeGreaterThanOrEqual(25);
+    });
+
+    it.each([
+      ['not-a-uuid', 'not-a-uuid'],
+      ['a UUID with a bad character', `${randomUUID().slice(0, 35)}g`],
+    ])('answers a malformed UUID (%s) with 422 at [path, <param>]', async (_name, value) => {
+      const issues: string[] = [];
+      for (const route of idRoutes()) {
+        const res = await send(
+          route,
+          concrete(route.path, value),
+          hasBody(route.method) ? {} : undefined,
+        );
+        const what = `${label(route)} with ${value}`;
+        issues.push(...issuesOf(res, what, 422));
+        const loc = res.body?.errors?.[0]?.loc;
+        const expected = ['path', paramsOf(route.path)[0]];
+        if (JSON.stringify(loc) !== JSON.stringify(expected)) {
+          issues.push(
+            `${what}: errors[0].loc ${JSON.stringify(loc)}, expected ${JSON.stringify(expected)}`,
+          );
+        }
+      }
+      expect(issues).toEqual([]);
+    });
+
+    it('answers a well-formed UUID that does not exist with 404', async () => {
+      const issues: string[] = [];
+      for (const route of idRoutes()) {
+        const res = await send(
+          route,
+          concrete(route.path, randomUUID()),
+          hasBody(route.method) ? {} : undefined,
+        );
+        issues.push(...issuesOf(res, `${label(route)} with an unknown id`, 404));
+      }
+      expect(issues).toEqual([]);
+    });
+  });
+
+  describe('JSON bodies', () => {
+    it('knows the first string field of every JSON body the OpenAPI document lists', () => {
+      const documented = bodyRoutes().map((route) => route.operationId);
+      expect(documented.sort()).toEqual(Object.keys(STRING_FIELD).sort());
+      for (const route of bodyRoutes()) {
+        const field = STRING_FIELD[route.operationId];
+        const properties = resolve(route.bodySchema as Schema).properties ?? {};
+        expect({ route: label(route), field, type: properties[field]?.type }).toEqual({
+          route: label(route),
+          field,
+          type: 'string',
+        });
+      }
+    });
+
+    it('refuses an unknown field with 422 naming it (unknown_field)', async () => {
+      const issues: string[] = [];
+      for (const route of bodyRoutes()) {
+        const res = await send(route, concrete(route.path), { [UNKNOWN_FIELD]: 'x' });
+        const what = `${label(route)} with ${UNKNOWN_FIELD}`;
+        issues.push(...issuesOf(res, what, 422));
+        if (!names(res, UNKNOWN_FIELD, 'unknown_field')) issues.push(`${what}: field not named`);
+      }
+      expect(issues).toEqual([]);
+    });
+
+    it('refuses a number where a string is expected with 422 naming the field', async () => {
+      const issues: string[] = [];
+      for (const route of bodyRoutes()) {
+        const field = STRING_FIELD[route.operationId];
+        const res = await send(route, concrete(route.path), { [field]: 12345 });
+        const what = `${label(route)} with ${field}: 12345`;
+        issues.push(...issuesOf(res, what, 422));
+        if (!names(res, field)) issues.push(`${what}: field not named`);
+      }
+      expect(issues).toEqual([]);
+    });
+
+    it('refuses a 100 kB string with 422 naming the field', async () => {
+      const issues: string[] = [];
+      for (const route of bodyRoutes()) {
+        const field = STRING_FIELD[route.operationId];
+        const res = await send(route, concrete(route.path), { [field]: HUGE });
+        const what = `${label(route)} with a 100 kB ${field}`;
+        issues.push(...issuesOf(res, what, 422));
+        if (!names(res, field)) issues.push(`${what}: field not named`);
+      }
+      expect(issues).toEqual([]);
+    });
+
+    it('answers a body that is not JSON with 400', async () => {
+      const issues: string[] = [];
+      for (const route of bodyRoutes()) {
+        const res = await send(route, concrete(route.path), '{bad');
+        issues.push(...issuesOf(res, `${label(route)} with {bad`, 400));
+      }
+      expect(issues).toEqual([]);
+    });
+  });
+});
