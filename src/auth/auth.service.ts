@@ -188,10 +188,9 @@ export class AuthService {
     });
   }
 
-  async me(caller: AuthUser): Promise<UserResponseDto> {
-    const user = await this.findUser('user.id = :id', { id: caller.id });
-    if (!user) throw new UnauthorizedException('Your account no longer exists.');
-    return toUserResponse(user);
+  /** The same record as GET /users/me. */
+  me(caller: AuthUser): Promise<UserResponseDto> {
+    return this.users.me(caller);
   }
 
   async setupRequired(): Promise<boolean> {
