@@ -12,6 +12,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BranchesModule } from './branches/branches.module';
 import { DepartmentsModule } from './departments/departments.module';
+import { EnumsModule } from './enums/enums.module';
 import { PositionsModule } from './positions/positions.module';
 import { UsersModule } from './users/users.module';
 import { CredentialsModule } from './auth/credentials.module';
@@ -80,6 +81,7 @@ export class AppModule {
         DepartmentsModule,
         BranchesModule,
         PositionsModule,
+        EnumsModule,
       ],
       controllers: [AppController],
       providers: [

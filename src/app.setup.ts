@@ -9,6 +9,7 @@ import { sendProblem } from './common/http/problem.filter';
 import { requestIdMiddleware } from './common/http/request-id';
 import { setupOpenApi } from './common/http/openapi';
 import { trailingSlashMiddleware } from './common/http/trailing-slash';
+import { useNestContainerForValidators } from './common/validation/in-catalog';
 import type { AppConfig } from './config/app-config';
 import { MetricsService } from './health/metrics.service';
 
@@ -38,6 +39,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.app.trustProxy);
   app.disable('x-powered-by');
+  // Validators that read settings (@InCatalog) are Nest providers.
+  useNestContainerForValidators(app);
 
   // Order matters: the request id first, so that even a refused body is answered with it.
   app.use(requestIdMiddleware);

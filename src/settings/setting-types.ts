@@ -9,6 +9,32 @@ export interface CatalogEntry {
   label: string;
 }
 
+/** Deeper values are refused: JSON.stringify and class-transformer recurse, and would overflow. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Problems of a JSON value's structure that hold for every key: nesting deeper than
+ * MAX_JSON_DEPTH, and the NUL character (PostgreSQL's jsonb refuses `\u0000`). Walks the value
+ * with a stack of its own, so that no input can exhaust the call stack.
+ */
+export function jsonStructureProblems(value: unknown): string[] {
+  const pending: [unknown, number][] = [[value, 0]];
+  let hasNul = false;
+  while (pending.length) {
+    const [item, depth] = pending.pop()!;
+    if (typeof item === 'string') {
+      hasNul ||= item.includes('\u0000');
+    } else if (typeof item === 'object' && item !== null) {
+      if (depth >= MAX_JSON_DEPTH) return [`must be nested at most ${MAX_JSON_DEPTH} levels deep`];
+      for (const [key, child] of Object.entries(item)) {
+        hasNul ||= key.includes('\u0000');
+        pending.push([child, depth + 1]);
+      }
+    }
+  }
+  return hasNul ? ['must not contain the NUL character (\\u0000)'] : [];
+}
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -19,12 +45,24 @@ export const integer =
       ? []
       : [`must be a whole number from ${min} to ${max}`];
 
-export const decimal =
-  (min: number, max: number): Check =>
-  (value) =>
-    typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max
-      ? []
-      : [`must be a number from ${min} to ${max}`];
+/** The largest amount a `numeric(15,2)` column holds. */
+export const MAX_AMOUNT = 9_999_999_999_999.99;
+
+/**
+ * A money amount as JSON carries it: 0 to MAX_AMOUNT with at most two decimals. The decimals
+ * are read from the number's text, since float arithmetic (`0.29 * 100`) is not exact.
+ */
+export function isAmount(value: unknown): value is number {
+  return (
+    typeof value === 'number' &&
+    value >= 0 &&
+    value <= MAX_AMOUNT &&
+    /^\d+(\.\d{1,2})?$/.test(String(value))
+  );
+}
+
+export const amount: Check = (value) =>
+  isAmount(value) ? [] : [`must be an amount from 0 to ${MAX_AMOUNT} with at most 2 decimals`];
 
 export const boolean: Check = (value) =>
   typeof value === 'boolean' ? [] : ['must be true or false'];
@@ -116,15 +154,9 @@ export const approvalLimits =
       }
       for (const [currency, amount] of Object.entries(limits)) {
         if (!CURRENCY.test(currency)) problems.push(`${role}.${currency} is not an ISO 4217 code`);
-        const valid =
-          amount === null ||
-          (typeof amount === 'number' &&
-            amount >= 0 &&
-            amount < 1e13 &&
-            Math.round(amount * 100) === amount * 100);
-        if (!valid) {
+        if (amount !== null && !isAmount(amount)) {
           problems.push(
-            `${role}.${currency} must be null (unlimited) or an amount with at most 2 decimals`,
+            `${role}.${currency} must be null (unlimited) or an amount from 0 to ${MAX_AMOUNT} with at most 2 decimals`,
           );
         }
       }

@@ -12,6 +12,16 @@ import {
 } from 'typeorm';
 import { User } from '../users/user.entity';
 
+/**
+ * TypeORM sends a JavaScript null as SQL NULL, which the NOT NULL column refuses; a setting's
+ * value may be the JSON `null`. This stands in for it and serialises as `null`.
+ */
+const JSON_NULL = { toJSON: () => null };
+const jsonValue = {
+  to: (value: unknown) => (value === null ? JSON_NULL : value),
+  from: (value: unknown) => value,
+};
+
 @Entity('settings')
 @Unique('settings_key_unique', ['key'])
 @Index('settings_category_idx', ['category', 'key'])
@@ -20,8 +30,8 @@ import { User } from '../users/user.entity';
 export class Setting {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'varchar', length: 100 }) key: string;
-  /** Any JSON value (jsonb). */
-  @Column({ type: 'jsonb' }) value: unknown;
+  /** Any JSON value (jsonb), `null` included. */
+  @Column({ type: 'jsonb', transformer: jsonValue }) value: unknown;
   @Column({ type: 'varchar', length: 50, default: 'general' }) category: string;
   @Column({ type: 'text', nullable: true }) description: string | null;
   @Column({ type: 'boolean', default: false }) isPublic: boolean;

@@ -22,6 +22,7 @@ export class SettingsCache implements OnModuleInit, OnModuleDestroy {
   private listener?: PoolClient;
   private reconnectTimer?: NodeJS.Timeout;
   private closing = false;
+  private readonly released = new WeakSet<PoolClient>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -33,7 +34,7 @@ export class SettingsCache implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     this.closing = true;
     clearTimeout(this.reconnectTimer);
-    this.listener?.release(true);
+    if (this.listener) this.release(this.listener);
     this.listener = undefined;
   }
 
@@ -63,26 +64,39 @@ export class SettingsCache implements OnModuleInit, OnModuleDestroy {
 
   private async listen(): Promise<void> {
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    let client: PoolClient | undefined;
     try {
-      const client = await pool.connect();
-      client.on('notification', () => this.invalidate());
-      client.on('error', () => this.lost());
-      await client.query(`LISTEN ${SETTINGS_CHANNEL}`);
-      this.listener = client;
+      client = await pool.connect();
+      const connection = client;
+      connection.on('notification', () => this.invalidate());
+      connection.on('error', () => this.lost(connection));
+      await connection.query(`LISTEN ${SETTINGS_CHANNEL}`);
+      if (this.closing) return this.release(connection);
+      this.listener = connection;
       // Changes made while no one listened.
       this.invalidate();
     } catch (error) {
       this.logger.warn({ err: error }, 'Cannot LISTEN for settings changes; caching 5 s at most');
-      this.lost();
+      this.lost(client);
     }
   }
 
-  private lost(): void {
-    this.listener?.release(true);
+  /** After a failed or broken LISTEN connection: drop it and try again shortly. */
+  private lost(client?: PoolClient): void {
+    if (client) this.release(client);
+    // A late error from a connection replaced already.
+    if (client && this.listener && client !== this.listener) return;
     this.listener = undefined;
     if (this.closing) return;
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => void this.listen(), RECONNECT_MS);
     this.reconnectTimer.unref();
+  }
+
+  /** Destroys the connection (not back to the pool); pg throws on a second release. */
+  private release(client: PoolClient): void {
+    if (this.released.has(client)) return;
+    this.released.add(client);
+    client.release(true);
   }
 }

@@ -6,14 +6,15 @@
  */
 import { ROLES } from '../common/auth/permissions';
 import {
+  amount,
   approvalLimits,
   boolean,
   catalog,
   type CatalogEntry,
   type Check,
-  decimal,
   email,
   integer,
+  jsonStructureProblems,
   oneOf,
   riskThresholds,
   stringList,
@@ -235,7 +236,7 @@ export const SETTINGS = {
   manager_approval_threshold: setting(
     'applications',
     "The manager's approval limit in USD: a write-through alias of approval_limits.manager.USD",
-    decimal(0, 1e12),
+    amount,
     10000,
     { obeyed: true },
   ),
@@ -357,8 +358,16 @@ export function definitionOf(key: string): SettingDefinition | undefined {
 }
 
 export const SETTING_KEY_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/;
+export const SETTING_KEY_RULE =
+  'lower-case letters, digits and "_", starting with a letter, with at most one "." (as in catalog.loan_purposes); at most 100 characters';
 export const CATEGORY_PATTERN = /^[a-z][a-z0-9_]{0,49}$/;
+export const CATEGORY_RULE = '1-50 lower-case letters, digits and "_", starting with a letter';
 export const MAX_VALUE_BYTES = 64 * 1024;
+
+/** A well-formed key: SETTING_KEY_PATTERN, at most 100 characters. */
+export function isSettingKey(key: unknown): key is string {
+  return typeof key === 'string' && key.length <= 100 && SETTING_KEY_PATTERN.test(key);
+}
 
 /**
  * Problems with `value` for `key` (type, range, size). Cross-key rules (e.g. the default
@@ -367,6 +376,8 @@ export const MAX_VALUE_BYTES = 64 * 1024;
  */
 export function settingValueProblems(key: string, value: unknown): string[] {
   if (value === undefined) return ['is required'];
+  const structure = jsonStructureProblems(value);
+  if (structure.length) return structure;
   const size = Buffer.byteLength(JSON.stringify(value), 'utf8');
   if (size > MAX_VALUE_BYTES)
     return [`must be at most ${MAX_VALUE_BYTES / 1024} kB of JSON (it is ${size} bytes)`];

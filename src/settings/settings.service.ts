@@ -11,8 +11,10 @@ import { SETTINGS_CHANNEL, SettingsCache } from './settings-cache';
 import {
   type CatalogName,
   CATEGORY_PATTERN,
+  CATEGORY_RULE,
   definitionOf,
-  SETTING_KEY_PATTERN,
+  isSettingKey,
+  SETTING_KEY_RULE,
   SETTINGS,
   settingValueProblems,
   type SettingValues,
@@ -27,6 +29,30 @@ export interface SettingInput {
 
 /** The two keys that are one value: the manager's USD approval limit. */
 const MANAGER_LIMIT_ALIAS = 'manager_approval_threshold';
+
+/** Settings whose values must be in a catalogue, and the values each one uses. */
+const CATALOG_REFERENCES: { key: string; catalog: string; uses: (value: unknown) => string[] }[] = [
+  { key: 'default_currency', catalog: 'catalog.currencies', uses: (value) => [value as string] },
+  {
+    key: 'required_document_types',
+    catalog: 'catalog.document_types',
+    uses: (value) => value as string[],
+  },
+];
+
+type Limits = Record<string, Record<string, number | null>>;
+
+/** One bulk change giving the alias and approval_limits.manager.USD two different values. */
+function aliasConflicts(values: Record<string, unknown>): FieldError[] {
+  if (!(MANAGER_LIMIT_ALIAS in values) || !('approval_limits' in values)) return [];
+  const usd = (values.approval_limits as Limits).manager?.USD;
+  if (usd === values[MANAGER_LIMIT_ALIAS]) return [];
+  const msg = `${MANAGER_LIMIT_ALIAS} and approval_limits.manager.USD are one value; give them the same amount (or only one)`;
+  return [
+    { loc: ['body', MANAGER_LIMIT_ALIAS], msg, type: 'setting_conflict' },
+    { loc: ['body', 'approval_limits'], msg, type: 'setting_conflict' },
+  ];
+}
 
 /**
  * Settings: typed reads for the rest of the server (cached, see SettingsCache) and the
@@ -140,6 +166,7 @@ export class SettingsService implements OnApplicationBootstrap {
           errors.push({ loc: ['body', key], msg, type: 'setting_value' });
         }
       }
+      if (!errors.length) errors.push(...aliasConflicts(values));
       if (errors.length) throw new ValidationProblem(errors);
       const saved: Setting[] = [];
       for (const [key, value] of Object.entries(values))
@@ -154,11 +181,20 @@ export class SettingsService implements OnApplicationBootstrap {
    */
   async remove(caller: AuthUser, key: string): Promise<Setting | null> {
     return this.txHost.withTransaction(async () => {
+      const definition = definitionOf(key);
+      if (definition) {
+        const conflicts = await this.crossKeyProblems(key, definition.default, {});
+        if (conflicts.length) {
+          throw new ProblemException(
+            HttpStatus.CONFLICT,
+            `The setting "${key}" cannot be reset to its default: ${conflicts.join('; ')}.`,
+            { type: 'setting-in-use' },
+          );
+        }
+        return this.write(caller, key, { value: definition.default }, 'setting.reset');
+      }
       const setting = await this.lockRow(key);
       if (!setting) throw new NotFoundException(`No setting "${key}".`);
-      const definition = definitionOf(key);
-      if (definition)
-        return this.write(caller, key, { value: definition.default }, 'setting.reset');
       await this.repository.delete(setting.id);
       await this.changed(caller, 'setting.deleted', setting, setting.value);
       return null;
@@ -214,33 +250,47 @@ export class SettingsService implements OnApplicationBootstrap {
     input: SettingInput,
     pending: Record<string, unknown> = {},
   ): Promise<string[]> {
-    if (!SETTING_KEY_PATTERN.test(key) || key.length > 100) {
-      return [
-        'the key must be lower-case letters, digits and "_" (at most one "." as in catalog.x)',
-      ];
-    }
+    if (!isSettingKey(key)) return [`the key must be ${SETTING_KEY_RULE}`];
     if (input.category !== undefined && !CATEGORY_PATTERN.test(input.category)) {
-      return [
-        'the category must be 1-50 lower-case letters, digits and "_", starting with a letter',
-      ];
+      return [`the category must be ${CATEGORY_RULE}`];
     }
     const problems = settingValueProblems(key, input.value);
     if (problems.length) return problems;
-    const current = async (name: CatalogName) =>
-      (pending[`catalog.${name}`] as CatalogEntry[] | undefined)?.map((e) => e.value) ??
-      (await this.catalogValues(name));
-    if (
-      key === 'default_currency' &&
-      !(await current('currencies')).includes(input.value as string)
-    ) {
-      return [`must be one of catalog.currencies: ${(await current('currencies')).join(', ')}`];
+    return this.crossKeyProblems(key, input.value, pending);
+  }
+
+  /**
+   * Values that must be in a catalogue (default_currency, required_document_types), checked
+   * from both sides: a value must be in its catalogue, and a catalogue must keep the values in
+   * use. `pending` holds the other values of the same bulk change (used when valid).
+   */
+  private async crossKeyProblems(
+    key: string,
+    value: unknown,
+    pending: Record<string, unknown>,
+  ): Promise<string[]> {
+    const stored = await this.cache.all();
+    const valueOf = (name: string): unknown => {
+      if (name === key) return value;
+      if (name in pending && !settingValueProblems(name, pending[name]).length) {
+        return pending[name];
+      }
+      return stored.has(name) ? stored.get(name) : definitionOf(name)?.default;
+    };
+    const problems: string[] = [];
+    for (const rule of CATALOG_REFERENCES) {
+      if (key !== rule.key && key !== rule.catalog) continue;
+      const catalogue = valueOf(rule.catalog) as CatalogEntry[];
+      const allowed = catalogue.map((entry) => entry.value);
+      const missing = rule.uses(valueOf(rule.key)).filter((used) => !allowed.includes(used));
+      if (!missing.length) continue;
+      problems.push(
+        key === rule.key
+          ? `not in ${rule.catalog}: ${missing.join(', ')} (allowed: ${allowed.join(', ')})`
+          : `${rule.key} uses ${missing.join(', ')}, so ${rule.catalog} must keep ${missing.length > 1 ? 'them' : 'it'} (change ${rule.key} first, or in the same bulk change)`,
+      );
     }
-    if (key === 'required_document_types') {
-      const known = await current('document_types');
-      const unknown = (input.value as string[]).filter((value) => !known.includes(value));
-      if (unknown.length) return [`not in catalog.document_types: ${unknown.join(', ')}`];
-    }
-    return [];
+    return problems;
   }
 
   private lockRow(key: string): Promise<Setting | null> {
@@ -282,15 +332,12 @@ export class SettingsService implements OnApplicationBootstrap {
   /** manager_approval_threshold is approval_limits.manager.USD: writing one writes the other. */
   private async syncAlias(caller: AuthUser, key: string, value: unknown): Promise<void> {
     if (key === MANAGER_LIMIT_ALIAS) {
-      const limits = structuredClone(await this.currentValue('approval_limits')) as Record<
-        string,
-        Record<string, number | null>
-      >;
+      const limits = structuredClone(await this.currentValue('approval_limits')) as Limits;
       if (limits.manager?.USD === value) return;
       limits.manager = { ...limits.manager, USD: value as number };
       await this.writeQuietly(caller, 'approval_limits', limits);
     } else if (key === 'approval_limits') {
-      const usd = (value as Record<string, Record<string, number | null>>).manager?.USD;
+      const usd = (value as Limits).manager?.USD;
       const alias = await this.currentValue(MANAGER_LIMIT_ALIAS);
       if (typeof usd === 'number' && usd !== alias)
         await this.writeQuietly(caller, MANAGER_LIMIT_ALIAS, usd);

@@ -179,6 +179,12 @@ const PUBLIC_OPERATIONS = [
   'POST /api/v1/auth/refresh',
   'GET /api/v1/auth/setup-required',
   'POST /api/v1/auth/setup-first-admin',
+  // Enums hold no personal data; the sign-in and set-up pages use them.
+  'GET /api/v1/enums/id-card-types',
+  'GET /api/v1/enums/loan-statuses',
+  'GET /api/v1/enums/loan-purposes',
+  'GET /api/v1/enums/product-types',
+  'GET /api/v1/enums/all',
 ];
 
 const MODULES = /^\/api\/v1\/(auth|users|departments|branches|positions)(\/|$)/;

@@ -99,12 +99,16 @@ export function testEnvironment(databaseUrlValue: string, overrides: Env = {}): 
 
 /**
  * A complete app (the same module and HTTP set-up as `npm start`) over its own database
- * and bucket. Pass `env` to change configuration.
+ * and bucket. Pass `env` to change configuration, and `database` (another app's
+ * `databaseName` and `config.database.url`) to run a second instance on that database: it is
+ * then not cloned, nor dropped by `close()`. Close such an app before the owner of the database.
  */
 export async function createTestApp(
-  options: { env?: Env; imports?: ModuleImport[] } = {},
+  options: { env?: Env; imports?: ModuleImport[]; database?: { name: string; url: string } } = {},
 ): Promise<TestApp> {
-  const database = await cloneDatabase();
+  const database = options.database
+    ? { ...options.database, drop: async () => undefined }
+    : await cloneDatabase();
   try {
     const runtime = await prepareRuntime(testEnvironment(database.url, options.env));
     const config = runtime.config;
