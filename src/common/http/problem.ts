@@ -232,6 +232,8 @@ function fromDatabaseError(error: PgError): ProblemAnswer {
     case '22007':
     case '22008':
     case '22001':
+    case '22021':
+    case '22P05':
       return answer(422, 'A value in the request is out of range or malformed.', {
         type: 'validation-error',
         errors: [
