@@ -5,6 +5,7 @@ import { json, Router, urlencoded } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { GracefulShutdown } from './common/http/graceful-shutdown';
+import { verifyJsonDepth } from './common/http/json-depth';
 import { sendProblem } from './common/http/problem.filter';
 import { requestIdMiddleware } from './common/http/request-id';
 import { setupOpenApi } from './common/http/openapi';
@@ -65,7 +66,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     exposedHeaders: CORS_EXPOSED_HEADERS,
     maxAge: 600,
   });
-  app.use(json({ limit: config.app.bodyLimitBytes }));
+  app.use(json({ limit: config.app.bodyLimitBytes, verify: verifyJsonDepth }));
   app.use(urlencoded({ extended: false, limit: config.app.bodyLimitBytes }));
   // Body-parser errors happen before routing: answer them with the same problem documents.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {

@@ -40,6 +40,20 @@ describe('HTTP platform', () => {
       expect(res.body.instance).toBe('/api/v1/probe/widgets');
     });
 
+    it('422 for a JSON body nested thousands of levels deep, before any validator runs', async () => {
+      const deep = `{"name": ${'['.repeat(10000)}${']'.repeat(10000)}}`;
+      for (const path of ['/api/v1/probe/widgets', '/api/v1/users']) {
+        const res = await t.http
+          .post(path)
+          .set('Authorization', officer)
+          .set('Content-Type', 'application/json')
+          .send(deep);
+        expect(res.status).toBe(422);
+        expectProblem(res.body, 422);
+        expect(res.body.detail).toBe('The request body is nested more than 64 levels deep.');
+      }
+    });
+
     it('401 without a token, with WWW-Authenticate: Bearer', async () => {
       const res = await t.http.get('/api/v1/probe/widgets');
       expect(res.status).toBe(401);

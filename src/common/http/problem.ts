@@ -166,6 +166,10 @@ function fromBodyParserError(error: unknown): ProblemAnswer | undefined {
       return answer(413, `The request body is larger than the limit of ${bodyError.limit} bytes.`, {
         type: 'body-too-large',
       });
+    case 'entity.too.deep':
+      return answer(422, `The request body is nested more than ${bodyError.limit} levels deep.`, {
+        type: 'body-too-deep',
+      });
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return answer(415, 'The request body uses an unsupported encoding or character set.');
