@@ -20,6 +20,7 @@ import { AuthPlatformModule } from './common/auth/auth-platform.module';
 import { AuthenticationGuard } from './common/auth/authentication.guard';
 import { PermissionGuard } from './common/auth/permission.guard';
 import { RateLimitGuard } from './common/auth/rate-limit.guard';
+import { CryptoModule } from './common/crypto/crypto.module';
 import { EtagInterceptor } from './common/http/etag';
 import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { IdempotencyKey } from './common/http/idempotency/idempotency-key.entity';
@@ -43,6 +44,7 @@ export function coreModules(config: AppConfig): NonNullable<ModuleMetadata['impo
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
     LoggerModule.forRoot(loggerParams(config.app)),
     DatabaseModule,
+    CryptoModule,
     ClsModule.forRoot({
       global: true,
       middleware: {

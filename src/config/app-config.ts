@@ -38,8 +38,10 @@ export interface AuthConfig {
 }
 
 export interface CryptoConfig {
-  /** 32 bytes; never derived from the JWT secret. */
+  /** 32 bytes; never derived from the JWT secret. New values are encrypted with it. */
   dataEncryptionKey: Buffer;
+  /** Keys retired by a rotation: they still decrypt (and find) values not yet re-encrypted. */
+  previousKeys: Buffer[];
 }
 
 export interface StorageConfig {
@@ -88,7 +90,7 @@ export interface EnvironmentConfig {
   app: ApplicationConfig;
   database: Optional<DatabaseConfig, 'url'>;
   auth: Optional<AuthConfig, 'secretKey'>;
-  crypto: Partial<CryptoConfig>;
+  crypto: Optional<CryptoConfig, 'dataEncryptionKey'>;
   storage: Optional<
     StorageConfig,
     'endpoint' | 'publicEndpoint' | 'accessKeyId' | 'secretAccessKey'

@@ -62,6 +62,7 @@ describe('parseEnvironment', () => {
         bcryptRounds: 12,
       });
       expect(config.crypto.dataEncryptionKey).toBeUndefined();
+      expect(config.crypto.previousKeys).toEqual([]);
       expect(config.storage).toMatchObject({
         endpoint: undefined,
         publicEndpoint: undefined,
@@ -484,6 +485,52 @@ describe('parseEnvironment', () => {
     });
   });
 
+  describe('DATA_ENCRYPTION_KEYS_PREVIOUS', () => {
+    const previousA = Buffer.alloc(32, 0xa1);
+    const previousB = Buffer.alloc(32, 0xb2);
+
+    it('reads a comma-separated list, base64 or base64url, in order', () => {
+      const config = parseEnvironment({
+        ...PRODUCTION,
+        DATA_ENCRYPTION_KEYS_PREVIOUS: ` ${previousA.toString('base64')} ,${previousB.toString('base64url')},`,
+      });
+      expect(config.crypto.dataEncryptionKey).toEqual(Buffer.alloc(32, 7));
+      expect(config.crypto.previousKeys).toEqual([previousA, previousB]);
+    });
+
+    it('reads a single key', () => {
+      const config = parseEnvironment({
+        DATA_ENCRYPTION_KEYS_PREVIOUS: previousA.toString('base64'),
+      });
+      expect(config.crypto.previousKeys).toEqual([previousA]);
+    });
+
+    it('is optional in production', () => {
+      expect(parseEnvironment(PRODUCTION).crypto.previousKeys).toEqual([]);
+    });
+
+    it('refuses a list with one bad entry, naming its position but not the value', () => {
+      const bad = Buffer.alloc(16, 0xc3).toString('base64');
+      const problems = problemsOf({
+        ...PRODUCTION,
+        DATA_ENCRYPTION_KEYS_PREVIOUS: `${previousA.toString('base64')},${bad}`,
+      });
+      expect(variablesNamed(problems)).toEqual(['DATA_ENCRYPTION_KEYS_PREVIOUS']);
+      expect(problems[0]).toContain('entry 2 ');
+      expect(problems[0]).not.toContain(bad);
+      expect(problems[0]).not.toContain(previousA.toString('base64'));
+    });
+
+    it('names every bad entry in one line', () => {
+      const problems = problemsOf({
+        DATA_ENCRYPTION_KEYS_PREVIOUS: `not-a-key,${previousA.toString('hex')},${previousB.toString('base64')}`,
+      });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^DATA_ENCRYPTION_KEYS_PREVIOUS entries 1, 2 /);
+      expect(problems[0]).not.toContain('not-a-key');
+    });
+  });
+
   describe('several problems at once', () => {
     it('reports one line per bad variable', () => {
       const problems = problemsOf({
@@ -535,6 +582,11 @@ describe('parseEnvironment', () => {
         'a bad DATA_ENCRYPTION_KEY',
         { DATA_ENCRYPTION_KEY: 'not-a-real-key-value' },
         'not-a-real-key-value',
+      ],
+      [
+        'a bad DATA_ENCRYPTION_KEYS_PREVIOUS entry',
+        { DATA_ENCRYPTION_KEYS_PREVIOUS: 'not-a-real-previous-key' },
+        'not-a-real-previous-key',
       ],
       [
         'a DATABASE_URL with the wrong scheme',

@@ -219,18 +219,49 @@ function readDatabaseSsl(reader: EnvReader): DatabaseSsl {
   return false;
 }
 
+const ENCRYPTION_KEY_FORMAT = 'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)';
+
+/** 32 bytes in base64 or base64url; undefined when it is anything else. */
+function parseEncryptionKey(value: string): Buffer | undefined {
+  const key = Buffer.from(value, 'base64');
+  return key.length === 32 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) ? key : undefined;
+}
+
 function readEncryptionKey(reader: EnvReader): Buffer | undefined {
   const found = reader.raw('DATA_ENCRYPTION_KEY');
   if (!found) return undefined;
-  const key = Buffer.from(found.value, 'base64');
-  if (key.length !== 32 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(found.value)) {
-    reader.problem(
-      'DATA_ENCRYPTION_KEY',
-      'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)',
-    );
-    return undefined;
-  }
+  const key = parseEncryptionKey(found.value);
+  if (!key) reader.problem('DATA_ENCRYPTION_KEY', ENCRYPTION_KEY_FORMAT);
   return key;
+}
+
+/**
+ * Keys retired by a rotation, still needed to read old values until they are re-encrypted.
+ * A bad entry is named by its position: the value itself is a secret.
+ */
+function readPreviousEncryptionKeys(reader: EnvReader): Buffer[] {
+  const name = 'DATA_ENCRYPTION_KEYS_PREVIOUS';
+  const found = reader.raw(name);
+  if (!found) return [];
+  const keys: Buffer[] = [];
+  const bad: number[] = [];
+  const entries = found.value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const [index, entry] of entries.entries()) {
+    const key = parseEncryptionKey(entry);
+    if (key) keys.push(key);
+    else bad.push(index + 1);
+  }
+  if (bad.length) {
+    reader.problem(
+      name,
+      `${bad.length > 1 ? 'entries' : 'entry'} ${bad.join(', ')} ${ENCRYPTION_KEY_FORMAT} (a comma-separated list of keys)`,
+    );
+    return [];
+  }
+  return keys;
 }
 
 /**
@@ -261,6 +292,7 @@ export function parseEnvironment(env: Env, version = '0.0.0'): EnvironmentConfig
   ]);
   const databaseUrl = normaliseDatabaseUrl(reader);
   const dataEncryptionKey = readEncryptionKey(reader);
+  const previousKeys = readPreviousEncryptionKeys(reader);
 
   if (endpoint && !accessKeyId)
     reader.problem('MINIO_ACCESS_KEY', 'is required when MINIO_ENDPOINT is set');
@@ -314,7 +346,7 @@ export function parseEnvironment(env: Env, version = '0.0.0'): EnvironmentConfig
       refreshTokenDays: reader.int('REFRESH_TOKEN_EXPIRE_DAYS', 7, 1, 365),
       bcryptRounds: reader.int('BCRYPT_ROUNDS', 12, 4, 15),
     },
-    crypto: { dataEncryptionKey },
+    crypto: { dataEncryptionKey, previousKeys },
     storage: {
       endpoint,
       publicEndpoint: publicEndpoint ?? endpoint,

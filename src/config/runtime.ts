@@ -58,6 +58,7 @@ export async function prepareRuntime(env: Env = process.env): Promise<Runtime> {
       storage,
       auth: { ...parsed.auth, secretKey: parsed.auth.secretKey ?? secrets!.secretKey },
       crypto: {
+        ...parsed.crypto,
         dataEncryptionKey: parsed.crypto.dataEncryptionKey ?? secrets!.dataEncryptionKey,
       },
     };
