@@ -1,54 +1,26 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsEmail,
   IsIn,
   IsNotEmpty,
-  IsOptional,
   IsString,
   IsUrl,
   IsUUID,
   Matches,
   MaxLength,
   MinLength,
-  ValidateIf,
 } from 'class-validator';
 import { ROLES } from '../../common/auth/permissions';
-import { EmptyToNull, Trim } from '../../common/http/transforms';
+import { field, type Presence } from '../../common/http/fields';
+import { Trim } from '../../common/http/transforms';
 
 /**
- * The fields of a user in request bodies: validator, transformer and OpenAPI text behind one
- * name, so the create, update and profile bodies say the same thing about each field.
- *
- * - `required`: must be present (create).
- * - `optional`: may be left out, but not null: a column that always has a value (partial update).
- * - `nullable`: may be left out; `""` and null mean "none" (the web app sends `""` for blanks).
+ * The fields of a user in request bodies (see `field` for what the presences mean), so the
+ * create, update and profile bodies say the same thing about each field.
  */
-export type Presence = 'required' | 'optional' | 'nullable';
 
 /** Longest accepted password text; the rules (and bcrypt's 72 bytes) are checked afterwards. */
 const PASSWORD_MAX_LENGTH = 256;
-
-function field(presence: Presence, api: ApiPropertyOptions, ...validators: PropertyDecorator[]) {
-  switch (presence) {
-    case 'required':
-      return applyDecorators(ApiProperty(api), ...validators);
-    case 'optional':
-      return applyDecorators(
-        ApiPropertyOptional(api),
-        ValidateIf((_object, value) => value !== undefined),
-        ...validators,
-      );
-    case 'nullable':
-      return applyDecorators(
-        ApiPropertyOptional({ ...api, nullable: true } as ApiPropertyOptions),
-        EmptyToNull(),
-        IsOptional(),
-        ...validators,
-      );
-  }
-}
 
 export const UsernameField = (presence: Presence) =>
   field(
@@ -105,21 +77,6 @@ export const NameField = (presence: Presence, example: string) =>
     MaxLength(100),
   );
 
-export const PhoneField = (presence: Presence) =>
-  field(
-    presence,
-    {
-      type: String,
-      maxLength: 30,
-      example: '+855 12 345 678',
-      description: 'Digits, spaces and `+ - ( ) .`',
-    },
-    Trim(),
-    IsString(),
-    MaxLength(30),
-    Matches(/^\+?[0-9 ().-]+$/, { message: 'may contain only digits, spaces and + - ( ) .' }),
-  );
-
 export const EmployeeIdField = (presence: Presence) =>
   field(
     presence,
@@ -157,6 +114,8 @@ export const IsActiveField = (presence: Presence) =>
     { type: Boolean, description: 'Mirrors `status`; give either (or both, agreeing).' },
     IsBoolean(),
   );
+
+export { PhoneField } from '../../common/http/fields';
 
 export const ReferenceField = (presence: Presence, what: string) =>
   field(

@@ -1,0 +1,128 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  ValidateIf,
+} from 'class-validator';
+import { Decimal, MONEY_MAX, moneyText } from '../money';
+import { EmptyToNull, Trim } from './transforms';
+
+/**
+ * Request-body fields: validator, transformer and OpenAPI text behind one name, so every body
+ * says the same thing about the same kind of field.
+ *
+ * - `required`: must be present (create).
+ * - `optional`: may be left out, but not null: a column that always has a value (partial update).
+ * - `nullable`: may be left out; `""` and null mean "none" (the web app sends `""` for blanks).
+ */
+export type Presence = 'required' | 'optional' | 'nullable';
+
+export function field(
+  presence: Presence,
+  api: ApiPropertyOptions,
+  ...decorators: PropertyDecorator[]
+): PropertyDecorator {
+  switch (presence) {
+    case 'required':
+      return applyDecorators(ApiProperty(api), ...decorators);
+    case 'optional':
+      return applyDecorators(
+        ApiPropertyOptional(api),
+        ValidateIf((_object, value) => value !== undefined),
+        ...decorators,
+      );
+    case 'nullable':
+      return applyDecorators(
+        ApiPropertyOptional({ ...api, nullable: true } as ApiPropertyOptions),
+        EmptyToNull(),
+        IsOptional(),
+        ...decorators,
+      );
+  }
+}
+
+/** Trimmed text of at most `max` characters (not blank when required). */
+export const TextField = (presence: Presence, max: number, api: ApiPropertyOptions = {}) =>
+  field(
+    presence,
+    { type: String, maxLength: max, ...api } as ApiPropertyOptions,
+    Trim(),
+    IsString(),
+    ...(presence === 'nullable' ? [] : [IsNotEmpty()]),
+    MaxLength(max),
+  );
+
+export const PhoneField = (presence: Presence) =>
+  field(
+    presence,
+    {
+      type: String,
+      maxLength: 30,
+      example: '+855 12 345 678',
+      description: 'Digits, spaces and `+ - ( ) .`',
+    },
+    Trim(),
+    IsString(),
+    MaxLength(30),
+    Matches(/^\+?[0-9 ().-]+$/, { message: 'may contain only digits, spaces and + - ( ) .' }),
+  );
+
+/** A calendar date, `YYYY-MM-DD`, that exists. */
+export const DateField = (presence: Presence, api: ApiPropertyOptions = {}) =>
+  field(
+    presence,
+    { type: String, format: 'date', example: '2026-01-31', ...api } as ApiPropertyOptions,
+    Trim(),
+    ValidateBy({
+      name: 'isCalendarDate',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isCalendarDate(value),
+        defaultMessage: () => 'must be a date written YYYY-MM-DD',
+      },
+    }),
+  );
+
+export function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = match.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+  );
+}
+
+/**
+ * An amount of money: a JSON number or numeric string with at most two decimals, kept as
+ * decimal text (never a float). `positive`: must be above zero, else zero is allowed.
+ */
+export const MoneyField = (presence: Presence, options: { positive?: boolean } = {}) =>
+  field(
+    presence,
+    {
+      type: Number,
+      example: 1500.5,
+      minimum: 0,
+      exclusiveMinimum: options.positive,
+      maximum: Number(MONEY_MAX),
+      description: 'A number or numeric string with at most two decimals.',
+    },
+    Transform(({ value }) => moneyText(value) ?? value),
+    ValidateBy({
+      name: 'isMoney',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          moneyText(value) === value &&
+          (options.positive ? new Decimal(value).gt(0) : new Decimal(value).gte(0)),
+        defaultMessage: () =>
+          `must be an amount ${options.positive ? 'above 0' : 'of 0 or more'} with at most two decimals, at most ${MONEY_MAX}`,
+      },
+    }),
+  );
