@@ -1,14 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
-import { ApiHeader } from '@nestjs/swagger';
 import { ProblemException } from '../common/http/problem';
 
-/** OpenAPI: the route honours If-Match (412 when stale). */
-export const ApiIfMatch = () =>
-  ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description: 'The ETag (`"<version>"`) you read; when the record has changed since, 412.',
-  });
+export { ApiIfMatch } from '../common/http/openapi';
 
 /**
  * 409 for deleting a unit that users still reference, saying how many and what to do:

@@ -2,9 +2,11 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
+  IsDate,
   IsNotEmpty,
   IsOptional,
   IsString,
+  IsUUID,
   Matches,
   MaxLength,
   ValidateBy,
@@ -125,4 +127,34 @@ export const MoneyField = (presence: Presence, options: { positive?: boolean } =
           `must be an amount ${options.positive ? 'above 0' : 'of 0 or more'} with at most two decimals, at most ${MONEY_MAX}`,
       },
     }),
+  );
+
+/** An ISO 8601 time with a date and a time zone (`2025-01-31T10:00:00Z`), else left for 422. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+function toDate(value: unknown): unknown {
+  if (typeof value !== 'string' || !ISO_TIME.test(value.trim())) return value;
+  const date = new Date(value.trim());
+  return Number.isNaN(date.getTime()) ? value : date;
+}
+
+/** `updated_since` of the lists (SPEC §3): rows changed at or after an ISO time. */
+export const UpdatedSinceField = () =>
+  field(
+    'nullable',
+    {
+      type: String,
+      format: 'date-time',
+      description: 'Only rows changed at or after this time (ISO 8601 with a time zone)',
+    },
+    Transform(({ value }) => toDate(value)),
+    IsDate({ message: 'must be an ISO 8601 time with a time zone, e.g. 2025-01-31T10:00:00Z' }),
+  );
+
+/** An optional UUID in a query or body. */
+export const UuidField = (presence: Presence, description?: string) =>
+  field(
+    presence,
+    { type: String, format: 'uuid', description },
+    IsUUID('all', { message: 'must be a UUID' }),
   );

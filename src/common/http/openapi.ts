@@ -1,6 +1,7 @@
 import { applyDecorators, INestApplication } from '@nestjs/common';
 import {
   ApiExtraModels,
+  ApiHeader,
   ApiProperty,
   ApiPropertyOptional,
   ApiResponse,
@@ -96,3 +97,11 @@ export function setupOpenApi(app: INestApplication, appConfig: ApplicationConfig
     swaggerOptions: { persistAuthorization: true },
   });
 }
+
+/** OpenAPI: the route honours If-Match (412 when stale). */
+export const ApiIfMatch = () =>
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The ETag (`"<version>"`) you read; when the record has changed since, 412.',
+  });

@@ -60,7 +60,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     request: Request,
   ): Promise<unknown> {
     const response = context.switchToHttp().getResponse<Response>();
-    const route = `${request.method} ${request.baseUrl}${request.route?.path ?? request.path}`;
+    const route = `${request.method} ${request.originalUrl}`;
     const hash = createHash('sha256')
       .update(`${route}\n${canonicalJson(request.body)}`)
       .digest('hex');

@@ -1,0 +1,117 @@
+import type { SelectQueryBuilder } from 'typeorm';
+import {
+  applicationScopeColumns,
+  type RecordScope,
+  scopeCondition,
+} from '../common/auth/record-scope';
+import type { FieldCipher } from '../common/crypto/field-cipher';
+import { escapeLike } from '../organisation/org-list-query';
+import type { CustomerApplication } from './application.entity';
+import type { ApplicationCardsQuery, ApplicationFiltersDto } from './dto/list-applications.query';
+
+export type ApplicationFilters = Omit<ApplicationFiltersDto, 'page' | 'size'> &
+  Pick<Partial<ApplicationCardsQuery>, 'loan_status'>;
+
+/** The statuses behind each derived loan status (loanStatusOf, read backwards for filtering). */
+const LOAN_STATUS_SOURCES: Record<string, string[]> = {
+  active: ['approved'],
+  disbursed: ['disbursed'],
+  completed: ['completed'],
+  draft: [
+    'draft',
+    'submitted',
+    'initial_review',
+    'credit_check',
+    'approval_pending',
+    'rejected',
+    'withdrawn',
+  ],
+  defaulted: [],
+};
+
+/** The caller's scope on an applications query (alias `a` unless given). */
+export function scopeApplications<T extends SelectQueryBuilder<CustomerApplication>>(
+  qb: T,
+  scope: RecordScope,
+  alias = 'a',
+): T {
+  const condition = scopeCondition(scope, applicationScopeColumns(alias));
+  if (condition) qb.andWhere(condition.sql, condition.params);
+  return qb;
+}
+
+/**
+ * The list's search and filters (SPEC §7), each served by an index of the Applications
+ * migration: `search` by the trigram index on `search_text` or the id-number hash;
+ * `date_from`/`date_to` are calendar days in `timeZone`, turned into a range on created_at.
+ */
+export function filterApplications<T extends SelectQueryBuilder<CustomerApplication>>(
+  qb: T,
+  filters: ApplicationFilters,
+  context: { timeZone: string; cipher: FieldCipher },
+  alias = 'a',
+): T {
+  const a = alias;
+  if (filters.status?.length)
+    qb.andWhere(`${a}.status IN (:...statuses)`, { statuses: filters.status });
+  if (filters.loan_status) {
+    const statuses = LOAN_STATUS_SOURCES[filters.loan_status] ?? [];
+    qb.andWhere(statuses.length ? `${a}.status IN (:...loanStatuses)` : 'false', {
+      loanStatuses: statuses,
+    });
+  }
+  if (filters.search) {
+    qb.andWhere(`(${a}.search_text ILIKE :search OR ${a}.id_number_hash IN (:...idHashes))`, {
+      search: `%${escapeLike(filters.search)}%`,
+      idHashes: context.cipher.blindIndexCandidates(filters.search),
+    });
+  }
+  const equal: [keyof ApplicationFilters, string][] = [
+    ['risk_category', 'risk_category'],
+    ['product_type', 'product_type'],
+    ['assigned_reviewer', 'assigned_reviewer'],
+    ['priority_level', 'priority_level'],
+    ['customer_id', 'customer_id'],
+    ['branch_id', 'branch_id'],
+    ['user_id', 'user_id'],
+    ['account_id', 'account_id'],
+    ['currency', 'currency'],
+  ];
+  for (const [name, column] of equal) {
+    const value = filters[name];
+    if (value !== null && value !== undefined) {
+      qb.andWhere(`${a}.${column} = :${name}`, { [name]: value });
+    }
+  }
+  if (filters.amount_min)
+    qb.andWhere(`${a}.requested_amount >= :amountMin`, { amountMin: filters.amount_min });
+  if (filters.amount_max)
+    qb.andWhere(`${a}.requested_amount <= :amountMax`, { amountMax: filters.amount_max });
+  if (filters.date_from) {
+    qb.andWhere(`${a}.created_at >= (CAST(:dateFrom AS date)::timestamp AT TIME ZONE :timeZone)`, {
+      dateFrom: filters.date_from,
+      timeZone: context.timeZone,
+    });
+  }
+  if (filters.date_to) {
+    qb.andWhere(
+      `${a}.created_at < ((CAST(:dateTo AS date) + 1)::timestamp AT TIME ZONE :timeZone)`,
+      { dateTo: filters.date_to, timeZone: context.timeZone },
+    );
+  }
+  if (filters.updated_since) {
+    qb.andWhere(`${a}.updated_at >= :updatedSince`, { updatedSince: filters.updated_since });
+  }
+  return qb;
+}
+
+/** The list's order: urgent, then high, then the rest; newest first within each; then id. */
+export function orderApplications<T extends SelectQueryBuilder<CustomerApplication>>(
+  qb: T,
+  alias = 'a',
+): T {
+  return qb
+    .orderBy(`${alias}.priority_rank`, 'ASC')
+    .addOrderBy(`${alias}.created_at`, 'DESC')
+    .addOrderBy(`${alias}.id`, 'DESC');
+}

@@ -1,0 +1,232 @@
+import { Body, Controller, Param, Patch, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../common/auth/auth-user';
+import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
+import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
+import { ApiProblems } from '../common/http/openapi';
+import { ParseUuidPipe } from '../common/http/validation';
+import { ApplicationWorkflowService } from './application-workflow.service';
+import { ApplicationResponse } from './dto/application.dto';
+import {
+  ApproveBody,
+  AssessRiskBody,
+  AssignReviewerBody,
+  CommentBody,
+  DisburseBody,
+  PriorityBody,
+  RejectBody,
+  ReturnBody,
+  WithdrawBody,
+} from './dto/transition.dto';
+
+/**
+ * The lifecycle routes of SPEC §6: each answers with the updated application; an illegal
+ * transition is 409 naming the current status and the allowed actions; out of scope is 404.
+ * All take an Idempotency-Key.
+ */
+@ApiTags('Application workflow')
+@Controller('applications/:id')
+export class ApplicationWorkflowController {
+  constructor(private readonly workflow: ApplicationWorkflowService) {}
+
+  @Patch('submit')
+  @Idempotent()
+  @RequirePermissions('applications:submit')
+  @ApiOperation({
+    operationId: 'applications_submit',
+    summary: 'Submit a draft',
+    description:
+      'The owner, or a manager/admin in scope. 422 lists the required fields (setting required_application_fields) and document types (required_document_types) still missing. With auto_assign_applications on, the least busy manager (branch, then department, then any) becomes the reviewer and the application moves to initial_review.',
+  })
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiProblems(403, 404, 409, 422)
+  submit(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+    @Body() body: CommentBody,
+  ) {
+    return this.workflow.submit(caller, id, body);
+  }
+
+  @Patch('assign-reviewer')
+  @Idempotent()
+  @RequirePermissions('applications:manage')
+  @ApiQuery({ name: 'reviewer_id', required: false, description: 'Instead of the body field.' })
+  @ApiOperation({
+    operationId: 'applications_assign_reviewer',
+    summary: 'Assign (or reassign) the reviewer',
+    description:
+      'Manager/admin in scope, while submitted or in review. The reviewer must be an active manager or admin who can see the application (else 422). From submitted it moves to initial_review.',
+  })
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiProblems(403, 404, 409, 422)
+  assignReviewer(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+    @Body() body: AssignReviewerBody,
+    @Query() query: AssignReviewerBody,
+  ) {
+    return this.workflow.assignReviewer(caller, id, {
+      ...body,
+      reviewer_id: body.reviewer_id ?? query.reviewer_id,
+    });
+  }
+
+  @Patch('complete-review')
+  @Idempotent()
+  @RequirePermissions('applications:review')
+  @ApiOperation({
+    operationId: 'applications_complete_review',
+    summary: 'Complete the initial review (to credit_check)',
+    description: 'The assigned reviewer or an admin.',
+  })
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiProblems(403, 404, 409, 422)
+  completeReview(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+    @Body() body: CommentBody,
+  ) {
+    return this.workflow.completeReview(caller, id, body);
+  }
+
+  @Patch('assess-risk')
+  @Idempotent()
+  @RequirePermissions('applications:review')
+  @ApiOperation({
+    operationId: 'applications_assess_risk',
+    summary: 'Assess the risk (to approval_pending)',
+    description:
+      'The assigned reviewer or an admin. Computes credit_score, risk_category and risk_breakdown with the risk_weights and risk_thresholds settings.',
+  })
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiProblems(403, 404, 409, 422)
+  assessRisk(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+    @Body() body: AssessRiskBody,
+  ) {
+    return this.workflow.assessRisk(caller, id, body);
+  }
+
+  @Patch('approve')
+  @Idempotent()
+  @RequirePermissions('applications:approve')
+  @ApiOperation({
+    operationId: 'applications_approve',
+    summary: 'Approve',
+    description:
+      'Manager/admin in scope, never whoever created or submitted it (403). approved_amount (> 0, at most the requested amount; default the requested amount) becomes loan_amount; above your approval_limits for the currency is 403.',
+  })
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiProblems(403, 404, 409, 422)
+  approve(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+    @Body() body: ApproveBody,
+  ) {
+    return this.workflow.approve(caller, id, body);
+  }
+
+  @Patch('reject')
+  @Idempotent()
+  @RequirePermissions('applications:approve')
+  @ApiOperation({ operationId: 'applications_reject', summary: 'Reject (reason required)' })
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiProblems(403, 404, 409, 422)
+  reject(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+    @Body() body: RejectBody,
+  ) {
+    return this.workflow.reject(caller, id, body);
+  }
+
+  @Patch('return')
+  @Idempotent()
+  @RequirePermissions('applications:approve')
+  @ApiOperation({
+    operationId: 'applications_return',
+    summary: 'Return to draft for changes (reason required)',
+  })
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiProblems(403, 404, 409, 422)
+  returnToDraft(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+    @Body() body: ReturnBody,
+  ) {
+    return this.workflow.returnToDraft(caller, id, body);
+  }
+
+  @Patch('withdraw')
+  @Idempotent()
+  @RequirePermissions('applications:submit')
+  @ApiOperation({
+    operationId: 'applications_withdraw',
+    summary: 'Withdraw',
+    description: 'The owner, or a manager/admin in scope; from draft, submitted or a review stage.',
+  })
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiProblems(403, 404, 409, 422)
+  withdraw(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+    @Body() body: WithdrawBody,
+  ) {
+    return this.workflow.withdraw(caller, id, body);
+  }
+
+  @Patch('disburse')
+  @Idempotent()
+  @RequirePermissions('applications:manage')
+  @ApiOperation({
+    operationId: 'applications_disburse',
+    summary: 'Disburse an approved loan',
+    description:
+      'Sets loan_start_date (today in the timezone setting unless given) and loan_end_date from the term.',
+  })
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiProblems(403, 404, 409, 422)
+  disburse(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+    @Body() body: DisburseBody,
+  ) {
+    return this.workflow.disburse(caller, id, body);
+  }
+
+  @Patch('complete')
+  @Idempotent()
+  @RequirePermissions('applications:manage')
+  @ApiOperation({ operationId: 'applications_complete', summary: 'Complete a disbursed loan' })
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiProblems(403, 404, 409, 422)
+  complete(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+    @Body() body: CommentBody,
+  ) {
+    return this.workflow.complete(caller, id, body);
+  }
+
+  @Patch('priority')
+  @Idempotent()
+  @RequirePermissions('applications:manage')
+  @ApiQuery({ name: 'priority_level', required: false, description: 'Instead of the body field.' })
+  @ApiOperation({
+    operationId: 'applications_priority',
+    summary: 'Set the priority',
+    description: 'Manager/admin in scope, in any status but rejected, withdrawn and completed.',
+  })
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiProblems(403, 404, 409, 422)
+  priority(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+    @Body() body: PriorityBody,
+    @Query() query: PriorityBody,
+  ) {
+    return this.workflow.setPriority(caller, id, body.priority_level ?? query.priority_level);
+  }
+}

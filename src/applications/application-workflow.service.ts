@@ -1,0 +1,407 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../common/auth/auth-user';
+import type { FieldError } from '../common/http/problem';
+import { ProblemException, ValidationProblem } from '../common/http/problem';
+import { Decimal } from '../common/money';
+import type { ApplicationStatus } from '../enums/code-enums';
+import { StoredFile } from '../files/stored-file.entity';
+import { SettingsService } from '../settings/settings.service';
+import { User } from '../users/user.entity';
+import {
+  type ApplicationAction,
+  allowedActions,
+  checkApprovalAuthority,
+  illegalTransitionDetail,
+  mayPerform,
+  nextStatus,
+  OPEN_REVIEW_STATUSES,
+} from './application-lifecycle';
+import { CustomerApplication } from './application.entity';
+import { ApplicationsService } from './applications.service';
+import type {
+  ApproveBody,
+  AssessRiskBody,
+  AssignReviewerBody,
+  CommentBody,
+  DisburseBody,
+  RejectBody,
+  ReturnBody,
+  WithdrawBody,
+} from './dto/transition.dto';
+import type { ApplicationResponse } from './dto/application.dto';
+import { loanEndDate, todayIn } from './loan-term';
+import { missingForSubmit } from './submit-requirements';
+import { scoreApplication } from './risk-scorecard';
+
+/** What a transition step adds to the audit event (reason, amounts, reviewer, ...). */
+type AuditDetails = Record<string, unknown>;
+
+/**
+ * The lifecycle of SPEC §6, one method per transition. Each runs in one transaction: the row
+ * is locked (SELECT ... FOR UPDATE, so of two concurrent approvals one succeeds and the other
+ * finds the new status: 409), the state and the actor are checked against the pure rules of
+ * application-lifecycle.ts, the status and its timestamps are written, and exactly one audit
+ * event is recorded. Any refusal throws before anything is written.
+ */
+@Injectable()
+export class ApplicationWorkflowService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly applications: ApplicationsService,
+    private readonly audit: AuditService,
+    private readonly settings: SettingsService,
+  ) {}
+
+  submit(caller: AuthUser, id: string, body: CommentBody): Promise<ApplicationResponse> {
+    return this.act(caller, id, 'submit', async (row, now) => {
+      await this.assertComplete(row);
+      row.submitted_at = now;
+      row.submitted_by = caller.id;
+      const details: AuditDetails = { comment: body.comment ?? undefined };
+      if (await this.settings.get('auto_assign_applications')) {
+        const reviewer = await this.pickReviewer(row);
+        if (reviewer) {
+          this.assign(row, reviewer, now);
+          details.assigned_reviewer = reviewer;
+          details.auto_assigned = true;
+          return { details, status: 'initial_review' };
+        }
+      }
+      return { details };
+    });
+  }
+
+  assignReviewer(
+    caller: AuthUser,
+    id: string,
+    body: AssignReviewerBody,
+  ): Promise<ApplicationResponse> {
+    return this.act(caller, id, 'assign_reviewer', async (row, now) => {
+      if (!body.reviewer_id) {
+        throw new ValidationProblem([
+          {
+            loc: ['body', 'reviewer_id'],
+            msg: 'is required (in the body or the query)',
+            type: 'required',
+          },
+        ]);
+      }
+      await this.assertReviewer(row, body.reviewer_id);
+      const previous = row.assigned_reviewer;
+      this.assign(row, body.reviewer_id, now);
+      return {
+        details: {
+          assigned_reviewer: body.reviewer_id,
+          previous_reviewer: previous,
+          comment: body.comment,
+        },
+      };
+    });
+  }
+
+  completeReview(caller: AuthUser, id: string, body: CommentBody): Promise<ApplicationResponse> {
+    return this.act(caller, id, 'complete_review', (row, now) => {
+      row.reviewed_at = now;
+      return { details: { comment: body.comment } };
+    });
+  }
+
+  assessRisk(caller: AuthUser, id: string, body: AssessRiskBody): Promise<ApplicationResponse> {
+    return this.act(caller, id, 'assess_risk', async (row, now) => {
+      const [weights, thresholds] = await Promise.all([
+        this.settings.get('risk_weights'),
+        this.settings.get('risk_thresholds'),
+      ]);
+      const card = scoreApplication(
+        { ...row, requested_amount: row.loan_amount ?? row.requested_amount },
+        weights,
+        thresholds,
+      );
+      row.credit_score = card.credit_score;
+      row.risk_category = card.risk_category;
+      row.risk_breakdown = card.risk_breakdown;
+      if (body.assessment_notes !== undefined) row.assessment_notes = body.assessment_notes;
+      row.risk_assessed_at = now;
+      return { details: { credit_score: card.credit_score, risk_category: card.risk_category } };
+    });
+  }
+
+  approve(caller: AuthUser, id: string, body: ApproveBody): Promise<ApplicationResponse> {
+    return this.act(caller, id, 'approve', async (row, now) => {
+      const amount = this.approvedAmount(row, body.approved_amount ?? null);
+      const authority = checkApprovalAuthority(
+        await this.settings.get('approval_limits'),
+        caller.role,
+        row.currency,
+        amount,
+      );
+      if (!authority.ok) {
+        throw new ProblemException(HttpStatus.FORBIDDEN, authority.detail, {
+          type: 'approval-limit-exceeded',
+          extensions: {
+            limit: authority.limit === null ? null : Number(authority.limit),
+            currency: row.currency,
+          },
+        });
+      }
+      row.loan_amount = amount;
+      if (body.approved_interest_rate != null) row.interest_rate = body.approved_interest_rate;
+      if (body.approved_loan_term != null) row.desired_loan_term = body.approved_loan_term;
+      row.approved_at = now;
+      row.approved_by = caller.id;
+      return {
+        details: { approved_amount: amount, currency: row.currency, comment: body.comment },
+      };
+    });
+  }
+
+  reject(caller: AuthUser, id: string, body: RejectBody): Promise<ApplicationResponse> {
+    return this.act(caller, id, 'reject', (row, now) => {
+      row.rejected_at = now;
+      row.rejected_by = caller.id;
+      row.rejection_reason = body.rejection_reason;
+      return { details: { reason: body.rejection_reason } };
+    });
+  }
+
+  returnToDraft(caller: AuthUser, id: string, body: ReturnBody): Promise<ApplicationResponse> {
+    return this.act(caller, id, 'return', (row) => {
+      // Back with the officer: it leaves the reviewer's open work until it is submitted again.
+      row.assigned_reviewer = null;
+      return { details: { reason: body.reason } };
+    });
+  }
+
+  withdraw(caller: AuthUser, id: string, body: WithdrawBody): Promise<ApplicationResponse> {
+    return this.act(caller, id, 'withdraw', (row, now) => {
+      row.withdrawn_at = now;
+      return { details: { reason: body.reason } };
+    });
+  }
+
+  disburse(caller: AuthUser, id: string, body: DisburseBody): Promise<ApplicationResponse> {
+    return this.act(caller, id, 'disburse', async (row, now) => {
+      const start = body.loan_start_date ?? todayIn(await this.settings.get('timezone'), now);
+      const end = row.desired_loan_term ? loanEndDate(start, row.desired_loan_term) : null;
+      if (!end) {
+        throw new ValidationProblem([
+          {
+            loc: ['application', 'desired_loan_term'],
+            msg: `must be a term such as 12_months, 26_weeks or 1_years to set the loan end date (it is ${JSON.stringify(row.desired_loan_term)})`,
+            type: 'loan_term',
+          },
+        ]);
+      }
+      row.loan_start_date = start;
+      row.loan_end_date = end;
+      row.disbursed_at = now;
+      return { details: { loan_start_date: start, loan_end_date: end, comment: body.comment } };
+    });
+  }
+
+  complete(caller: AuthUser, id: string, body: CommentBody): Promise<ApplicationResponse> {
+    return this.act(caller, id, 'complete', (row, now) => {
+      row.completed_at = now;
+      return { details: { comment: body.comment } };
+    });
+  }
+
+  setPriority(
+    caller: AuthUser,
+    id: string,
+    priority: string | null | undefined,
+  ): Promise<ApplicationResponse> {
+    return this.act(caller, id, 'priority', (row) => {
+      if (!priority) {
+        throw new ValidationProblem([
+          {
+            loc: ['body', 'priority_level'],
+            msg: 'is required (in the body or the query)',
+            type: 'required',
+          },
+        ]);
+      }
+      const previous = row.priority_level;
+      row.priority_level = priority as CustomerApplication['priority_level'];
+      return { details: { from: previous, to: priority } };
+    });
+  }
+
+  /**
+   * The skeleton of every transition: lock in scope (404), legal from this status (409), this
+   * caller may act (403), then the step's own checks and changes, the save and one event.
+   */
+  private act(
+    caller: AuthUser,
+    id: string,
+    action: ApplicationAction,
+    step: (
+      row: CustomerApplication,
+      now: Date,
+    ) =>
+      | { details: AuditDetails; status?: ApplicationStatus }
+      | Promise<{ details: AuditDetails; status?: ApplicationStatus }>,
+  ): Promise<ApplicationResponse> {
+    return this.txHost.withTransaction(async () => {
+      const row = await this.applications.findInScope(caller, id, { lock: true });
+      const from = row.status;
+      const to = nextStatus(from, action);
+      if (!to) {
+        throw new ProblemException(HttpStatus.CONFLICT, illegalTransitionDetail(from, action), {
+          type: 'illegal-transition',
+          extensions: { current_status: from, allowed_actions: allowedActions(from) },
+        });
+      }
+      const actor = mayPerform(action, caller, {
+        userId: row.user_id,
+        submittedBy: row.submitted_by,
+        assignedReviewer: row.assigned_reviewer,
+      });
+      if (!actor.ok) throw new ProblemException(HttpStatus.FORBIDDEN, actor.detail);
+      const now = new Date();
+      const { details, status } = await step(row, now);
+      row.status = status ?? to;
+      const saved = await this.txHost.tx.getRepository(CustomerApplication).save(row);
+      await this.audit.record({
+        action: `application.${action}`,
+        entityType: 'application',
+        entityId: id,
+        branchId: row.branch_id,
+        departmentId: row.department_id,
+        fromStatus: from,
+        toStatus: row.status,
+        details: withoutUndefined(details),
+      });
+      return this.applications.toResponse(saved);
+    });
+  }
+
+  private assign(row: CustomerApplication, reviewerId: string, now: Date): void {
+    row.assigned_reviewer = reviewerId;
+    row.reviewer_assigned_at = now;
+  }
+
+  /** 422 listing the required fields and document types the application still lacks. */
+  private async assertComplete(row: CustomerApplication): Promise<void> {
+    const [fields, documentTypes] = await Promise.all([
+      this.settings.get('required_application_fields'),
+      this.settings.get('required_document_types'),
+    ]);
+    const counts = documentTypes.length === 0 ? [] : await this.documentCounts(row.id);
+    const missing = missingForSubmit(row, fields, documentTypes, counts);
+    if (missing.length === 0) return;
+    const errors: FieldError[] = missing.map((item) =>
+      item.kind === 'field'
+        ? {
+            loc: ['application', item.name],
+            msg: 'is required before submit',
+            type: 'missing_field',
+          }
+        : {
+            loc: ['documents', item.name],
+            msg: `a document of type ${item.name} is required before submit`,
+            type: 'missing_document',
+          },
+    );
+    throw new ValidationProblem(
+      errors,
+      `The application cannot be submitted yet: missing ${missing.map((item) => item.name).join(', ')}.`,
+    );
+  }
+
+  private documentCounts(
+    applicationId: string,
+  ): Promise<{ document_type: string; count: number }[]> {
+    return this.txHost.tx
+      .getRepository(StoredFile)
+      .createQueryBuilder('f')
+      .select('f.document_type', 'document_type')
+      .addSelect('count(*)::int', 'count')
+      .where('f.application_id = :applicationId', { applicationId })
+      .andWhere('f.document_type IS NOT NULL')
+      .groupBy('f.document_type')
+      .getRawMany();
+  }
+
+  /**
+   * The auto-assigned reviewer (SPEC §6): an active manager of the application's branch, else
+   * of its department, else any — never its creator or submitter — with the fewest open
+   * assignments, ties to the one assigned least recently. Assignments are serialised by a
+   * transaction-scoped advisory lock, so two submits never both pick by the same counts.
+   */
+  private async pickReviewer(row: CustomerApplication): Promise<string | null> {
+    const manager = this.txHost.tx;
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(hashtext('lc-workflow:reviewer-assignment'))`,
+    );
+    const [candidate] = await manager.query<{ id: string }[]>(
+      `SELECT u.id
+         FROM users u
+         LEFT JOIN LATERAL (
+           SELECT count(*) FILTER (WHERE a.status = ANY($5)) AS open,
+                  max(a.reviewer_assigned_at) AS last_assigned
+             FROM customer_applications a
+            WHERE a.assigned_reviewer = u.id
+         ) load ON true
+        WHERE u.role = 'manager' AND u.status = 'active' AND u.id <> $3 AND u.id <> $4
+        ORDER BY CASE WHEN u.branch_id = $1 THEN 0 WHEN u.department_id = $2 THEN 1 ELSE 2 END,
+                 load.open, load.last_assigned ASC NULLS FIRST, u.id
+        LIMIT 1`,
+      [
+        row.branch_id,
+        row.department_id,
+        row.user_id,
+        row.submitted_by ?? row.user_id,
+        OPEN_REVIEW_STATUSES,
+      ],
+    );
+    return candidate?.id ?? null;
+  }
+
+  /** A reviewer is an active manager or admin who has the application in scope (else 422). */
+  private async assertReviewer(row: CustomerApplication, reviewerId: string): Promise<void> {
+    const reviewer = await this.txHost.tx.getRepository(User).findOne({
+      where: { id: reviewerId },
+      select: { id: true, role: true, status: true, branchId: true, departmentId: true },
+    });
+    const inScope =
+      reviewer?.role === 'admin' ||
+      (reviewer?.role === 'manager' &&
+        ((reviewer.branchId !== null && reviewer.branchId === row.branch_id) ||
+          (reviewer.departmentId !== null && reviewer.departmentId === row.department_id) ||
+          reviewer.id === row.user_id));
+    if (reviewer?.status === 'active' && inScope) return;
+    throw new ValidationProblem([
+      {
+        loc: ['body', 'reviewer_id'],
+        msg: 'must be an active manager or admin who can see this application',
+        type: 'reviewer',
+      },
+    ]);
+  }
+
+  /** The approved amount: > 0 and at most the requested amount; default the requested amount. */
+  private approvedAmount(row: CustomerApplication, given: string | null): string {
+    const requested = row.requested_amount;
+    const amount = given ?? requested;
+    const problem = (msg: string): never => {
+      throw new ValidationProblem([
+        { loc: ['body', 'approved_amount'], msg, type: 'approved_amount' },
+      ]);
+    };
+    if (amount === null) return problem('is required: the application has no requested amount');
+    if (requested !== null && new Decimal(amount).gt(requested)) {
+      return problem(`must be at most the requested amount (${requested} ${row.currency})`);
+    }
+    return new Decimal(amount).toFixed(2);
+  }
+}
+
+function withoutUndefined(details: AuditDetails): AuditDetails {
+  return Object.fromEntries(
+    Object.entries(details).filter(([, value]) => value !== undefined && value !== null),
+  );
+}

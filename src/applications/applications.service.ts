@@ -1,0 +1,286 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { randomUUID } from 'node:crypto';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../common/auth/auth-user';
+import { recordScopeOf } from '../common/auth/record-scope';
+import { FieldCipher } from '../common/crypto/field-cipher';
+import { assertIfMatch, type IfMatch } from '../common/http/etag';
+import { type Page, pageOf, pageWindow } from '../common/http/pagination';
+import { ProblemException, ValidationProblem } from '../common/http/problem';
+import { CustomersService } from '../customers/customers.service';
+import { StoredFile } from '../files/stored-file.entity';
+import { Folder } from '../folders/folder.entity';
+import { SettingsService } from '../settings/settings.service';
+import { StorageService } from '../storage/storage.service';
+import { EDITABLE_STATUSES } from './application-lifecycle';
+import { filterApplications, orderApplications, scopeApplications } from './application-query';
+import { CustomerApplication } from './application.entity';
+import type { ApplicationContentDto } from './dto/application-content.dto';
+import { type ApplicationResponse, toApplicationResponse } from './dto/application.dto';
+import type { ApplicationFiltersDto } from './dto/list-applications.query';
+
+/** The folders every new application gets (SPEC §7). */
+export const DEFAULT_FOLDERS = [
+  'borrower-documents',
+  'guarantor-documents',
+  'collateral-documents',
+];
+
+const TABLE = 'customer_applications';
+type SensitiveColumn = 'id_number' | 'guarantor_id_number';
+
+/**
+ * Applications: create, read, update, delete and list, always within the caller's scope
+ * (record-scope.ts; out of scope is 404). The workflow transitions live in
+ * ApplicationWorkflowService; both load rows through `findInScope`.
+ */
+@Injectable()
+export class ApplicationsService {
+  private readonly logger = new Logger(ApplicationsService.name);
+
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly cipher: FieldCipher,
+    private readonly audit: AuditService,
+    private readonly settings: SettingsService,
+    private readonly customers: CustomersService,
+    private readonly storage: StorageService,
+  ) {}
+
+  private get repository() {
+    return this.txHost.tx.getRepository(CustomerApplication);
+  }
+
+  /** The application if the caller may see it (locked FOR UPDATE when asked), else 404. */
+  async findInScope(
+    caller: AuthUser,
+    id: string,
+    options: { lock?: boolean } = {},
+  ): Promise<CustomerApplication> {
+    const qb = scopeApplications(
+      this.repository.createQueryBuilder('a').where('a.id = :id', { id }),
+      recordScopeOf(caller),
+    );
+    if (options.lock) qb.setLock('pessimistic_write');
+    const application = await qb.getOne();
+    if (!application) {
+      throw new ProblemException(HttpStatus.NOT_FOUND, `Application ${id} was not found.`);
+    }
+    return application;
+  }
+
+  /** The response of a row: id numbers decrypted (ciphertext never leaves the server). */
+  toResponse(row: CustomerApplication): ApplicationResponse {
+    return toApplicationResponse(row, {
+      id_number: this.reveal(row, 'id_number'),
+      guarantor_id_number: this.reveal(row, 'guarantor_id_number'),
+    });
+  }
+
+  async get(caller: AuthUser, id: string): Promise<ApplicationResponse> {
+    return this.toResponse(await this.findInScope(caller, id));
+  }
+
+  async list(caller: AuthUser, query: ApplicationFiltersDto): Promise<Page<ApplicationResponse>> {
+    const timeZone = await this.settings.get('timezone');
+    const filtered = () =>
+      filterApplications(
+        scopeApplications(this.repository.createQueryBuilder('a'), recordScopeOf(caller)),
+        query,
+        { timeZone, cipher: this.cipher },
+      );
+    const { skip, take } = pageWindow(query);
+    const [rows, total] = await Promise.all([
+      orderApplications(filtered()).offset(skip).limit(take).getMany(),
+      filtered().getCount(),
+    ]);
+    return pageOf(
+      rows.map((row) => this.toResponse(row)),
+      total,
+      query,
+    );
+  }
+
+  async create(caller: AuthUser, body: ApplicationContentDto): Promise<ApplicationResponse> {
+    return this.txHost.withTransaction(async () => {
+      const id = randomUUID();
+      const row = this.repository.create({
+        ...this.contentColumns(body),
+        id,
+        user_id: caller.id,
+        branch_id: caller.branchId,
+        department_id: caller.departmentId,
+        status: 'draft',
+        currency: body.currency ?? (await this.settings.get('default_currency')),
+        priority_level: (body.priority_level as CustomerApplication['priority_level']) ?? 'normal',
+      });
+      this.sealIdNumbers(row, body);
+      row.customer_id = await this.linkCustomer(row, body.id_number ?? null, caller);
+      await this.repository.insert(row);
+      await this.txHost.tx
+        .getRepository(Folder)
+        .insert(DEFAULT_FOLDERS.map((name) => ({ name, applicationId: id, createdBy: caller.id })));
+      await this.audit.record({
+        action: 'application.created',
+        entityType: 'application',
+        entityId: id,
+        branchId: row.branch_id,
+        departmentId: row.department_id,
+        toStatus: 'draft',
+        details: { customer_id: row.customer_id },
+      });
+      return this.toResponse(await this.findInScope(caller, id));
+    });
+  }
+
+  /** Partial update of the content fields (PUT and PATCH alike), only while a draft. */
+  async update(
+    caller: AuthUser,
+    id: string,
+    body: ApplicationContentDto,
+    ifMatch?: IfMatch,
+  ): Promise<ApplicationResponse> {
+    return this.txHost.withTransaction(async () => {
+      const row = await this.findInScope(caller, id, { lock: true });
+      assertIfMatch(ifMatch, row.version);
+      this.assertEditable(row, 'edited');
+      const changes = this.contentColumns(body);
+      const changed = Object.keys(changes).filter(
+        (name) => JSON.stringify(changes[name]) !== JSON.stringify(row[name as keyof typeof row]),
+      );
+      if (body.currency !== undefined) changed.push('currency');
+      Object.assign(row, changes);
+      if (body.currency !== undefined) row.currency = body.currency;
+      if (body.priority_level !== undefined) {
+        row.priority_level = body.priority_level as CustomerApplication['priority_level'];
+      }
+      this.sealIdNumbers(row, body);
+      if (body.id_number !== undefined || body.id_card_type !== undefined) {
+        row.customer_id = await this.linkCustomer(row, this.reveal(row, 'id_number'), caller);
+      }
+      const saved = await this.repository.save(row);
+      await this.audit.record({
+        action: 'application.updated',
+        entityType: 'application',
+        entityId: id,
+        branchId: row.branch_id,
+        departmentId: row.department_id,
+        details: { fields: [...new Set(changed)].sort() },
+      });
+      return this.toResponse(saved);
+    });
+  }
+
+  /** Deletes a draft with its folders and files, then their objects in storage. */
+  async remove(caller: AuthUser, id: string, ifMatch?: IfMatch): Promise<void> {
+    const keys = await this.txHost.withTransaction(async () => {
+      const row = await this.findInScope(caller, id, { lock: true });
+      assertIfMatch(ifMatch, row.version);
+      this.assertEditable(row, 'deleted');
+      const files = await this.txHost.tx
+        .getRepository(StoredFile)
+        .find({ select: { filePath: true }, where: { applicationId: id } });
+      // Folders and files go with the row (ON DELETE CASCADE).
+      await this.repository.delete({ id });
+      await this.audit.record({
+        action: 'application.deleted',
+        entityType: 'application',
+        entityId: id,
+        branchId: row.branch_id,
+        departmentId: row.department_id,
+        fromStatus: row.status,
+        details: { file_count: files.length },
+      });
+      return files.map((file) => file.filePath);
+    });
+    if (keys.length === 0) return;
+    // After the commit: a failure leaves objects without rows (logged), never rows without objects.
+    await this.storage.deleteMany(keys).catch((error: unknown) => {
+      this.logger.error(
+        { err: error, applicationId: id },
+        'could not delete the objects of a deleted application',
+      );
+    });
+  }
+
+  private assertEditable(row: CustomerApplication, verb: 'edited' | 'deleted'): void {
+    if (EDITABLE_STATUSES.includes(row.status)) return;
+    throw new ProblemException(
+      HttpStatus.CONFLICT,
+      `An application can be ${verb} only while it is a draft; this one is "${row.status}".` +
+        (verb === 'edited' ? ' A manager can return it to draft to ask for changes.' : ''),
+      { type: 'illegal-state', extensions: { current_status: row.status } },
+    );
+  }
+
+  /** The body's content fields as columns (id numbers are sealed separately). */
+  private contentColumns(body: ApplicationContentDto): Record<string, unknown> {
+    const {
+      id_number: _idNumber,
+      guarantor_id_number: _guarantorIdNumber,
+      currency: _currency,
+      priority_level: _priority,
+      ...columns
+    } = body;
+    return Object.fromEntries(Object.entries(columns).filter(([, value]) => value !== undefined));
+  }
+
+  /** Encrypts the id numbers given in the body into the row, with their blind indexes. */
+  private sealIdNumbers(row: CustomerApplication, body: ApplicationContentDto): void {
+    for (const column of ['id_number', 'guarantor_id_number'] as const) {
+      const value = body[column];
+      if (value === undefined) continue;
+      row[column] = value === null ? null : this.cipher.encrypt(value, this.context(row, column));
+      row[`${column}_hash`] = value === null ? null : this.cipher.blindIndex(value);
+    }
+  }
+
+  private reveal(row: CustomerApplication, column: SensitiveColumn): string | null {
+    const value = row[column];
+    return value === null ? null : this.cipher.decrypt(value, this.context(row, column));
+  }
+
+  private context(row: CustomerApplication, column: SensitiveColumn) {
+    return { table: TABLE, column, rowId: row.id };
+  }
+
+  /** The customer with this identity, created from the borrower fields when new; null without. */
+  private async linkCustomer(
+    row: CustomerApplication,
+    idNumber: string | null,
+    caller: AuthUser,
+  ): Promise<string | null> {
+    if (idNumber === null) return null;
+    if (!row.id_card_type) {
+      throw new ValidationProblem([
+        {
+          loc: ['body', 'id_card_type'],
+          msg: 'is required with id_number (a customer is identified by both)',
+          type: 'required_with',
+        },
+      ]);
+    }
+    return this.customers.linkOrCreate(
+      {
+        id_card_type: row.id_card_type,
+        id_number: idNumber,
+        full_name_khmer: row.full_name_khmer,
+        full_name_latin: row.full_name_latin,
+        phone: row.phone,
+        date_of_birth: row.date_of_birth,
+        current_address: row.current_address,
+        province: row.province,
+        district: row.district,
+        commune: row.commune,
+        village: row.village,
+        occupation: row.occupation,
+        employer_name: row.employer_name,
+        monthly_income: row.monthly_income,
+        income_source: row.income_source,
+      },
+      { id: caller.id, branchId: caller.branchId, departmentId: caller.departmentId },
+    );
+  }
+}

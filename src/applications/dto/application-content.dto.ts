@@ -1,0 +1,216 @@
+import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import {
+  DateField,
+  field,
+  MoneyField,
+  PhoneField,
+  type Presence,
+  TextField,
+} from '../../common/http/fields';
+import { EmptyToNull, Trim } from '../../common/http/transforms';
+import { InCatalog } from '../../common/validation/in-catalog';
+import type { CatalogName } from '../../settings/settings-registry';
+import { PRIORITY_LEVELS } from '../../enums/code-enums';
+
+const PRIORITIES = PRIORITY_LEVELS.map((level) => level.value);
+
+/** A catalogue value (SPEC §3): checked against the current `catalog.<name>` setting. */
+const CatalogField = (presence: Presence, name: CatalogName, example: string) =>
+  field(
+    presence,
+    { type: String, example, description: `A value of \`catalog.${name}\` (see /enums/all).` },
+    Trim(),
+    InCatalog(name),
+  );
+
+/** The interest rate, % per year: 0-100 with up to four decimals (kept as decimal text). */
+export const InterestRateField = () =>
+  field(
+    'nullable',
+    { type: Number, minimum: 0, maximum: 100, example: 18, description: '% per year' },
+    Transform(({ value }) => (typeof value === 'number' ? String(value) : value)),
+    ValidateBy({
+      name: 'isInterestRate',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && /^\d{1,3}(\.\d{1,4})?$/.test(value) && Number(value) <= 100,
+        defaultMessage: () => 'must be a percentage from 0 to 100 with at most four decimals',
+      },
+    }),
+  );
+
+export class ExistingLoanDto {
+  @TextField('nullable', 200) lender?: string | null;
+  @MoneyField('nullable') outstanding_balance?: string | null;
+  @MoneyField('nullable') monthly_payment?: string | null;
+}
+
+export class CollateralDto {
+  @TextField('required', 100, { example: 'land' }) type: string;
+  @TextField('nullable', 2000) description?: string | null;
+  @MoneyField('nullable') estimated_value?: string | null;
+  @ApiPropertyOptional({ type: [Object], maxItems: 50, description: 'Free-form references.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  documents?: unknown[];
+}
+
+/** A document reference kept on the application by the client (the server's own record is files). */
+export class DocumentReferenceDto {
+  @TextField('nullable', 50) type?: string | null;
+  @TextField('nullable', 50) role?: string | null;
+  @TextField('nullable', 100) file_id?: string | null;
+  @TextField('nullable', 255) filename?: string | null;
+  @TextField('nullable', 255) original_filename?: string | null;
+  @TextField('nullable', 100) mime_type?: string | null;
+  @ApiPropertyOptional({ type: Number, minimum: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  size?: number | null;
+  @TextField('nullable', 40) uploaded_at?: string | null;
+}
+
+const listOf = <T>(type: new () => T, max: number, description: string) =>
+  field(
+    'nullable',
+    { type: [type], maxItems: max, description },
+    IsArray(),
+    ArrayMaxSize(max),
+    ValidateNested({ each: true }),
+    IsObject({ each: true }),
+    Type(() => type),
+  );
+
+/**
+ * The fields of an application a client writes (SPEC §5), for POST and for the partial
+ * updates of PUT/PATCH alike: every field may be left out, and `""` or null clears it. What
+ * the submit needs is checked at submit (setting `required_application_fields`). Fields only
+ * the server writes are refused by name (see SERVER_FIELDS).
+ */
+export class ApplicationContentDto {
+  @CatalogField('optional', 'currencies', 'USD') currency?: string;
+  @TextField('nullable', 50) account_id?: string | null;
+
+  @CatalogField('nullable', 'id_card_types', 'cambodian_identity') id_card_type?: string | null;
+  @TextField('nullable', 50, {
+    description: 'Stored encrypted; links the application to the customer with this id.',
+  })
+  id_number?: string | null;
+  @TextField('nullable', 200) full_name_khmer?: string | null;
+  @TextField('nullable', 200) full_name_latin?: string | null;
+  @PhoneField('nullable') phone?: string | null;
+  @DateField('nullable') date_of_birth?: string | null;
+  @TextField('nullable', 200) portfolio_officer_name?: string | null;
+  @TextField('nullable', 1000) current_address?: string | null;
+  @TextField('nullable', 100) province?: string | null;
+  @TextField('nullable', 100) district?: string | null;
+  @TextField('nullable', 100) commune?: string | null;
+  @TextField('nullable', 100) village?: string | null;
+  @TextField('nullable', 100) occupation?: string | null;
+  @TextField('nullable', 200) employer_name?: string | null;
+  @MoneyField('nullable') monthly_income?: string | null;
+  @TextField('nullable', 100, { example: 'salary' }) income_source?: string | null;
+
+  @MoneyField('nullable', { positive: true }) requested_amount?: string | null;
+  @ApiPropertyOptional({ type: [String], nullable: true, maxItems: 20, example: ['commerce'] })
+  @EmptyToNull()
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @InCatalog('loan_purposes', { each: true })
+  loan_purposes?: string[] | null;
+  @TextField('nullable', 2000) purpose_details?: string | null;
+  @CatalogField('nullable', 'product_types', 'monthly_loan') product_type?: string | null;
+  @CatalogField('nullable', 'loan_terms', '12_months') desired_loan_term?: string | null;
+  @DateField('nullable') requested_disbursement_date?: string | null;
+  @InterestRateField() interest_rate?: string | null;
+  @TextField('nullable', 500) loan_purpose?: string | null;
+
+  @TextField('nullable', 200) guarantor_name?: string | null;
+  @PhoneField('nullable') guarantor_phone?: string | null;
+  @TextField('nullable', 50, { description: 'Stored encrypted.' })
+  guarantor_id_number?: string | null;
+  @TextField('nullable', 1000) guarantor_address?: string | null;
+  @TextField('nullable', 100) guarantor_relationship?: string | null;
+
+  @listOf(ExistingLoanDto, 50, 'Loans the borrower already has.')
+  existing_loans?: ExistingLoanDto[] | null;
+  @MoneyField('nullable') monthly_expenses?: string | null;
+  @MoneyField('nullable') assets_value?: string | null;
+  @TextField('nullable', 5000) assessment_notes?: string | null;
+  @listOf(CollateralDto, 50, 'Collateral offered.') collaterals?: CollateralDto[] | null;
+  @listOf(DocumentReferenceDto, 200, "The client's own list of documents.")
+  documents?: DocumentReferenceDto[] | null;
+
+  @field(
+    'optional',
+    { enum: PRIORITIES, default: 'normal' },
+    IsIn(PRIORITIES, {
+      message: `must be one of ${PRIORITIES.join(', ')}`,
+    }),
+  )
+  priority_level?: string;
+}
+
+/** Fields only the server writes (SPEC §5): a body that sets one is 422, naming it. */
+export const SERVER_FIELDS = [
+  'id',
+  'user_id',
+  'customer_id',
+  'branch_id',
+  'department_id',
+  'status',
+  'submitted_by',
+  'submitted_at',
+  'credit_score',
+  'risk_category',
+  'risk_breakdown',
+  'assigned_reviewer',
+  'reviewer_assigned_at',
+  'reviewed_at',
+  'risk_assessed_at',
+  'approved_at',
+  'approved_by',
+  'rejected_at',
+  'rejected_by',
+  'rejection_reason',
+  'disbursed_at',
+  'completed_at',
+  'withdrawn_at',
+  'loan_amount',
+  'loan_start_date',
+  'loan_end_date',
+  'loan_status',
+  'version',
+  'created_at',
+  'updated_at',
+] as const;
+
+for (const name of SERVER_FIELDS) {
+  ApiHideProperty()(ApplicationContentDto.prototype, name);
+  ValidateIf((_object, value) => value !== undefined)(ApplicationContentDto.prototype, name);
+  ValidateBy({
+    name: 'serverField',
+    validator: {
+      validate: () => false,
+      defaultMessage: () => 'is written by the server only (use the workflow routes)',
+    },
+  })(ApplicationContentDto.prototype, name);
+}

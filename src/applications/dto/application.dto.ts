@@ -1,0 +1,193 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { moneyJson } from '../../common/money';
+import type { ApplicationStatus } from '../../enums/code-enums';
+import { loanStatusOf } from '../application-lifecycle';
+import type { CustomerApplication } from '../application.entity';
+
+/** The id numbers in clear, decrypted by the service for callers who may see the application. */
+export interface ClearIdNumbers {
+  id_number: string | null;
+  guarantor_id_number: string | null;
+}
+
+const text = { type: String, nullable: true } as const;
+const money = { type: Number, nullable: true, example: 1500.5 } as const;
+const time = { type: String, format: 'date-time', nullable: true } as const;
+const date = { type: String, format: 'date', nullable: true } as const;
+const uuid = { type: String, format: 'uuid', nullable: true } as const;
+
+/** An application as the API answers it (SPEC §5): the columns, the nested views, loan_status. */
+export class ApplicationResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) user_id: string;
+  @ApiProperty(uuid) customer_id: string | null;
+  @ApiProperty(uuid) branch_id: string | null;
+  @ApiProperty(uuid) department_id: string | null;
+  @ApiProperty() status: ApplicationStatus;
+  @ApiProperty({ enum: ['draft', 'active', 'disbursed', 'completed'] }) loan_status: string;
+  @ApiProperty(uuid) submitted_by: string | null;
+  @ApiProperty({ example: 'USD' }) currency: string;
+  @ApiProperty(text) account_id: string | null;
+  @ApiProperty(text) id_card_type: string | null;
+  @ApiProperty(text) id_number: string | null;
+  @ApiProperty(text) full_name_khmer: string | null;
+  @ApiProperty(text) full_name_latin: string | null;
+  @ApiProperty(text) phone: string | null;
+  @ApiProperty(date) date_of_birth: string | null;
+  @ApiProperty(text) portfolio_officer_name: string | null;
+  @ApiProperty(text) current_address: string | null;
+  @ApiProperty(text) province: string | null;
+  @ApiProperty(text) district: string | null;
+  @ApiProperty(text) commune: string | null;
+  @ApiProperty(text) village: string | null;
+  @ApiProperty(text) occupation: string | null;
+  @ApiProperty(text) employer_name: string | null;
+  @ApiProperty(money) monthly_income: number | null;
+  @ApiProperty(text) income_source: string | null;
+  @ApiProperty(money) requested_amount: number | null;
+  @ApiProperty({ type: [String], nullable: true }) loan_purposes: string[] | null;
+  @ApiProperty(text) purpose_details: string | null;
+  @ApiProperty(text) product_type: string | null;
+  @ApiProperty(text) desired_loan_term: string | null;
+  @ApiProperty(date) requested_disbursement_date: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: '% per year' })
+  interest_rate: number | null;
+  @ApiProperty({ ...money, description: 'The approved amount.' }) loan_amount: number | null;
+  @ApiProperty(text) loan_purpose: string | null;
+  @ApiProperty(date) loan_start_date: string | null;
+  @ApiProperty(date) loan_end_date: string | null;
+  @ApiProperty(text) guarantor_name: string | null;
+  @ApiProperty(text) guarantor_phone: string | null;
+  @ApiProperty(text) guarantor_id_number: string | null;
+  @ApiProperty(text) guarantor_address: string | null;
+  @ApiProperty(text) guarantor_relationship: string | null;
+  @ApiProperty({ type: [Object], nullable: true }) existing_loans: unknown[] | null;
+  @ApiProperty(money) monthly_expenses: number | null;
+  @ApiProperty(money) assets_value: number | null;
+  @ApiProperty({ type: Number, nullable: true, minimum: 0, maximum: 100 })
+  credit_score: number | null;
+  @ApiProperty({ enum: ['low', 'medium', 'high'], nullable: true }) risk_category: string | null;
+  @ApiProperty(text) assessment_notes: string | null;
+  @ApiProperty({ type: Object, nullable: true }) risk_breakdown: unknown;
+  @ApiProperty({ type: [Object], nullable: true }) collaterals: unknown[] | null;
+  @ApiProperty({ type: [Object], nullable: true }) documents: unknown[] | null;
+  @ApiProperty(uuid) assigned_reviewer: string | null;
+  @ApiProperty({ enum: ['low', 'normal', 'high', 'urgent'] }) priority_level: string;
+  @ApiProperty(time) submitted_at: Date | null;
+  @ApiProperty(time) reviewed_at: Date | null;
+  @ApiProperty(time) risk_assessed_at: Date | null;
+  @ApiProperty(time) approved_at: Date | null;
+  @ApiProperty(uuid) approved_by: string | null;
+  @ApiProperty(time) rejected_at: Date | null;
+  @ApiProperty(uuid) rejected_by: string | null;
+  @ApiProperty(text) rejection_reason: string | null;
+  @ApiProperty(time) disbursed_at: Date | null;
+  @ApiProperty(time) completed_at: Date | null;
+  @ApiProperty(time) withdrawn_at: Date | null;
+  @ApiProperty() version: number;
+  @ApiProperty({ format: 'date-time' }) created_at: Date;
+  @ApiProperty({ format: 'date-time' }) updated_at: Date;
+  @ApiPropertyOptional({ type: Object, description: 'Read-only view of the borrower fields.' })
+  borrower_info: Record<string, unknown>;
+  @ApiPropertyOptional({ type: Object, description: 'Read-only view of the loan fields.' })
+  loan_details: Record<string, unknown>;
+  @ApiPropertyOptional({ type: Object, description: 'Read-only view of the guarantor fields.' })
+  guarantor_info: Record<string, unknown>;
+  @ApiPropertyOptional({ type: Object, description: 'Read-only view of the financial fields.' })
+  financial_data: Record<string, unknown>;
+}
+
+const moneyItems = <T extends Record<string, unknown>>(items: T[] | null, fields: string[]) =>
+  items?.map((item) => {
+    const copy: Record<string, unknown> = { ...item };
+    for (const name of fields) {
+      if (typeof copy[name] === 'string') copy[name] = moneyJson(copy[name] as string);
+    }
+    return copy;
+  }) ?? null;
+
+/** The response of an application; ciphertext and hashes never leave the server. */
+export function toApplicationResponse(
+  row: CustomerApplication,
+  clear: ClearIdNumbers,
+): ApplicationResponse {
+  const {
+    id_number_hash: _idHash,
+    guarantor_id_number_hash: _guarantorHash,
+    reviewer_assigned_at: _assignedAt,
+    ...columns
+  } = row;
+  const response = {
+    ...columns,
+    ...clear,
+    loan_status: loanStatusOf(row.status),
+    monthly_income: moneyJson(row.monthly_income),
+    requested_amount: moneyJson(row.requested_amount),
+    interest_rate: moneyJson(row.interest_rate),
+    loan_amount: moneyJson(row.loan_amount),
+    monthly_expenses: moneyJson(row.monthly_expenses),
+    assets_value: moneyJson(row.assets_value),
+    existing_loans: moneyItems(row.existing_loans as Record<string, unknown>[] | null, [
+      'outstanding_balance',
+      'monthly_payment',
+    ]),
+    collaterals: moneyItems(row.collaterals as Record<string, unknown>[] | null, [
+      'estimated_value',
+    ]),
+  };
+  const pick = (names: (keyof typeof response)[]) =>
+    Object.fromEntries(names.map((name) => [name, response[name]]));
+  return {
+    ...response,
+    borrower_info: pick([
+      'id_card_type',
+      'id_number',
+      'full_name_khmer',
+      'full_name_latin',
+      'phone',
+      'date_of_birth',
+      'portfolio_officer_name',
+      'current_address',
+      'province',
+      'district',
+      'commune',
+      'village',
+      'occupation',
+      'employer_name',
+      'monthly_income',
+      'income_source',
+    ]),
+    loan_details: pick([
+      'currency',
+      'requested_amount',
+      'loan_purposes',
+      'purpose_details',
+      'product_type',
+      'desired_loan_term',
+      'requested_disbursement_date',
+      'interest_rate',
+      'loan_amount',
+      'loan_purpose',
+      'loan_start_date',
+      'loan_end_date',
+      'loan_status',
+    ]),
+    guarantor_info: pick([
+      'guarantor_name',
+      'guarantor_phone',
+      'guarantor_id_number',
+      'guarantor_address',
+      'guarantor_relationship',
+    ]),
+    financial_data: pick([
+      'monthly_income',
+      'monthly_expenses',
+      'assets_value',
+      'existing_loans',
+      'collaterals',
+      'credit_score',
+      'risk_category',
+      'risk_breakdown',
+    ]),
+  };
+}

@@ -1,0 +1,61 @@
+import { IsIn } from 'class-validator';
+import { DateField, field, MoneyField, TextField, UuidField } from '../../common/http/fields';
+import { InCatalog } from '../../common/validation/in-catalog';
+import { Trim } from '../../common/http/transforms';
+import { PRIORITY_LEVELS } from '../../enums/code-enums';
+import { InterestRateField } from './application-content.dto';
+
+const PRIORITIES = PRIORITY_LEVELS.map((level) => level.value);
+
+/** Bodies of the workflow routes (SPEC §6, §7). Every one may be empty unless it says so. */
+export class CommentBody {
+  @TextField('nullable', 2000, { description: 'Kept in the audit event.' })
+  comment?: string | null;
+}
+
+export class AssignReviewerBody extends CommentBody {
+  @UuidField(
+    'nullable',
+    'The reviewer: an active manager or admin who can see the application (also accepted as a query parameter).',
+  )
+  reviewer_id?: string | null;
+}
+
+export class AssessRiskBody {
+  @TextField('nullable', 5000) assessment_notes?: string | null;
+}
+
+export class ApproveBody extends CommentBody {
+  @MoneyField('nullable', { positive: true })
+  approved_amount?: string | null;
+  @InterestRateField() approved_interest_rate?: string | null;
+  @field('nullable', { type: String, example: '12_months' }, Trim(), InCatalog('loan_terms'))
+  approved_loan_term?: string | null;
+}
+
+export class RejectBody {
+  @TextField('required', 2000, { description: 'Why the application is rejected.' })
+  rejection_reason: string;
+}
+
+export class ReturnBody {
+  @TextField('required', 2000, { description: 'What the officer must change.' }) reason: string;
+}
+
+export class WithdrawBody {
+  @TextField('nullable', 2000) reason?: string | null;
+}
+
+export class DisburseBody extends CommentBody {
+  @DateField('nullable', { description: 'Default: today in the `timezone` setting.' })
+  loan_start_date?: string | null;
+}
+
+export class PriorityBody {
+  @field(
+    'nullable',
+    { enum: PRIORITIES, description: 'Also accepted as a query parameter.' },
+    IsIn(PRIORITIES, { message: `must be one of ${PRIORITIES.join(', ')}` }),
+  )
+  priority_level?: string | null;
+}
