@@ -11,6 +11,8 @@ import { AppController } from './app.controller';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BranchesModule } from './branches/branches.module';
+import { ApplicationsModule } from './applications/applications.module';
+import { CustomersModule } from './customers/customers.module';
 import { DepartmentsModule } from './departments/departments.module';
 import { EnumsModule } from './enums/enums.module';
 import { PositionsModule } from './positions/positions.module';
@@ -83,6 +85,8 @@ export class AppModule {
         DepartmentsModule,
         BranchesModule,
         PositionsModule,
+        CustomersModule,
+        ApplicationsModule,
         EnumsModule,
       ],
       controllers: [AppController],

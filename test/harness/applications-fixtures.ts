@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import type { Response } from 'supertest';
+import type { User } from '../../src/users/user.entity';
+import { makeBranch, makeDepartment } from './users-fixtures';
+import type { TestApp } from './test-app';
+
+/**
+ * Applications for the e2e suites, made over HTTP as a client would (so the create path is
+ * exercised too), and the organisation around them.
+ */
+const tag = () => randomBytes(4).toString('hex');
+
+/** A unique id number in the format of a Cambodian national id. */
+export const newIdNumber = () => `${Date.now() % 1_000_000_000}${randomBytes(2).readUInt16BE()}`;
+
+/** A complete application body (everything the default submit check needs, and more). */
+export function applicationBody(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id_card_type: 'cambodian_identity',
+    id_number: newIdNumber(),
+    full_name_latin: `Sok Dara ${tag()}`,
+    full_name_khmer: 'សុខ ដារា',
+    phone: '012 345 678',
+    date_of_birth: '1990-04-15',
+    current_address: 'Street 271, Phnom Penh',
+    occupation: 'Shop owner',
+    monthly_income: 1200,
+    income_source: 'business',
+    requested_amount: 5000,
+    loan_purposes: ['commerce'],
+    product_type: 'monthly_loan',
+    desired_loan_term: '12_months',
+    interest_rate: 18,
+    monthly_expenses: 300,
+    existing_loans: [],
+    collaterals: [{ type: 'land', description: 'Plot in Kandal', estimated_value: 12000 }],
+    ...fields,
+  };
+}
+
+export interface Unit {
+  branchId: string;
+  departmentId: string;
+}
+
+/** A branch and a department for one team. */
+export async function makeUnit(t: TestApp): Promise<Unit> {
+  const [branch, department] = await Promise.all([makeBranch(t), makeDepartment(t)]);
+  return { branchId: branch.id, departmentId: department.id };
+}
+
+export type Actor = { user: User; bearer: string };
+
+/** A user of `role` working in `unit`. */
+export function member(t: TestApp, role: User['role'], unit: Unit): Promise<Actor> {
+  return t.signIn({ role, branchId: unit.branchId, departmentId: unit.departmentId });
+}
+
+/** POST /applications as `actor`; fails the test unless 201. */
+export async function createApplication(
+  t: TestApp,
+  actor: Actor,
+  fields: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
+  const res = await t.http
+    .post('/api/v1/applications')
+    .set('Authorization', actor.bearer)
+    .send(applicationBody(fields));
+  expectStatus(res, 201);
+  return res.body;
+}
+
+/** PATCH /applications/{id}/{action} as `actor`. */
+export function transition(
+  t: TestApp,
+  actor: Actor,
+  id: string,
+  action: string,
+  body: Record<string, unknown> = {},
+) {
+  return t.http
+    .patch(`/api/v1/applications/${id}/${action}`)
+    .set('Authorization', actor.bearer)
+    .send(body);
+}
+
+/** Like expect(res.status).toBe(status), but shows the problem document when it fails. */
+export function expectStatus(res: Response, status: number): void {
+  if (res.status !== status) {
+    throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+}
