@@ -18,7 +18,10 @@ import {
   mayPerform,
   nextStatus,
   OPEN_REVIEW_STATUSES,
+  TERMINAL_STATUSES,
 } from './application-lifecycle';
+import { scopeApplications } from './application-query';
+import { recordScopeOf } from '../common/auth/record-scope';
 import { CustomerApplication } from './application.entity';
 import { ApplicationsService } from './applications.service';
 import type {
@@ -27,6 +30,8 @@ import type {
   AssignReviewerBody,
   CommentBody,
   DisburseBody,
+  ReassignBody,
+  ReassignResult,
   RejectBody,
   ReturnBody,
   WithdrawBody,
@@ -228,6 +233,70 @@ export class ApplicationWorkflowService {
       row.priority_level = priority as CustomerApplication['priority_level'];
       return { details: { from: previous, to: priority } };
     });
+  }
+
+  /**
+   * Operator action (SPEC §4): moves an officer's open applications within the caller's scope
+   * to another active officer the caller manages, one audit event per application. Their
+   * branch and department stay (they are where the application was captured).
+   */
+  async reassign(caller: AuthUser, body: ReassignBody): Promise<ReassignResult> {
+    if (body.from_user_id === body.to_user_id) {
+      throw new ValidationProblem([
+        { loc: ['body', 'to_user_id'], msg: 'must differ from from_user_id', type: 'reassign' },
+      ]);
+    }
+    return this.txHost.withTransaction(async () => {
+      await this.assertOfficerInScope(caller, body.to_user_id);
+      const qb = this.txHost.tx
+        .getRepository(CustomerApplication)
+        .createQueryBuilder('a')
+        .where('a.user_id = :from', { from: body.from_user_id })
+        .andWhere('a.status NOT IN (:...closed)', { closed: TERMINAL_STATUSES });
+      const rows = await scopeApplications(qb, recordScopeOf(caller))
+        .setLock('pessimistic_write')
+        .orderBy('a.created_at')
+        .getMany();
+      if (rows.length === 0) return { moved: 0, application_ids: [] };
+      await this.txHost.tx
+        .getRepository(CustomerApplication)
+        .createQueryBuilder()
+        .update()
+        .set({ user_id: body.to_user_id, version: () => 'version + 1' })
+        .whereInIds(rows.map((row) => row.id))
+        .execute();
+      for (const row of rows) {
+        await this.audit.record({
+          action: 'application.reassigned',
+          entityType: 'application',
+          entityId: row.id,
+          branchId: row.branch_id,
+          departmentId: row.department_id,
+          fromStatus: row.status,
+          toStatus: row.status,
+          details: { from_user_id: body.from_user_id, to_user_id: body.to_user_id },
+        });
+      }
+      return { moved: rows.length, application_ids: rows.map((row) => row.id) };
+    });
+  }
+
+  /** The new owner: an active officer the caller manages (admin: any; manager: own branch). */
+  private async assertOfficerInScope(caller: AuthUser, userId: string): Promise<void> {
+    const user = await this.txHost.tx.getRepository(User).findOne({
+      where: { id: userId },
+      select: { id: true, role: true, status: true, branchId: true },
+    });
+    const manages =
+      caller.role === 'admin' || (caller.branchId !== null && user?.branchId === caller.branchId);
+    if (user?.role === 'officer' && user.status === 'active' && manages) return;
+    throw new ValidationProblem([
+      {
+        loc: ['body', 'to_user_id'],
+        msg: 'must be an active officer you manage (of your branch, for a manager)',
+        type: 'reassign',
+      },
+    ]);
   }
 
   /**

@@ -24,7 +24,9 @@ import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
 import { ApiIfMatch, ApiProblems } from '../common/http/openapi';
 import { ApiPageResponse } from '../common/http/pagination';
 import { ParseUuidPipe } from '../common/http/validation';
+import { ApplicationWorkflowService } from './application-workflow.service';
 import { ApplicationsService } from './applications.service';
+import { ReassignBody, ReassignResult } from './dto/transition.dto';
 import { ApplicationContentDto } from './dto/application-content.dto';
 import { ApplicationResponse } from './dto/application.dto';
 import { ApplicationFiltersDto } from './dto/list-applications.query';
@@ -38,7 +40,10 @@ const UPDATE_NOTE =
 @ApiTags('Applications')
 @Controller('applications')
 export class ApplicationsController {
-  constructor(private readonly applications: ApplicationsService) {}
+  constructor(
+    private readonly applications: ApplicationsService,
+    private readonly workflow: ApplicationWorkflowService,
+  ) {}
 
   @Get()
   @RequirePermissions('applications:read')
@@ -70,6 +75,22 @@ export class ApplicationsController {
     @Body() body: ApplicationContentDto,
   ): Promise<ApplicationResponse> {
     return this.applications.create(caller, body);
+  }
+
+  @Post('reassign')
+  @HttpCode(200)
+  @Idempotent()
+  @RequirePermissions('applications:manage')
+  @ApiOperation({
+    operationId: 'applications_reassign',
+    summary: "Move an officer's open applications to another officer",
+    description:
+      'Managers (within their scope, to an officer of their branch) and admins. Open means not rejected, withdrawn or completed. Audited per application.',
+  })
+  @ApiOkResponse({ type: ReassignResult })
+  @ApiProblems(403, 422)
+  reassign(@CurrentUser() caller: AuthUser, @Body() body: ReassignBody): Promise<ReassignResult> {
+    return this.workflow.reassign(caller, body);
   }
 
   @Get(':id')

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { DateField, field, MoneyField, TextField, UuidField } from '../../common/http/fields';
 import { InCatalog } from '../../common/validation/in-catalog';
@@ -58,4 +59,15 @@ export class PriorityBody {
     IsIn(PRIORITIES, { message: `must be one of ${PRIORITIES.join(', ')}` }),
   )
   priority_level?: string | null;
+}
+
+export class ReassignBody {
+  @UuidField('required', 'The officer whose open applications move.') from_user_id: string;
+  @UuidField('required', 'An active officer in your scope who takes them over.')
+  to_user_id: string;
+}
+
+export class ReassignResult {
+  @ApiProperty() moved: number;
+  @ApiProperty({ type: [String], format: 'uuid' }) application_ids: string[];
 }
