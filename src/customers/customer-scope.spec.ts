@@ -1,0 +1,49 @@
+import { recordScopeOf } from '../common/auth/record-scope';
+import { customerScopeCondition } from './customer-scope';
+
+const caller = (role: 'admin' | 'manager' | 'officer' | 'viewer') => ({
+  id: 'u1',
+  role,
+  branchId: 'b1',
+  departmentId: 'd1',
+});
+
+describe('customer scope', () => {
+  it('admin sees every customer', () => {
+    expect(customerScopeCondition(recordScopeOf(caller('admin')))).toBeNull();
+  });
+
+  it('officer: customers they registered, or linked to an application they may see', () => {
+    expect(customerScopeCondition(recordScopeOf(caller('officer')))).toEqual({
+      sql:
+        '((c.created_by = :customerScopeUser) OR EXISTS (SELECT 1 FROM customer_applications scope_app ' +
+        'WHERE scope_app.customer_id = c.id AND ' +
+        '(scope_app.user_id = :appScopeUser OR scope_app.assigned_reviewer = :appScopeUser)))',
+      params: { customerScopeUser: 'u1', appScopeUser: 'u1' },
+    });
+  });
+
+  it('manager: branch or department of the customer or of one of its applications', () => {
+    const condition = customerScopeCondition(recordScopeOf(caller('manager')), 'x');
+    expect(condition?.sql).toContain(
+      '(x.created_by = :customerScopeUser OR x.branch_id = :customerScopeBranch OR x.department_id = :customerScopeDepartment)',
+    );
+    expect(condition?.sql).toContain('scope_app.customer_id = x.id');
+    expect(condition?.sql).toContain('scope_app.branch_id = :appScopeBranch');
+    expect(condition?.sql).toContain('scope_app.department_id = :appScopeDepartment');
+    expect(condition?.params).toEqual({
+      customerScopeUser: 'u1',
+      customerScopeBranch: 'b1',
+      customerScopeDepartment: 'd1',
+      appScopeUser: 'u1',
+      appScopeBranch: 'b1',
+      appScopeDepartment: 'd1',
+    });
+  });
+
+  it('viewer: branch only, never department', () => {
+    const condition = customerScopeCondition(recordScopeOf(caller('viewer')));
+    expect(condition?.sql).toContain('c.branch_id = :customerScopeBranch');
+    expect(condition?.sql).not.toContain('department');
+  });
+});

@@ -1,0 +1,408 @@
+import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { randomUUID } from 'node:crypto';
+import { QueryFailedError, type SelectQueryBuilder } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../common/auth/auth-user';
+import {
+  applicationScopeColumns,
+  recordScopeOf,
+  scopeCondition,
+} from '../common/auth/record-scope';
+import { FieldCipher, normaliseIdNumber } from '../common/crypto/field-cipher';
+import { assertIfMatch, type IfMatch } from '../common/http/etag';
+import { type Page, type PageQueryDto, pageOf, pageWindow } from '../common/http/pagination';
+import { ProblemException, ValidationProblem } from '../common/http/problem';
+import { decimal } from '../common/money';
+import { escapeLike, parseUtc } from '../organisation/org-list-query';
+import { Customer } from './customer.entity';
+import { customerScopeCondition } from './customer-scope';
+import {
+  type CustomerApplicationRow,
+  type CustomerApplicationSummary,
+  type CustomerResponse,
+  toApplicationSummary,
+  toCustomerResponse,
+} from './dto/customer.dto';
+import type { CreateCustomerDto, UpdateCustomerDto } from './dto/customer-write.dto';
+import type { ListCustomersQuery } from './dto/list-customers.query';
+
+const IDENTITY_CONSTRAINT = 'customers_identity_key';
+
+/** The columns a client writes (API field = column), in the entity's order. */
+const WRITABLE = [
+  'full_name_khmer',
+  'full_name_latin',
+  'id_card_type',
+  'id_number',
+  'phone',
+  'date_of_birth',
+  'sex',
+  'marital_status',
+  'current_address',
+  'province',
+  'district',
+  'commune',
+  'village',
+  'occupation',
+  'employer_name',
+  'monthly_income',
+  'income_source',
+] as const;
+type WritableField = (typeof WRITABLE)[number];
+
+/** The borrower fields an application hands over when it links (or creates) its customer. */
+export interface CustomerIdentityInput {
+  id_card_type: string;
+  id_number: string;
+  full_name_khmer?: string | null;
+  full_name_latin?: string | null;
+  phone?: string | null;
+  date_of_birth?: string | null;
+  current_address?: string | null;
+  province?: string | null;
+  district?: string | null;
+  commune?: string | null;
+  village?: string | null;
+  occupation?: string | null;
+  employer_name?: string | null;
+  monthly_income?: string | null;
+  income_source?: string | null;
+}
+
+/** Every field a new customer can be given (the customers route adds sex and marital status). */
+type NewCustomer = CustomerIdentityInput & { sex?: string | null; marital_status?: string | null };
+
+/** Who registers a customer: its branch, department and creator are theirs. */
+export interface CustomerCreator {
+  id: string;
+  branchId: string | null;
+  departmentId: string | null;
+}
+
+/**
+ * Customers (borrowers), SPEC §7 "Customers". The id number is stored encrypted with its blind
+ * index beside it; answers carry it in clear to callers who may see the customer. Scope: see
+ * customer-scope.ts; out of scope is 404, and absent from lists and searches.
+ */
+@Injectable()
+export class CustomersService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly audit: AuditService,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  private get customers() {
+    return this.txHost.tx.getRepository(Customer);
+  }
+
+  // --- reads ---------------------------------------------------------------------------------
+
+  async list(caller: AuthUser, query: ListCustomersQuery): Promise<Page<CustomerResponse>> {
+    const qb = this.visible(caller);
+    if (query.search) {
+      qb.andWhere(
+        `(c.search_text ILIKE :pattern ESCAPE '\\' OR c.id_number_hash IN (:...idHashes))`,
+        {
+          pattern: `%${escapeLike(query.search)}%`,
+          idHashes: this.cipher.blindIndexCandidates(query.search),
+        },
+      );
+    }
+    if (query.branch_id) qb.andWhere('c.branch_id = :branchId', { branchId: query.branch_id });
+    if (query.id_card_type) {
+      qb.andWhere('c.id_card_type = :idCardType', { idCardType: query.id_card_type });
+    }
+    if (query.updated_since) {
+      qb.andWhere('c.updated_at >= :updatedSince', {
+        updatedSince: parseUtc(query.updated_since),
+      });
+    }
+    const { skip, take } = pageWindow(query);
+    const [rows, total] = await qb
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .offset(skip)
+      .limit(take)
+      .getManyAndCount();
+    return pageOf(
+      rows.map((row) => this.toResponse(row)),
+      total,
+      query,
+    );
+  }
+
+  async get(caller: AuthUser, id: string): Promise<CustomerResponse> {
+    return this.toResponse(await this.findVisible(caller, id));
+  }
+
+  /** The customer's applications that the caller may see, newest first; 404 when out of scope. */
+  async applications(
+    caller: AuthUser,
+    id: string,
+    query: PageQueryDto,
+  ): Promise<Page<CustomerApplicationSummary>> {
+    await this.findVisible(caller, id);
+    const qb = this.txHost.tx
+      .createQueryBuilder()
+      .from('customer_applications', 'a')
+      .where('a.customer_id = :id', { id });
+    const scope = scopeCondition(recordScopeOf(caller), applicationScopeColumns('a'), 'app');
+    if (scope) qb.andWhere(scope.sql, scope.params);
+    const { skip, take } = pageWindow(query);
+    const [rows, count] = await Promise.all([
+      qb
+        .clone()
+        .select([
+          'a.id AS id',
+          'a.status AS status',
+          'a.currency AS currency',
+          'a.requested_amount AS requested_amount',
+          'a.loan_amount AS loan_amount',
+          'a.product_type AS product_type',
+          'a.desired_loan_term AS desired_loan_term',
+          'a.priority_level AS priority_level',
+          'a.created_at AS created_at',
+          'a.submitted_at AS submitted_at',
+          'a.approved_at AS approved_at',
+        ])
+        .orderBy('a.created_at', 'DESC')
+        .addOrderBy('a.id', 'DESC')
+        .offset(skip)
+        .limit(take)
+        .getRawMany<CustomerApplicationRow>(),
+      qb.clone().select('count(*)::int', 'total').getRawOne<{ total: number }>(),
+    ]);
+    return pageOf(rows.map(toApplicationSummary), count?.total ?? 0, query);
+  }
+
+  // --- writes --------------------------------------------------------------------------------
+
+  /** A new customer in the caller's branch and department; 409 when the identity is taken. */
+  create(caller: AuthUser, body: CreateCustomerDto): Promise<CustomerResponse> {
+    assertHasName(body.full_name_khmer ?? null, body.full_name_latin ?? null);
+    assertIdNumberReadable(body.id_number);
+    return this.txHost.withTransaction(async () => {
+      if (await this.findByIdentity(body.id_card_type, body.id_number)) throw identityTaken();
+      const id = await this.insert(body, {
+        id: caller.id,
+        branchId: caller.branchId,
+        departmentId: caller.departmentId,
+      });
+      if (!id) throw identityTaken();
+      return this.toResponse(await this.customers.findOneByOrFail({ id }));
+    });
+  }
+
+  /**
+   * PATCH: only the fields present change; nothing changed writes nothing. A new id number is
+   * encrypted and hashed again (409 when another customer has it).
+   */
+  update(
+    caller: AuthUser,
+    id: string,
+    body: UpdateCustomerDto,
+    ifMatch?: IfMatch,
+  ): Promise<CustomerResponse> {
+    return this.txHost.withTransaction(async () => {
+      const customer = await this.findVisible(caller, id, true);
+      // SPEC §4: officers edit their own records only; they may still see (not edit) a customer
+      // registered by someone else through their own application.
+      if (caller.role === 'officer' && customer.created_by !== caller.id) {
+        throw new ProblemException(
+          HttpStatus.FORBIDDEN,
+          'Officers may edit only the customers they registered; ask a manager of your branch.',
+        );
+      }
+      assertIfMatch(ifMatch, customer.version);
+      const current = this.toResponse(customer);
+      const values: Partial<Customer> = {};
+      for (const name of WRITABLE) {
+        const value = body[name];
+        if (value === undefined || sameValue(name, current[name], value)) continue;
+        values[name] = value as never;
+      }
+      const changed = Object.keys(values);
+      if (changed.length === 0) return current;
+
+      assertHasName(
+        values.full_name_khmer !== undefined ? values.full_name_khmer : customer.full_name_khmer,
+        values.full_name_latin !== undefined ? values.full_name_latin : customer.full_name_latin,
+      );
+      if (values.id_number !== undefined || values.id_card_type !== undefined) {
+        const idNumber = values.id_number ?? current.id_number;
+        const idCardType = values.id_card_type ?? customer.id_card_type;
+        assertIdNumberReadable(idNumber);
+        const holder = await this.findByIdentity(idCardType, idNumber);
+        if (holder && holder !== id) throw identityTaken();
+        values.id_number = this.cipher.encrypt(idNumber, idNumberContext(id));
+        values.id_number_hash = this.cipher.blindIndex(idNumber);
+      }
+      try {
+        // The update query bumps version and updated_at itself.
+        await this.customers.update(id, values);
+      } catch (error) {
+        throw isIdentityConflict(error) ? identityTaken() : error;
+      }
+      await this.audit.record({
+        action: 'customer.updated',
+        entityType: 'customer',
+        entityId: id,
+        branchId: customer.branch_id,
+        departmentId: customer.department_id,
+        // Field names only: never id numbers (nor other personal data) in the trail.
+        details: { fields: changed },
+      });
+      return this.toResponse(await this.customers.findOneByOrFail({ id }));
+    });
+  }
+
+  /**
+   * For the applications module, inside the caller's transaction: the id of the customer with
+   * this identity (id card type and id number, whatever key hashed it), created from the given
+   * fields when there is none. An existing customer is never changed. Linking is by identity,
+   * so the caller's scope is not checked. Concurrent calls with one identity agree on one row.
+   */
+  async linkOrCreate(given: CustomerIdentityInput, creator: CustomerCreator): Promise<string> {
+    const input = { ...given, id_number: given.id_number.trim() };
+    assertIdNumberReadable(input.id_number);
+    const existing = await this.findByIdentity(input.id_card_type, input.id_number);
+    if (existing) return existing;
+    const created = await this.insert(input, creator);
+    if (created) return created;
+    // Another transaction created it meanwhile (ON CONFLICT waited for it to commit).
+    const winner = await this.findByIdentity(input.id_card_type, input.id_number);
+    if (!winner) throw new Error('A customer identity conflicted but its row could not be read');
+    return winner;
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  /**
+   * Inserts a customer, or nothing when its identity is taken (null). `ON CONFLICT` makes a
+   * concurrent insert of the same identity wait for the first and then do nothing.
+   */
+  private async insert(input: NewCustomer, creator: CustomerCreator): Promise<string | null> {
+    const id = randomUUID();
+    const row: Record<string, unknown> = {
+      id,
+      ...Object.fromEntries(WRITABLE.map((name) => [name, input[name] ?? null])),
+      id_number: this.cipher.encrypt(input.id_number, idNumberContext(id)),
+      id_number_hash: this.cipher.blindIndex(input.id_number),
+      branch_id: creator.branchId,
+      department_id: creator.departmentId,
+      created_by: creator.id,
+    };
+    const columns = Object.keys(row);
+    const inserted: { id: string; customer_code: string }[] = await this.txHost.tx.query(
+      `INSERT INTO customers (${columns.join(', ')})
+       VALUES (${columns.map((_, index) => `$${index + 1}`).join(', ')})
+       ON CONFLICT ON CONSTRAINT ${IDENTITY_CONSTRAINT} DO NOTHING
+       RETURNING id, customer_code`,
+      Object.values(row),
+    );
+    if (inserted.length === 0) return null;
+    await this.audit.record({
+      action: 'customer.created',
+      entityType: 'customer',
+      entityId: id,
+      branchId: creator.branchId,
+      departmentId: creator.departmentId,
+      details: { customer_code: inserted[0].customer_code, id_card_type: input.id_card_type },
+    });
+    return id;
+  }
+
+  /** The id of the customer with this identity, under the current or a previous hashing key. */
+  private async findByIdentity(idCardType: string, idNumber: string): Promise<string | null> {
+    const row = await this.customers
+      .createQueryBuilder('c')
+      .select('c.id', 'id')
+      .where('c.id_card_type = :idCardType', { idCardType })
+      .andWhere('c.id_number_hash IN (:...hashes)', {
+        hashes: this.cipher.blindIndexCandidates(idNumber),
+      })
+      .getRawOne<{ id: string }>();
+    return row?.id ?? null;
+  }
+
+  /** Customers the caller may see. */
+  private visible(caller: AuthUser): SelectQueryBuilder<Customer> {
+    const qb = this.customers.createQueryBuilder('c');
+    const scope = customerScopeCondition(recordScopeOf(caller), 'c');
+    if (scope) qb.andWhere(scope.sql, scope.params);
+    return qb;
+  }
+
+  /** The customer, 404 when missing or out of scope; `lock`: row-locked for this transaction. */
+  private async findVisible(caller: AuthUser, id: string, lock = false): Promise<Customer> {
+    const qb = this.visible(caller).andWhere('c.id = :id', { id });
+    if (lock) qb.setLock('pessimistic_write');
+    const customer = await qb.getOne();
+    if (!customer) throw new NotFoundException('Customer not found.');
+    return customer;
+  }
+
+  private toResponse(customer: Customer): CustomerResponse {
+    return toCustomerResponse(
+      customer,
+      this.cipher.decrypt(customer.id_number, idNumberContext(customer.id)),
+    );
+  }
+}
+
+function idNumberContext(rowId: string) {
+  return { table: 'customers', column: 'id_number', rowId };
+}
+
+/** Deliberately says nothing of the other customer: not its name, branch or code. */
+function identityTaken(): ProblemException {
+  return new ProblemException(
+    HttpStatus.CONFLICT,
+    'A customer with this ID card type and ID number is already registered. Search for the ' +
+      'existing customer instead of creating a new one.',
+    { type: 'duplicate-customer' },
+  );
+}
+
+function isIdentityConflict(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; constraint?: string };
+  return driverError.code === '23505' && driverError.constraint === IDENTITY_CONSTRAINT;
+}
+
+function assertHasName(khmer: string | null, latin: string | null): void {
+  if (khmer || latin) return;
+  throw new ValidationProblem(
+    [
+      {
+        loc: ['body', 'full_name_latin'],
+        msg: 'or full_name_khmer is required: give at least one name',
+        type: 'name_required',
+      },
+    ],
+    'Give the customer a name: full_name_latin or full_name_khmer.',
+  );
+}
+
+/** An id number must keep something once spaces and dashes are ignored (it is hashed so). */
+function assertIdNumberReadable(idNumber: string): void {
+  if (normaliseIdNumber(idNumber) !== '') return;
+  throw new ValidationProblem([
+    {
+      loc: ['body', 'id_number'],
+      msg: 'must contain letters or digits, not only spaces and dashes',
+      type: 'id_number',
+    },
+  ]);
+}
+
+/** Whether a requested value equals the stored one (money by amount, "1.5" = "1.50"). */
+function sameValue(name: WritableField, stored: unknown, requested: string | null): boolean {
+  if (name === 'monthly_income' && stored !== null && requested !== null) {
+    return decimal(String(stored)).eq(requested);
+  }
+  return stored === requested;
+}

@@ -1,0 +1,98 @@
+import { ApiHideProperty, PartialType } from '@nestjs/swagger';
+import { IsIn, ValidateBy, ValidateIf } from 'class-validator';
+import {
+  DateField,
+  field,
+  MoneyField,
+  PhoneField,
+  type Presence,
+  TextField,
+} from '../../common/http/fields';
+import { Trim } from '../../common/http/transforms';
+import { InCatalog } from '../../common/validation/in-catalog';
+import type { CatalogName } from '../../settings/settings-registry';
+
+export const SEXES = ['male', 'female', 'other'] as const;
+export const MARITAL_STATUSES = ['single', 'married', 'divorced', 'widowed', 'other'] as const;
+
+/** A catalogue value (SPEC §3): checked against the current `catalog.<name>` setting. */
+const CatalogField = (presence: Presence, name: CatalogName, example: string) =>
+  field(
+    presence,
+    { type: String, example, description: `A value of \`catalog.${name}\` (see /enums/all).` },
+    Trim(),
+    InCatalog(name),
+  );
+
+const CodeField = (values: readonly string[]) =>
+  field(
+    'nullable',
+    { enum: values },
+    Trim(),
+    IsIn(values, { message: `must be one of: ${values.join(', ')}` }),
+  );
+
+/**
+ * POST /customers: a borrower (SPEC §5). At least one of the two names is required (checked by
+ * the service, which also sees the stored names on a partial update). `""` or null leaves an
+ * optional field empty. Branch, department and creator are the caller's.
+ */
+export class CreateCustomerDto {
+  @TextField('nullable', 200, { example: 'សុខ ដារា' }) full_name_khmer?: string | null;
+  @TextField('nullable', 200, { example: 'Sok Dara' }) full_name_latin?: string | null;
+  @CatalogField('required', 'id_card_types', 'cambodian_identity') id_card_type: string;
+  @TextField('required', 50, {
+    example: '012345678',
+    description:
+      'Stored encrypted. Unique per id_card_type, ignoring case, spaces and dashes (409 when taken).',
+  })
+  id_number: string;
+  @PhoneField('nullable') phone?: string | null;
+  @DateField('nullable') date_of_birth?: string | null;
+  @CodeField(SEXES) sex?: string | null;
+  @CodeField(MARITAL_STATUSES) marital_status?: string | null;
+  @TextField('nullable', 1000) current_address?: string | null;
+  @TextField('nullable', 100) province?: string | null;
+  @TextField('nullable', 100) district?: string | null;
+  @TextField('nullable', 100) commune?: string | null;
+  @TextField('nullable', 100) village?: string | null;
+  @TextField('nullable', 100) occupation?: string | null;
+  @TextField('nullable', 200) employer_name?: string | null;
+  @MoneyField('nullable') monthly_income?: string | null;
+  @TextField('nullable', 100, { example: 'salary' }) income_source?: string | null;
+}
+
+/**
+ * PATCH /customers/{id}: only the fields present change; `""` or null clears an optional one
+ * (id_card_type and id_number cannot be cleared).
+ */
+export class UpdateCustomerDto extends PartialType(CreateCustomerDto, {
+  skipNullProperties: false,
+}) {}
+
+/** Fields only the server writes: a body that sets one is 422, naming it. */
+export const CUSTOMER_SERVER_FIELDS = [
+  'id',
+  'customer_code',
+  'id_number_hash',
+  'branch_id',
+  'department_id',
+  'created_by',
+  'version',
+  'created_at',
+  'updated_at',
+] as const;
+
+for (const dto of [CreateCustomerDto, UpdateCustomerDto]) {
+  for (const name of CUSTOMER_SERVER_FIELDS) {
+    ApiHideProperty()(dto.prototype, name);
+    ValidateIf((_object, value) => value !== undefined)(dto.prototype, name);
+    ValidateBy({
+      name: 'serverField',
+      validator: {
+        validate: () => false,
+        defaultMessage: () => 'is written by the server only',
+      },
+    })(dto.prototype, name);
+  }
+}

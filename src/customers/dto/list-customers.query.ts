@@ -1,0 +1,41 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../common/http/pagination';
+import { EmptyToNull, Trim } from '../../common/http/transforms';
+
+/** GET /customers: newest first; filters combine with AND, within the caller's scope. */
+export class ListCustomersQuery extends PageQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'Part of a name (Latin or Khmer) or of the phone number, ignoring case; or an exact id ' +
+      'number (ignoring case, spaces and dashes).',
+  })
+  @Trim()
+  @EmptyToNull()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  search?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @EmptyToNull()
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  branch_id?: string | null;
+
+  @ApiPropertyOptional({ example: 'cambodian_identity' })
+  @Trim()
+  @EmptyToNull()
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  id_card_type?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Only customers changed at or after this time (ISO 8601; UTC when no offset).',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 time, e.g. 2025-01-31T10:00:00Z' })
+  updated_since?: string;
+}
