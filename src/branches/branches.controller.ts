@@ -46,7 +46,8 @@ export class BranchesController {
     summary: 'List branches',
     description:
       'Default order: name ascending (ignoring case). `search` matches name and code. ' +
-      '`include_counts=true` adds `user_count` and `active_user_count` to each item.',
+      '`include_counts=true` adds `user_count`, `active_user_count` and `application_count` to ' +
+      'each item.',
   })
   @ApiPageResponse(BranchDto)
   @ApiProblems(422)

@@ -2,11 +2,11 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
-import { assertIfMatch, type IfMatch } from '../common/http/etag';
+import type { IfMatch } from '../common/http/etag';
 import { type Page, pageOf, pageWindow } from '../common/http/pagination';
 import { applyChanges, statusChange } from '../organisation/apply-changes';
 import { type OrgMemberDto, type OrgTotalsDto, toMember } from '../organisation/dto/org-user.dto';
-import { stillReferenced } from '../organisation/org-http';
+import { unitCountsBy, unitCountsOf } from '../organisation/org-counts';
 import {
   applyOrgListFilters,
   applyOrgSort,
@@ -14,12 +14,12 @@ import {
 } from '../organisation/org-list-query';
 import { orgTotals } from '../organisation/org-totals';
 import {
-  assertActiveManager,
-  countsFor,
-  countUsersBy,
-  countUsersOf,
-  usersOf,
-} from '../organisation/org-users';
+  lockUnit,
+  type OrgUnitKind,
+  removeUnit,
+  toggleUnitStatus,
+} from '../organisation/org-units';
+import { assertActiveManager, countUsersOf, usersOf } from '../organisation/org-users';
 import { Branch } from './branch.entity';
 import { type BranchDto, type BranchStatsDto, toBranchDto } from './dto/branch.dto';
 import type { CreateBranchDto, UpdateBranchDto } from './dto/branch-write.dto';
@@ -36,6 +36,14 @@ const UPDATABLE = {
   longitude: 'longitude',
   is_active: 'isActive',
 } as const;
+
+const BRANCHES: OrgUnitKind<Branch> = {
+  entity: Branch,
+  type: 'branch',
+  column: 'branch_id',
+  notFound: 'Branch not found.',
+  membership: ['works at this branch', 'work at this branch'],
+};
 
 /** Degrees as numeric(9,6) text, the form PostgreSQL stores and returns. */
 function toNumeric(degrees: number | null | undefined): string | null | undefined {
@@ -57,15 +65,13 @@ export class BranchesService {
     const { skip, take } = pageWindow(query);
     const [branches, total] = await qb.offset(skip).limit(take).getManyAndCount();
     const counts = query.include_counts
-      ? await countUsersBy(
+      ? await unitCountsBy(
           this.txHost.tx,
           'branch_id',
           branches.map((branch) => branch.id),
         )
       : undefined;
-    const items = branches.map((branch) =>
-      toBranchDto(branch, counts && countsFor(counts, branch.id)),
-    );
+    const items = branches.map((branch) => toBranchDto(branch, counts?.get(branch.id)));
     return pageOf(items, total, query);
   }
 
@@ -126,7 +132,7 @@ export class BranchesService {
   /** PUT and PATCH: only the fields present change; nothing changed writes nothing. */
   update(id: string, body: UpdateBranchDto, ifMatch?: IfMatch): Promise<BranchDto> {
     return this.txHost.withTransaction(async () => {
-      const branch = await this.lock(id, ifMatch);
+      const branch = await lockUnit(this.txHost.tx, BRANCHES, id, ifMatch);
       if (body.manager_id && body.manager_id !== branch.managerId) {
         await assertActiveManager(this.txHost.tx, body.manager_id);
       }
@@ -154,49 +160,26 @@ export class BranchesService {
 
   toggleStatus(id: string, ifMatch?: IfMatch): Promise<BranchDto> {
     return this.txHost.withTransaction(async () => {
-      const branch = await this.lock(id, ifMatch);
-      const wasActive = branch.isActive;
-      branch.isActive = !wasActive;
-      await this.txHost.tx.getRepository(Branch).save(branch);
-      await this.audit.record({
-        action: 'branch.status_changed',
-        entityType: 'branch',
-        entityId: id,
-        branchId: id,
-        ...statusChange(wasActive, branch.isActive),
-        details: { is_active: branch.isActive },
-      });
+      await toggleUnitStatus(this.txHost.tx, this.audit, BRANCHES, id, ifMatch);
       return this.get(id);
     });
   }
 
   /** Refused (409) while users work there: they must be moved first. */
   remove(id: string, ifMatch?: IfMatch): Promise<void> {
-    return this.txHost.withTransaction(async () => {
-      const branch = await this.lock(id, ifMatch);
-      const { user_count } = await countUsersOf(this.txHost.tx, 'branch_id', id);
-      if (user_count > 0) {
-        throw stillReferenced(user_count, 'works at this branch', 'work at this branch');
-      }
-      await this.txHost.tx.getRepository(Branch).delete({ id });
-      await this.audit.record({
-        action: 'branch.deleted',
-        entityType: 'branch',
-        entityId: id,
-        branchId: id,
-        details: { name: branch.name, code: branch.code },
-      });
-    });
+    return this.txHost.withTransaction(() =>
+      removeUnit(this.txHost.tx, this.audit, BRANCHES, id, ifMatch),
+    );
   }
 
   async stats(id: string): Promise<BranchStatsDto> {
     const branch = await this.find(id);
-    const { user_count } = await countUsersOf(this.txHost.tx, 'branch_id', id);
+    const { user_count, application_count } = await unitCountsOf(this.txHost.tx, 'branch_id', id);
     return {
       branch_id: branch.id,
       branch_name: branch.name,
       user_count,
-      application_count: await this.countApplications(id),
+      application_count,
       is_active: branch.isActive,
     };
   }
@@ -204,11 +187,6 @@ export class BranchesService {
   async users(id: string): Promise<OrgMemberDto[]> {
     await this.find(id);
     return (await usersOf(this.txHost.tx, 'branch_id', id)).map(toMember);
-  }
-
-  private countApplications(_branchId: string): Promise<number> {
-    // counted from customer_applications once the applications module exists
-    return Promise.resolve(0);
   }
 
   /** Branches with their manager's summary (only the columns shown). */
@@ -222,17 +200,7 @@ export class BranchesService {
 
   private async find(id: string): Promise<Branch> {
     const branch = await this.withManager().where('b.id = :id', { id }).getOne();
-    if (!branch) throw new NotFoundException('Branch not found.');
-    return branch;
-  }
-
-  /** The row locked for this transaction, checked against If-Match (412 when stale). */
-  private async lock(id: string, ifMatch: IfMatch | undefined): Promise<Branch> {
-    const branch = await this.txHost.tx
-      .getRepository(Branch)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!branch) throw new NotFoundException('Branch not found.');
-    assertIfMatch(ifMatch, branch.version);
+    if (!branch) throw new NotFoundException(BRANCHES.notFound);
     return branch;
   }
 }

@@ -2,12 +2,12 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
-import { assertIfMatch, type IfMatch } from '../common/http/etag';
+import type { IfMatch } from '../common/http/etag';
 import { type Page, pageOf, pageWindow } from '../common/http/pagination';
 import { Branch } from '../branches/branch.entity';
 import { applyChanges, statusChange } from '../organisation/apply-changes';
 import { type OrgTotalsDto, type OrgMemberDto, toMember } from '../organisation/dto/org-user.dto';
-import { stillReferenced } from '../organisation/org-http';
+import { unitCountsBy, unitCountsOf } from '../organisation/org-counts';
 import {
   applyOrgListFilters,
   applyOrgSort,
@@ -15,12 +15,12 @@ import {
 } from '../organisation/org-list-query';
 import { orgTotals } from '../organisation/org-totals';
 import {
-  assertActiveManager,
-  countsFor,
-  countUsersBy,
-  countUsersOf,
-  usersOf,
-} from '../organisation/org-users';
+  lockUnit,
+  type OrgUnitKind,
+  removeUnit,
+  toggleUnitStatus,
+} from '../organisation/org-units';
+import { assertActiveManager, countUsersOf, usersOf } from '../organisation/org-users';
 import { Department } from './department.entity';
 import {
   type DepartmentDto,
@@ -39,6 +39,14 @@ const UPDATABLE = {
   is_active: 'isActive',
 } as const;
 
+const DEPARTMENTS: OrgUnitKind<Department> = {
+  entity: Department,
+  type: 'department',
+  column: 'department_id',
+  notFound: 'Department not found.',
+  membership: ['belongs to this department', 'belong to this department'],
+};
+
 @Injectable()
 export class DepartmentsService {
   constructor(
@@ -54,14 +62,14 @@ export class DepartmentsService {
     const { skip, take } = pageWindow(query);
     const [departments, total] = await qb.offset(skip).limit(take).getManyAndCount();
     const counts = query.include_counts
-      ? await countUsersBy(
+      ? await unitCountsBy(
           this.txHost.tx,
           'department_id',
           departments.map((department) => department.id),
         )
       : undefined;
     const items = departments.map((department) =>
-      toDepartmentDto(department, counts && countsFor(counts, department.id)),
+      toDepartmentDto(department, counts?.get(department.id)),
     );
     return pageOf(items, total, query);
   }
@@ -115,7 +123,7 @@ export class DepartmentsService {
   /** PUT and PATCH: only the fields present change; nothing changed writes nothing. */
   update(id: string, body: UpdateDepartmentDto, ifMatch?: IfMatch): Promise<DepartmentDto> {
     return this.txHost.withTransaction(async () => {
-      const department = await this.lock(id, ifMatch);
+      const department = await lockUnit(this.txHost.tx, DEPARTMENTS, id, ifMatch);
       if (body.manager_id && body.manager_id !== department.managerId) {
         await assertActiveManager(this.txHost.tx, body.manager_id);
       }
@@ -138,53 +146,30 @@ export class DepartmentsService {
 
   toggleStatus(id: string, ifMatch?: IfMatch): Promise<DepartmentDto> {
     return this.txHost.withTransaction(async () => {
-      const department = await this.lock(id, ifMatch);
-      const wasActive = department.isActive;
-      department.isActive = !wasActive;
-      await this.txHost.tx.getRepository(Department).save(department);
-      await this.audit.record({
-        action: 'department.status_changed',
-        entityType: 'department',
-        entityId: id,
-        departmentId: id,
-        ...statusChange(wasActive, department.isActive),
-        details: { is_active: department.isActive },
-      });
+      await toggleUnitStatus(this.txHost.tx, this.audit, DEPARTMENTS, id, ifMatch);
       return this.get(id);
     });
   }
 
   /** Refused (409) while users belong to it: they must be moved first. */
   remove(id: string, ifMatch?: IfMatch): Promise<void> {
-    return this.txHost.withTransaction(async () => {
-      const department = await this.lock(id, ifMatch);
-      const { user_count } = await countUsersOf(this.txHost.tx, 'department_id', id);
-      if (user_count > 0) {
-        throw stillReferenced(
-          user_count,
-          'belongs to this department',
-          'belong to this department',
-        );
-      }
-      await this.txHost.tx.getRepository(Department).delete({ id });
-      await this.audit.record({
-        action: 'department.deleted',
-        entityType: 'department',
-        entityId: id,
-        departmentId: id,
-        details: { name: department.name, code: department.code },
-      });
-    });
+    return this.txHost.withTransaction(() =>
+      removeUnit(this.txHost.tx, this.audit, DEPARTMENTS, id, ifMatch),
+    );
   }
 
   async stats(id: string): Promise<DepartmentStatsDto> {
     const department = await this.find(id);
-    const { user_count } = await countUsersOf(this.txHost.tx, 'department_id', id);
+    const { user_count, application_count } = await unitCountsOf(
+      this.txHost.tx,
+      'department_id',
+      id,
+    );
     return {
       department_id: department.id,
       department_name: department.name,
       user_count,
-      application_count: await this.countApplications(id),
+      application_count,
       is_active: department.isActive,
     };
   }
@@ -196,16 +181,14 @@ export class DepartmentsService {
 
   async withRelations(id: string): Promise<DepartmentWithRelationsDto> {
     const department = await this.find(id);
-    const [counts, users, branches, applicationCount] = await Promise.all([
-      countUsersOf(this.txHost.tx, 'department_id', id),
+    const [counts, users, branches] = await Promise.all([
+      unitCountsOf(this.txHost.tx, 'department_id', id),
       usersOf(this.txHost.tx, 'department_id', id),
       this.branchesOfUsers(id),
-      this.countApplications(id),
     ]);
     return {
-      ...toDepartmentDto(department, counts),
+      ...toDepartmentDto(department),
       ...counts,
-      application_count: applicationCount,
       branch_count: branches.length,
       users: users.map(toMember),
       branches: branches.map(({ id: branchId, name, code }) => ({ id: branchId, name, code })),
@@ -226,11 +209,6 @@ export class DepartmentsService {
       .getMany();
   }
 
-  private countApplications(_departmentId: string): Promise<number> {
-    // counted from customer_applications once the applications module exists
-    return Promise.resolve(0);
-  }
-
   /** Departments with their manager's summary (only the columns shown). */
   private withManager() {
     return this.txHost.tx
@@ -242,17 +220,7 @@ export class DepartmentsService {
 
   private async find(id: string): Promise<Department> {
     const department = await this.withManager().where('d.id = :id', { id }).getOne();
-    if (!department) throw new NotFoundException('Department not found.');
-    return department;
-  }
-
-  /** The row locked for this transaction, checked against If-Match (412 when stale). */
-  private async lock(id: string, ifMatch: IfMatch | undefined): Promise<Department> {
-    const department = await this.txHost.tx
-      .getRepository(Department)
-      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!department) throw new NotFoundException('Department not found.');
-    assertIfMatch(ifMatch, department.version);
+    if (!department) throw new NotFoundException(DEPARTMENTS.notFound);
     return department;
   }
 }

@@ -75,7 +75,9 @@ export class UnitListQueryDto extends OrgListQueryDto {
   sort_by?: (typeof UNIT_SORTS)[number];
 
   @ApiPropertyOptional({
-    description: 'Add `user_count` and `active_user_count` to each item (one grouped query).',
+    description:
+      'Add `user_count`, `active_user_count` and `application_count` to each item (one grouped ' +
+      'query each for users and applications).',
     default: false,
   })
   @ToBoolean()

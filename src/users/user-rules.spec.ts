@@ -6,6 +6,7 @@ import {
   branchForNewUser,
   canSee,
   createRefusal,
+  deactivatedInsteadDetail,
   deleteRefusal,
   manageRefusal,
   requestedStatus,
@@ -177,6 +178,21 @@ describe('deleteRefusal', () => {
     expect(deleteRefusal(admin, target('manager', OTHER))).toBeUndefined();
     expect(deleteRefusal(manager, target('officer', OWN))).toBeUndefined();
     expect(deleteRefusal(manager, target('officer', OTHER))?.status).toBe(403);
+  });
+});
+
+describe('deactivatedInsteadDetail', () => {
+  it('names what still refers to the user, in a list a person reads', () => {
+    expect(deactivatedInsteadDetail('dara', ['files'])).toBe(
+      'dara still has records (files), so the account was deactivated instead of deleted and ' +
+        'its sessions were ended.',
+    );
+    expect(deactivatedInsteadDetail('dara', ['managed_units', 'applications'])).toContain(
+      '(departments or branches they manage and loan applications)',
+    );
+    expect(deactivatedInsteadDetail('dara', ['applications', 'customers', 'files'])).toContain(
+      '(loan applications, customers and files)',
+    );
   });
 });
 

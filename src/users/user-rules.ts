@@ -171,6 +171,39 @@ export function deleteRefusal(actor: Actor, target: TargetUser): Refusal | undef
 }
 
 /**
+ * The kinds of records that name a user and keep the row from being deleted (the
+ * departments and branches they manage; applications they created, submitted, review,
+ * approved or rejected; customers and folders they created; files they uploaded).
+ */
+export const OWNED_RECORD_KINDS = [
+  'managed_units',
+  'applications',
+  'customers',
+  'folders',
+  'files',
+] as const;
+export type OwnedRecordKind = (typeof OWNED_RECORD_KINDS)[number];
+
+const OWNED_RECORD_NAMES: Record<OwnedRecordKind, string> = {
+  managed_units: 'departments or branches they manage',
+  applications: 'loan applications',
+  customers: 'customers',
+  folders: 'folders',
+  files: 'files',
+};
+
+/** The detail of a delete answered by a deactivation: what still names the user. */
+export function deactivatedInsteadDetail(username: string, kinds: OwnedRecordKind[]): string {
+  const names = kinds.map((kind) => OWNED_RECORD_NAMES[kind]);
+  const listed =
+    names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
+  return (
+    `${username} still has records (${listed}), so the account was deactivated instead of ` +
+    'deleted and its sessions were ended.'
+  );
+}
+
+/**
  * `status` and `is_active` say the same thing; either may be given, both only if they agree.
  * Returns the status asked for (undefined when neither is given), or a 422 refusal.
  */

@@ -208,8 +208,10 @@ export class UsersController {
     summary: 'Delete a user, or deactivate one who owns records',
     description:
       'A user who owns no records is deleted (204). One who owns records (manages a ' +
-      'department or branch, ...) is deactivated instead, their sessions end, and the answer ' +
-      'is 200 `{id, status: "inactive", detail}`. Deleting yourself is 409.',
+      'department or branch; created, submitted, reviews, approved or rejected an application; ' +
+      'created a customer or folder; uploaded a file) is deactivated instead, their sessions ' +
+      'end, and the answer is 200 `{id, status: "inactive", detail}` naming what they own. ' +
+      'Deleting yourself is 409.',
   })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiOkResponse({ type: UserDeactivatedDto, description: 'Owns records: deactivated instead' })

@@ -31,8 +31,11 @@ import {
   branchForNewUser,
   canSee,
   createRefusal,
+  deactivatedInsteadDetail,
   deleteRefusal,
   manageRefusal,
+  OWNED_RECORD_KINDS,
+  type OwnedRecordKind,
   type Refusal,
   requestedStatus,
   scopeOf,
@@ -43,6 +46,24 @@ import {
 const NO_ACTOR: AuditActor = { id: null, name: null, role: null };
 
 const RELATIONS = { department: true, branch: true, position: true } as const;
+
+/**
+ * One row of booleans, one per kind of record that names the user, in one query. Each EXISTS
+ * stops at the first row, read through the index that starts with its column. Every foreign
+ * key to users without ON DELETE needs a term here, or deleting such a user fails; the users
+ * e2e suite compares this list with the database's foreign keys.
+ */
+const OWNED_RECORDS_SQL = `
+  SELECT EXISTS (SELECT 1 FROM departments WHERE manager_id = $1)
+         OR EXISTS (SELECT 1 FROM branches WHERE manager_id = $1) AS managed_units,
+         EXISTS (SELECT 1 FROM customer_applications WHERE user_id = $1)
+         OR EXISTS (SELECT 1 FROM customer_applications WHERE assigned_reviewer = $1)
+         OR EXISTS (SELECT 1 FROM customer_applications WHERE submitted_by = $1)
+         OR EXISTS (SELECT 1 FROM customer_applications WHERE approved_by = $1)
+         OR EXISTS (SELECT 1 FROM customer_applications WHERE rejected_by = $1) AS applications,
+         EXISTS (SELECT 1 FROM customers WHERE created_by = $1) AS customers,
+         EXISTS (SELECT 1 FROM folders WHERE created_by = $1) AS folders,
+         EXISTS (SELECT 1 FROM files WHERE uploaded_by = $1) AS files`;
 
 /**
  * Users: the use cases of SPEC §7 "Users", with the object-level rules of user-rules.ts.
@@ -347,8 +368,8 @@ export class UsersService {
     return this.txHost.withTransaction(async () => {
       const user = await this.lockVisible(actor, id);
       this.refuse(deleteRefusal(actor, user));
-      const owned = await this.ownedRecordCount(id);
-      if (owned === 0) {
+      const owned = await this.ownedRecordKinds(id);
+      if (owned.length === 0) {
         await this.users.delete(id);
         await this.audit.record({
           ...auditTarget(user),
@@ -371,14 +392,7 @@ export class UsersService {
           sessions_revoked: revoked,
         },
       });
-      return {
-        id,
-        status: 'inactive',
-        detail:
-          `${user.username} owns ${owned} record${owned === 1 ? '' : 's'} (for example a department ` +
-          'or branch they manage), so the account was deactivated instead of deleted and its ' +
-          'sessions were ended.',
-      };
+      return { id, status: 'inactive', detail: deactivatedInsteadDetail(user.username, owned) };
     });
   }
 
@@ -409,17 +423,13 @@ export class UsersService {
     });
   }
 
-  /**
-   * How many records the user owns, which makes a delete a deactivation instead. Add a term
-   * for each table that points at its owner (applications, customers, files...).
-   */
-  async ownedRecordCount(userId: string): Promise<number> {
-    const [row]: { owned: number }[] = await this.txHost.tx.query(
-      `SELECT (SELECT count(*) FROM departments WHERE manager_id = $1)
-            + (SELECT count(*) FROM branches WHERE manager_id = $1) AS owned`,
+  /** The kinds of records that name the user, which make a delete a deactivation instead. */
+  async ownedRecordKinds(userId: string): Promise<OwnedRecordKind[]> {
+    const [row]: Record<OwnedRecordKind, boolean>[] = await this.txHost.tx.query(
+      OWNED_RECORDS_SQL,
       [userId],
     );
-    return Number(row?.owned ?? 0);
+    return OWNED_RECORD_KINDS.filter((kind) => row[kind]);
   }
 
   // --- helpers -------------------------------------------------------------------------------

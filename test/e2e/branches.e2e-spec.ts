@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
+import { insertApplications } from '../harness/applications-fixtures';
 import { createUser } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
@@ -455,6 +456,15 @@ describe('Branches', () => {
       const [event] = await auditRows(empty.id, 'branch.deleted');
       expect(event.details).toEqual({ name: empty.name, code: empty.code });
     });
+
+    it('delete is refused with 409 while applications made there refer to it', async () => {
+      const branch = await create();
+      await insertApplications(t, 1, { userId: adminId, branchId: branch.id });
+      const res = await t.http.delete(url(`/${branch.id}`)).set('Authorization', admin);
+      expectProblem(res, 409);
+      expect(res.body.detail).toContain('customer applications');
+      expect((await t.http.get(url(`/${branch.id}`)).set('Authorization', admin)).status).toBe(200);
+    });
   });
 
   describe('list', () => {
@@ -469,9 +479,11 @@ describe('Branches', () => {
       north = await create({ name: `North ${token}`, code: `N${token}`, manager_id: manager.id });
       south = await create({ name: `south ${token}`, code: `S${token}`, is_active: false });
       west = await create({ name: `West ${token}`, code: `W_${token}` });
-      await createUser(t.app, { branchId: north.id });
+      const officer = await createUser(t.app, { branchId: north.id });
       await createUser(t.app, { branchId: west.id });
       await createUser(t.app, { branchId: west.id, status: 'inactive' });
+      await insertApplications(t, 2, { userId: officer.id, branchId: north.id });
+      await insertApplications(t, 3, { userId: officer.id, branchId: west.id });
     });
 
     const list = (query: string) =>
@@ -530,19 +542,21 @@ describe('Branches', () => {
       expectProblem(await list('sort_order=up'), 422);
     });
 
-    it('adds user counts with include_counts=true', async () => {
+    it('adds user and application counts with include_counts=true', async () => {
       const res = await list('include_counts=1');
       expect(
         (res.body.items as Record<string, unknown>[]).map((b) => [
           b.name,
           b.user_count,
           b.active_user_count,
+          b.application_count,
         ]),
       ).toEqual([
-        [north.name, 1, 1],
-        [south.name, 0, 0],
-        [west.name, 2, 1],
+        [north.name, 1, 1, 2],
+        [south.name, 0, 0, 0],
+        [west.name, 2, 1, 3],
       ]);
+      expect((await list('')).body.items[0]).not.toHaveProperty('application_count');
       expectProblem(await list('include_counts=lots'), 422);
     });
 
@@ -579,6 +593,10 @@ describe('Branches', () => {
         role: 'viewer',
         status: 'inactive',
       });
+      await insertApplications(t, 2, { userId: ana.id, branchId: branch.id });
+      // Made by the branch's officer but recorded at another branch: not counted here.
+      const elsewhere = await create();
+      await insertApplications(t, 1, { userId: ana.id, branchId: elsewhere.id });
       const stats = await t.http
         .get(url(`/${branch.id}/stats`))
         .set('Authorization', readers.viewer);
@@ -586,9 +604,11 @@ describe('Branches', () => {
         branch_id: branch.id,
         branch_name: branch.name,
         user_count: 2,
-        application_count: 0,
+        application_count: 2,
         is_active: true,
       });
+      const other = await t.http.get(url(`/${elsewhere.id}/stats`)).set('Authorization', admin);
+      expect(other.body).toMatchObject({ user_count: 0, application_count: 1 });
       const users = await t.http
         .get(url(`/${branch.id}/users`))
         .set('Authorization', readers.manager);

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { Branch } from '../../src/branches/branch.entity';
+import { insertApplications } from '../harness/applications-fixtures';
 import { createUser } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
@@ -554,6 +555,19 @@ describe('Departments', () => {
       expect(one.body.detail).toBe('1 user still belongs to this department; move them first.');
     });
 
+    it('is refused with 409 while applications made in it refer to it', async () => {
+      const department = await create();
+      await insertApplications(t, 1, { userId: adminId, departmentId: department.id });
+      const res = await t.http.delete(url(`/${department.id}`)).set('Authorization', admin);
+      expectProblem(res, 409);
+      expect(res.body).toMatchObject({ type: expect.stringContaining('still-referenced') });
+      expect(res.body.detail).toContain('customer applications');
+      expect((await t.http.get(url(`/${department.id}`)).set('Authorization', admin)).status).toBe(
+        200,
+      );
+      expect(await auditRows(department.id, 'department.deleted')).toEqual([]);
+    });
+
     it('deletes an unreferenced department (204), audits it, and honours If-Match', async () => {
       const department = await create();
       const stale = await t.http
@@ -586,9 +600,13 @@ describe('Departments', () => {
       alpha = await create({ name: `alpha ${token}`, code: `A${token}`, manager_id: manager.id });
       beta = await create({ name: `Beta ${token}`, code: `B${token}`, is_active: false });
       gamma = await create({ name: `gamma ${token} 100%_off`, code: `G${token}` });
-      await createUser(t.app, { departmentId: alpha.id });
+      const officer = await createUser(t.app, { departmentId: alpha.id });
       await createUser(t.app, { departmentId: alpha.id, status: 'inactive' });
       await createUser(t.app, { departmentId: gamma.id });
+      await insertApplications(t, 2, { userId: officer.id, departmentId: alpha.id });
+      await insertApplications(t, 1, { userId: officer.id, departmentId: gamma.id });
+      // Made by alpha's officer but recorded elsewhere: counted by department_id, not creator.
+      await insertApplications(t, 1, { userId: officer.id, departmentId: null });
     });
 
     const list = (query: string) =>
@@ -685,20 +703,28 @@ describe('Departments', () => {
       expectProblem(await list('colour=red'), 422);
     });
 
-    it('adds user counts with include_counts=true', async () => {
+    it('adds user and application counts with include_counts=true', async () => {
       const res = await list('include_counts=true');
       expect(
         (res.body.items as Record<string, unknown>[]).map((d) => [
           d.name,
           d.user_count,
           d.active_user_count,
+          d.application_count,
         ]),
       ).toEqual([
-        [alpha.name, 2, 1],
-        [beta.name, 0, 0],
-        [gamma.name, 1, 1],
+        [alpha.name, 2, 1, 2],
+        [beta.name, 0, 0, 0],
+        [gamma.name, 1, 1, 1],
       ]);
-      expect((await list('include_counts=false')).body.items[0]).not.toHaveProperty('user_count');
+      // Counted per unit on a page of its own too, not spilling over from the other rows.
+      const second = await list('include_counts=true&size=1&page=3');
+      expect(second.body.items).toEqual([
+        expect.objectContaining({ id: gamma.id, user_count: 1, application_count: 1 }),
+      ]);
+      const without = (await list('include_counts=false')).body.items[0];
+      expect(without).not.toHaveProperty('user_count');
+      expect(without).not.toHaveProperty('application_count');
       expectProblem(await list('include_counts=perhaps'), 422);
     });
 
@@ -759,6 +785,16 @@ describe('Departments', () => {
         role: 'manager',
       });
       await createUser(t.app, { branchId: north.id });
+      await insertApplications(t, 1, {
+        userId: anna.id,
+        departmentId: department.id,
+        branchId: north.id,
+      });
+      await insertApplications(t, 1, { userId: chan.id, departmentId: department.id });
+      // Elsewhere: another department's, and one of the same branch without this department.
+      const other = await create();
+      await insertApplications(t, 3, { userId: anna.id, departmentId: other.id });
+      await insertApplications(t, 1, { userId: anna.id, branchId: north.id });
 
       const stats = await t.http
         .get(url(`/${department.id}/stats`))
@@ -768,9 +804,11 @@ describe('Departments', () => {
         department_id: department.id,
         department_name: department.name,
         user_count: 3,
-        application_count: 0,
+        application_count: 2,
         is_active: true,
       });
+      const otherStats = await t.http.get(url(`/${other.id}/stats`)).set('Authorization', admin);
+      expect(otherStats.body).toMatchObject({ user_count: 0, application_count: 3 });
 
       const users = await t.http
         .get(url(`/${department.id}/users`))
@@ -804,7 +842,7 @@ describe('Departments', () => {
         version: 1,
         user_count: 3,
         active_user_count: 2,
-        application_count: 0,
+        application_count: 2,
         branch_count: 2,
         users: users.body,
       });
@@ -829,6 +867,7 @@ describe('Departments', () => {
         manager: null,
         user_count: 0,
         active_user_count: 0,
+        application_count: 0,
         branch_count: 0,
         users: [],
         branches: [],

@@ -1,12 +1,13 @@
 import { compareSync } from 'bcryptjs';
 import { ClsService } from 'nestjs-cls';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Branch } from '../../src/branches/branch.entity';
 import type { Department } from '../../src/departments/department.entity';
 import type { Position } from '../../src/positions/position.entity';
 import type { CreateUserDto } from '../../src/users/dto/create-user.dto';
 import { User } from '../../src/users/user.entity';
 import { UsersService } from '../../src/users/users.service';
+import { insertApplications } from '../harness/applications-fixtures';
 import { bearerFor, createUser, TEST_PASSWORD } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import {
@@ -760,7 +761,7 @@ describe('Users', () => {
         status: 'inactive',
         detail: expect.stringContaining('deactivated'),
       });
-      expect(res.body.detail).toContain('2 records');
+      expect(res.body.detail).toContain('(departments or branches they manage)');
       const stored = await t.dataSource.getRepository(User).findOneByOrFail({ id: target.user.id });
       expect(stored.status).toBe('inactive');
       expectProblem(await t.http.get('/api/v1/users/me').set('Authorization', target.bearer), 401);
@@ -768,8 +769,177 @@ describe('Users', () => {
       expect(event).toMatchObject({
         from_status: 'active',
         to_status: 'inactive',
-        details: { owned_records: 2, sessions_revoked: 1 },
+        details: { owned_records: ['managed_units'], sessions_revoked: 1 },
       });
+    });
+
+    it('200 inactive, sessions ended and rows kept when the user created an application', async () => {
+      const target = await t.signIn('officer');
+      const second = await bearerFor(t.app, target.user);
+      const [applicationId] = await insertApplications(t, 1, {
+        userId: target.user.id,
+        branchId: branch.id,
+        departmentId: department.id,
+      });
+      const res = await t.http
+        .delete(`/api/v1/users/${target.user.id}`)
+        .set('Authorization', admin.bearer);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        id: target.user.id,
+        status: 'inactive',
+        detail: expect.stringContaining('deactivated instead of deleted'),
+      });
+      expect(res.body.detail).toContain('(loan applications)');
+      const stored = await t.dataSource.getRepository(User).findOneByOrFail({ id: target.user.id });
+      expect(stored.status).toBe('inactive');
+      const sessions: { revoked_at: Date | null }[] = await t.dataSource.query(
+        `SELECT revoked_at FROM sessions WHERE user_id = $1`,
+        [target.user.id],
+      );
+      expect(sessions).toHaveLength(2);
+      expect(sessions.every((session) => session.revoked_at !== null)).toBe(true);
+      for (const bearer of [target.bearer, second]) {
+        expectProblem(await t.http.get('/api/v1/users/me').set('Authorization', bearer), 401);
+      }
+      const [application] = await t.dataSource.query(
+        `SELECT user_id FROM customer_applications WHERE id = $1`,
+        [applicationId],
+      );
+      expect(application).toEqual({ user_id: target.user.id });
+      const [event] = await audits(target.user.id, 'user.deactivated');
+      expect(event).toMatchObject({
+        actor_id: admin.user.id,
+        details: {
+          reason: 'delete_requested_owns_records',
+          owned_records: ['applications'],
+          sessions_revoked: 2,
+        },
+      });
+      expect(await audits(target.user.id, 'user.deleted')).toEqual([]);
+
+      // Asked again: still answered with the deactivation, nothing else changes.
+      const again = await t.http
+        .delete(`/api/v1/users/${target.user.id}`)
+        .set('Authorization', admin.bearer);
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ id: target.user.id, status: 'inactive' });
+    });
+
+    /**
+     * Every column that refers to a user without ON DELETE, with a row that names the target
+     * there. The catalogue test below keeps this list equal to the database's foreign keys.
+     */
+    type ReferringRow = [
+      table: string,
+      column: string,
+      kind: string,
+      insert: (userId: string) => Promise<unknown>,
+    ];
+    const referringRows: ReferringRow[] = [
+      [
+        'customer_applications',
+        'user_id',
+        'applications',
+        (userId) => insertApplications(t, 1, { userId }),
+      ],
+      ...(['assigned_reviewer', 'submitted_by', 'approved_by', 'rejected_by'] as const).map(
+        (column): ReferringRow => [
+          'customer_applications',
+          column,
+          'applications',
+          (userId) =>
+            t.dataSource.query(
+              `INSERT INTO customer_applications (user_id, ${column}, status, currency)
+               VALUES ($1, $2, 'draft', 'USD')`,
+              [admin.user.id, userId],
+            ),
+        ],
+      ),
+      [
+        'customers',
+        'created_by',
+        'customers',
+        (userId) =>
+          t.dataSource.query(
+            `INSERT INTO customers (id_card_type, id_number, id_number_hash, created_by)
+           VALUES ('passport', 'opaque', $1, $2)`,
+            [randomBytes(32).toString('hex'), userId],
+          ),
+      ],
+      [
+        'folders',
+        'created_by',
+        'folders',
+        (userId) =>
+          t.dataSource.query(`INSERT INTO folders (name, created_by) VALUES ('borrower', $1)`, [
+            userId,
+          ]),
+      ],
+      [
+        'files',
+        'uploaded_by',
+        'files',
+        (userId) =>
+          t.dataSource.query(
+            `INSERT INTO files (filename, original_filename, file_path, file_size, mime_type, uploaded_by)
+           VALUES ('a.pdf', 'a.pdf', $1, 1, 'application/pdf', $2)`,
+            [`test/${randomUUID()}.pdf`, userId],
+          ),
+      ],
+    ];
+
+    it.each(referringRows)(
+      '200 inactive instead of a foreign-key failure when %s.%s names the user',
+      async (_table, _column, kind, insertRow) => {
+        const target = await t.signIn('manager');
+        await insertRow(target.user.id);
+        const res = await t.http
+          .delete(`/api/v1/users/${target.user.id}`)
+          .set('Authorization', admin.bearer);
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ id: target.user.id, status: 'inactive' });
+        const stored = await t.dataSource
+          .getRepository(User)
+          .findOneByOrFail({ id: target.user.id });
+        expect(stored.status).toBe('inactive');
+        expectProblem(
+          await t.http.get('/api/v1/users/me').set('Authorization', target.bearer),
+          401,
+        );
+        const [event] = await audits(target.user.id, 'user.deactivated');
+        expect(event.details).toMatchObject({ owned_records: [kind] });
+      },
+    );
+
+    it('covers every foreign key to users that would refuse the delete', async () => {
+      const keys: { table: string; column: string }[] = await t.dataSource.query(
+        `SELECT c.conrelid::regclass::text AS table, a.attname AS column
+           FROM pg_constraint c
+           JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+          WHERE c.contype = 'f' AND c.confrelid = 'users'::regclass
+            AND c.confdeltype IN ('a', 'r')
+          ORDER BY 1, 2`,
+      );
+      expect(keys.map(({ table, column }) => `${table}.${column}`)).toEqual(
+        referringRows.map(([table, column]) => `${table}.${column}`).sort(),
+      );
+    });
+
+    it('names every kind of record the user still has', async () => {
+      const target = await t.signIn('officer');
+      await makeBranch(t, { managerId: target.user.id });
+      await insertApplications(t, 1, { userId: target.user.id });
+      await referringRows.find(([table]) => table === 'files')![3](target.user.id);
+      const res = await t.http
+        .delete(`/api/v1/users/${target.user.id}`)
+        .set('Authorization', admin.bearer);
+      expect(res.status).toBe(200);
+      expect(res.body.detail).toBe(
+        `${target.user.username} still has records (departments or branches they manage, loan ` +
+          'applications and files), so the account was deactivated instead of deleted and its ' +
+          'sessions were ended.',
+      );
     });
 
     it('409 deleting yourself', async () => {

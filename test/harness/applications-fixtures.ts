@@ -56,12 +56,16 @@ export function member(t: TestApp, role: User['role'], unit: Unit): Promise<Acto
   return t.signIn({ role, branchId: unit.branchId, departmentId: unit.departmentId });
 }
 
+/** An application as JSON; tests read its fields freely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ApplicationJson = Record<string, any>;
+
 /** POST /applications as `actor`; fails the test unless 201. */
 export async function createApplication(
   t: TestApp,
   actor: Actor,
   fields: Record<string, unknown> = {},
-): Promise<Record<string, any>> {
+): Promise<ApplicationJson> {
   const res = await t.http
     .post('/api/v1/applications')
     .set('Authorization', actor.bearer)
@@ -89,4 +93,22 @@ export function expectStatus(res: Response, status: number): void {
   if (res.status !== status) {
     throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
   }
+}
+
+/**
+ * `count` bare draft applications straight into the table (no customer, folders or audit),
+ * for suites that only count them or need a row naming a user.
+ */
+export async function insertApplications(
+  t: TestApp,
+  count: number,
+  fields: { userId: string; branchId?: string | null; departmentId?: string | null },
+): Promise<string[]> {
+  const rows: { id: string }[] = await t.dataSource.query(
+    `INSERT INTO customer_applications (id, user_id, branch_id, department_id, status, currency)
+     SELECT gen_random_uuid(), $1, $2, $3, 'draft', 'USD' FROM generate_series(1, $4)
+     RETURNING id`,
+    [fields.userId, fields.branchId ?? null, fields.departmentId ?? null, count],
+  );
+  return rows.map((row) => row.id);
 }

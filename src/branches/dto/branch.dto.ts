@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OrgUserSummaryDto, toUserSummary } from '../../organisation/dto/org-user.dto';
 import type { UserCounts } from '../../organisation/org-users';
+import type { UnitCounts } from '../../organisation/org-counts';
 import type { Branch } from '../branch.entity';
 
 export class BranchDto {
@@ -28,6 +29,11 @@ export class BranchDto {
       'Active users of the branch. On single records; in lists with `include_counts=true`.',
   })
   active_user_count?: number;
+  @ApiPropertyOptional({
+    description:
+      'Applications made at the branch (any status). In lists with `include_counts=true`.',
+  })
+  application_count?: number;
 }
 
 /** `GET /branches/{id}/stats`. */
@@ -44,7 +50,7 @@ function coordinate(value: string | null): number | null {
   return value === null ? null : Number(value);
 }
 
-export function toBranchDto(branch: Branch, counts?: UserCounts): BranchDto {
+export function toBranchDto(branch: Branch, counts?: UserCounts | UnitCounts): BranchDto {
   return {
     id: branch.id,
     name: branch.name,

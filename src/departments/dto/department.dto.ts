@@ -5,6 +5,7 @@ import {
   toUserSummary,
 } from '../../organisation/dto/org-user.dto';
 import type { UserCounts } from '../../organisation/org-users';
+import type { UnitCounts } from '../../organisation/org-counts';
 import type { Department } from '../department.entity';
 
 /** The department's own columns, as every answer shows them. */
@@ -32,6 +33,11 @@ export class DepartmentDto extends DepartmentFieldsDto {
       'Active users in the department. On single records; in lists with `include_counts=true`.',
   })
   active_user_count?: number;
+  @ApiPropertyOptional({
+    description:
+      'Applications made in the department (any status). In lists with `include_counts=true`.',
+  })
+  application_count?: number;
 }
 
 /** `GET /departments/{id}/stats`. */
@@ -60,7 +66,10 @@ export class DepartmentWithRelationsDto extends DepartmentFieldsDto {
   @ApiProperty({ type: [DepartmentBranchDto] }) branches: DepartmentBranchDto[];
 }
 
-export function toDepartmentDto(department: Department, counts?: UserCounts): DepartmentDto {
+export function toDepartmentDto(
+  department: Department,
+  counts?: UserCounts | UnitCounts,
+): DepartmentDto {
   return {
     id: department.id,
     name: department.name,

@@ -81,7 +81,9 @@ export class UserDeactivatedDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['inactive'] }) status: 'inactive';
   @ApiProperty({
-    example: 'The user owns 2 records, so they were deactivated instead of deleted.',
+    example:
+      'sok.dara still has records (loan applications and files), so the account was ' +
+      'deactivated instead of deleted and its sessions were ended.',
   })
   detail: string;
 }
