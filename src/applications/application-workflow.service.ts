@@ -247,7 +247,8 @@ export class ApplicationWorkflowService {
       ]);
     }
     return this.txHost.withTransaction(async () => {
-      await this.assertOfficerInScope(caller, body.to_user_id);
+      await this.assertManagedOfficer(caller, body.from_user_id, 'from_user_id');
+      await this.assertManagedOfficer(caller, body.to_user_id, 'to_user_id');
       const qb = this.txHost.tx
         .getRepository(CustomerApplication)
         .createQueryBuilder('a')
@@ -281,19 +282,30 @@ export class ApplicationWorkflowService {
     });
   }
 
-  /** The new owner: an active officer the caller manages (admin: any; manager: own branch). */
-  private async assertOfficerInScope(caller: AuthUser, userId: string): Promise<void> {
+  /**
+   * An officer the caller manages (admin: any; manager: of their own branch). The new owner
+   * must be active; the former one may have left (that is usually why their work moves).
+   */
+  private async assertManagedOfficer(
+    caller: AuthUser,
+    userId: string,
+    field: 'from_user_id' | 'to_user_id',
+  ): Promise<void> {
     const user = await this.txHost.tx.getRepository(User).findOne({
       where: { id: userId },
       select: { id: true, role: true, status: true, branchId: true },
     });
     const manages =
       caller.role === 'admin' || (caller.branchId !== null && user?.branchId === caller.branchId);
-    if (user?.role === 'officer' && user.status === 'active' && manages) return;
+    const usable = field === 'from_user_id' || user?.status === 'active';
+    if (user?.role === 'officer' && usable && manages) return;
     throw new ValidationProblem([
       {
-        loc: ['body', 'to_user_id'],
-        msg: 'must be an active officer you manage (of your branch, for a manager)',
+        loc: ['body', field],
+        msg:
+          field === 'to_user_id'
+            ? 'must be an active officer you manage (of your branch, for a manager)'
+            : 'must be an officer you manage (of your branch, for a manager)',
         type: 'reassign',
       },
     ]);
