@@ -29,7 +29,7 @@ export const DEFAULT_FOLDERS = [
 ];
 
 const TABLE = 'customer_applications';
-type SensitiveColumn = 'id_number' | 'guarantor_id_number';
+export type SensitiveColumn = 'id_number' | 'guarantor_id_number';
 
 /**
  * Applications: create, read, update, delete and list, always within the caller's scope
@@ -237,12 +237,16 @@ export class ApplicationsService {
     }
   }
 
-  private reveal(row: CustomerApplication, column: SensitiveColumn): string | null {
+  /** An id number of the row in clear (null when absent). */
+  reveal(
+    row: Pick<CustomerApplication, 'id' | SensitiveColumn>,
+    column: SensitiveColumn,
+  ): string | null {
     const value = row[column];
     return value === null ? null : this.cipher.decrypt(value, this.context(row, column));
   }
 
-  private context(row: CustomerApplication, column: SensitiveColumn) {
+  private context(row: Pick<CustomerApplication, 'id'>, column: SensitiveColumn) {
     return { table: TABLE, column, rowId: row.id };
   }
 

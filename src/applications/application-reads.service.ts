@@ -1,0 +1,356 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
+import { AuditEvent } from '../audit/audit-event.entity';
+import { AuditService } from '../audit/audit.service';
+import { Branch } from '../branches/branch.entity';
+import type { AuthUser } from '../common/auth/auth-user';
+import { recordScopeOf } from '../common/auth/record-scope';
+import { FieldCipher } from '../common/crypto/field-cipher';
+import { type Page, pageOf, type PageQueryDto, pageWindow } from '../common/http/pagination';
+import { Department } from '../departments/department.entity';
+import type { ApplicationEnumOptions } from '../enums/code-enums';
+import { EnumsService } from '../enums/enums.service';
+import { SettingsService } from '../settings/settings.service';
+import { User } from '../users/user.entity';
+import {
+  EXPORT_COLUMNS,
+  EXPORT_SOURCE_COLUMNS,
+  type ExportSourceRow,
+  exportFileName,
+  exportRecord,
+} from './application-export';
+import {
+  type ApplicationFilters,
+  filterApplications,
+  orderApplications,
+  scopeApplications,
+} from './application-query';
+import {
+  type AmountRow,
+  amountStatistics,
+  type CountRow,
+  productDistribution,
+  riskDistribution,
+  statusDistribution,
+} from './application-stats';
+import { CustomerApplication } from './application.entity';
+import { ApplicationsService } from './applications.service';
+import { csvLine, UTF8_BOM } from './csv';
+import { type ApplicationCard, toApplicationCard } from './dto/application-card.dto';
+import {
+  type ApplicationHistoryEvent,
+  toApplicationHistoryEvent,
+} from './dto/application-history.dto';
+import {
+  type ApplicationRelationships,
+  toApplicationSummary,
+  toPersonSummary,
+  toUnitSummary,
+} from './dto/application-relationships.dto';
+import type { ApplicationStats } from './dto/application-stats.dto';
+import type { ApplicationCardsQuery } from './dto/list-applications.query';
+import { todayIn } from './loan-term';
+
+/** Rows per query of the CSV export (each batch is one short query; see `openCsvExport`). */
+export const EXPORT_BATCH_SIZE = 1000;
+
+/** Where the export's keyset pagination stands: the list order's key of the last row sent. */
+interface ExportCursor {
+  rank: number;
+  /** created_at as PostgreSQL's text, which keeps the microseconds a JS Date would drop. */
+  createdAt: string;
+  id: string;
+}
+
+type ExportRow = ExportSourceRow & { cursor_rank: number; cursor_created_at: string };
+
+/** A CSV export under way: its file name, its lines (pulled one by one) and the rows sent. */
+export interface CsvExport {
+  filename: string;
+  lines: AsyncGenerator<string, void, undefined>;
+  readonly rowCount: number;
+}
+
+/**
+ * The read views of applications (SPEC §7): cards, relationships, history, stats, the CSV
+ * export and the enum lists. Every view is limited to the caller's scope the way the list is
+ * (record-scope.ts), and an object out of scope is 404 (ApplicationsService.findInScope).
+ */
+@Injectable()
+export class ApplicationReadsService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly applications: ApplicationsService,
+    private readonly cipher: FieldCipher,
+    private readonly audit: AuditService,
+    private readonly settings: SettingsService,
+    private readonly enums: EnumsService,
+  ) {}
+
+  /** A page of cards, filtered and ordered as the list. */
+  async cards(caller: AuthUser, query: ApplicationCardsQuery): Promise<Page<ApplicationCard>> {
+    const timeZone = await this.settings.get('timezone');
+    const filtered = this.filteredQuery(this.txHost.tx, caller, query, timeZone);
+    const { skip, take } = pageWindow(query);
+    const [rows, total] = await Promise.all([
+      orderApplications(filtered()).offset(skip).limit(take).getMany(),
+      filtered().getCount(),
+    ]);
+    return pageOf(
+      rows.map((row) => toApplicationCard(this.applications.toResponse(row))),
+      total,
+      query,
+    );
+  }
+
+  /**
+   * The people and units around an application, in a fixed number of queries: the application,
+   * its department and branch (in parallel), then every user at once (`WHERE id IN (...)`).
+   */
+  async relationships(caller: AuthUser, id: string): Promise<ApplicationRelationships> {
+    const row = await this.applications.findInScope(caller, id);
+    const manager = this.txHost.tx;
+    const unitColumns = { id: true, name: true, code: true, managerId: true } as const;
+    const [department, branch] = await Promise.all([
+      row.department_id
+        ? manager
+            .getRepository(Department)
+            .findOne({ select: unitColumns, where: { id: row.department_id } })
+        : null,
+      row.branch_id
+        ? manager
+            .getRepository(Branch)
+            .findOne({ select: unitColumns, where: { id: row.branch_id } })
+        : null,
+    ]);
+    const userIds = [
+      row.user_id,
+      department?.managerId,
+      branch?.managerId,
+      row.approved_by,
+      row.rejected_by,
+      row.assigned_reviewer,
+    ].filter((userId): userId is string => typeof userId === 'string');
+    const users = userIds.length
+      ? await manager.getRepository(User).find({
+          select: {
+            id: true,
+            username: true,
+            firstName: true,
+            lastName: true,
+            email: true,
+            phoneNumber: true,
+            role: true,
+          },
+          where: { id: In([...new Set(userIds)]) },
+        })
+      : [];
+    const byId = new Map(users.map((user) => [user.id, user]));
+    const person = (userId: string | null | undefined) =>
+      toPersonSummary(userId ? byId.get(userId) : undefined);
+    return {
+      application: toApplicationSummary(this.applications.toResponse(row)),
+      officer: person(row.user_id),
+      department: toUnitSummary(department),
+      branch: toUnitSummary(branch),
+      department_manager: person(department?.managerId),
+      branch_manager: person(branch?.managerId),
+      approver: person(row.approved_by),
+      rejector: person(row.rejected_by),
+      reviewer: person(row.assigned_reviewer),
+    };
+  }
+
+  /**
+   * The application's audit events, oldest first (a timeline: page 1 starts with its creation),
+   * read through audit_events_entity_idx. Visible to whoever may see the application.
+   */
+  async history(
+    caller: AuthUser,
+    id: string,
+    query: PageQueryDto,
+  ): Promise<Page<ApplicationHistoryEvent>> {
+    await this.applications.findInScope(caller, id);
+    const { skip, take } = pageWindow(query);
+    const [rows, total] = await Promise.all([
+      this.historyQuery(id).offset(skip).limit(take).getMany(),
+      this.historyQuery(id).getCount(),
+    ]);
+    return pageOf(rows.map(toApplicationHistoryEvent), total, query);
+  }
+
+  /** The events of one application, oldest first. Public so that a test can EXPLAIN it. */
+  historyQuery(id: string): SelectQueryBuilder<AuditEvent> {
+    return this.txHost.tx
+      .getRepository(AuditEvent)
+      .createQueryBuilder('event')
+      .where('event.entityType = :entityType', { entityType: 'application' })
+      .andWhere('event.entityId = :entityId', { entityId: id })
+      .orderBy('event.occurredAt', 'ASC')
+      .addOrderBy('event.id', 'ASC');
+  }
+
+  /**
+   * Counts and amounts over the caller's scope and the filters: one GROUP BY query per
+   * distribution and one for the amounts (GROUPING SETS: over all and per currency), in
+   * parallel. Sums, averages (rounded to 2 places), minima and maxima are computed in SQL on
+   * numeric and read as text, so no float touches money.
+   */
+  async stats(caller: AuthUser, filters: ApplicationFilters): Promise<ApplicationStats> {
+    const timeZone = await this.settings.get('timezone');
+    const filtered = this.filteredQuery(this.txHost.tx, caller, filters, timeZone);
+    const countBy = (column: 'status' | 'risk_category' | 'product_type') =>
+      filtered()
+        .select(`a.${column}`, 'key')
+        .addSelect('count(*)::int', 'count')
+        .groupBy(`a.${column}`)
+        .getRawMany<CountRow>();
+    const [statuses, risks, products, amounts] = await Promise.all([
+      countBy('status'),
+      countBy('risk_category'),
+      countBy('product_type'),
+      filtered()
+        .select('a.currency', 'currency')
+        .addSelect('count(*)::int', 'total_applications')
+        .addSelect('sum(a.requested_amount)::text', 'total_amount')
+        .addSelect('round(avg(a.requested_amount), 2)::text', 'average_amount')
+        .addSelect('min(a.requested_amount)::text', 'min_amount')
+        .addSelect('max(a.requested_amount)::text', 'max_amount')
+        // The empty set is the row over every currency (its currency is NULL; the column is not).
+        .groupBy('GROUPING SETS ((), (a.currency))')
+        .getRawMany<AmountRow>(),
+    ]);
+    return {
+      status_distribution: statusDistribution(statuses),
+      risk_distribution: riskDistribution(risks),
+      product_distribution: productDistribution(products),
+      amount_statistics: amountStatistics(amounts),
+    };
+  }
+
+  /**
+   * Starts a CSV export of the applications in scope that pass the filters, in the list's
+   * order. The first batch is read here, so that a failure before the first byte is still a
+   * problem document; the rest are read as the client takes the lines (`lines` is pulled, so a
+   * slow client slows the reads and at most one batch is held in memory).
+   *
+   * Batches are keyset pages of the list order (priority rank, created_at DESC, id DESC), each
+   * a short query of its own: no connection or snapshot is held while a slow client downloads.
+   * The price: an application whose priority changes during the export can appear twice or
+   * not at all. The id number is decrypted: the export is for managers and admins, who may
+   * read it on the application anyway, and it is audited (`recordExport`).
+   */
+  async openCsvExport(caller: AuthUser, filters: ApplicationFilters): Promise<CsvExport> {
+    // Captured now: the later batches run outside the request's context.
+    const manager = this.txHost.tx;
+    const timeZone = await this.settings.get('timezone');
+    const filtered = this.filteredQuery(manager, caller, filters, timeZone);
+    const readBatch = (after: ExportCursor | null) => {
+      const qb = orderApplications(filtered())
+        .select(EXPORT_SOURCE_COLUMNS.map((column) => `a.${column}`))
+        .addSelect('a.priority_rank', 'cursor_rank')
+        .addSelect('CAST(a.created_at AS text)', 'cursor_created_at')
+        .limit(EXPORT_BATCH_SIZE);
+      if (after) {
+        qb.andWhere(
+          '(a.priority_rank > :afterRank OR (a.priority_rank = :afterRank AND ' +
+            '(a.created_at, a.id) < (CAST(:afterCreatedAt AS timestamptz), CAST(:afterId AS uuid))))',
+          { afterRank: after.rank, afterCreatedAt: after.createdAt, afterId: after.id },
+        );
+      }
+      return qb.getRawMany<Record<string, unknown>>().then((raw) => raw.map(exportRowOf));
+    };
+    const clearIdNumber = (row: ExportRow) =>
+      this.applications.reveal(
+        { id: row.id, id_number: row.id_number, guarantor_id_number: null },
+        'id_number',
+      );
+
+    const first = await readBatch(null);
+    const progress = { rows: 0 };
+    async function* lines(): AsyncGenerator<string, void, undefined> {
+      yield UTF8_BOM + csvLine(EXPORT_COLUMNS);
+      let batch = first;
+      for (;;) {
+        for (const row of batch) {
+          const line = csvLine(exportRecord(row, clearIdNumber(row)));
+          progress.rows += 1;
+          yield line;
+        }
+        const last = batch.at(-1);
+        if (batch.length < EXPORT_BATCH_SIZE || !last) return;
+        batch = await readBatch({
+          rank: last.cursor_rank,
+          createdAt: last.cursor_created_at,
+          id: last.id,
+        });
+      }
+    }
+    return {
+      filename: exportFileName(todayIn(timeZone)),
+      lines: lines(),
+      get rowCount() {
+        return progress.rows;
+      },
+    };
+  }
+
+  /** The audit event of an export, written once it ended (or broke off: `completed` false). */
+  recordExport(
+    caller: AuthUser,
+    filters: ApplicationFilters,
+    rowCount: number,
+    completed: boolean,
+  ): Promise<void> {
+    return this.audit.record({
+      action: 'applications.exported',
+      entityType: 'application',
+      branchId: caller.branchId,
+      departmentId: caller.departmentId,
+      actor: { id: caller.id, name: caller.username || null, role: caller.role },
+      details: { filters: givenFilters(filters), row_count: rowCount, completed },
+    });
+  }
+
+  applicationOptions(): Promise<ApplicationEnumOptions> {
+    return this.enums.applicationOptions();
+  }
+
+  /** A factory of fresh query builders with the caller's scope and the filters applied. */
+  private filteredQuery(
+    manager: EntityManager,
+    caller: AuthUser,
+    filters: ApplicationFilters,
+    timeZone: string,
+  ) {
+    const scope = recordScopeOf(caller);
+    return () =>
+      filterApplications(
+        scopeApplications(
+          manager.getRepository(CustomerApplication).createQueryBuilder('a'),
+          scope,
+        ),
+        filters,
+        { timeZone, cipher: this.cipher },
+      );
+  }
+}
+
+/** A raw row of the export query (aliases `a_<column>`) as the row exportRecord reads. */
+function exportRowOf(raw: Record<string, unknown>): ExportRow {
+  const row: Record<string, unknown> = {
+    cursor_rank: raw.cursor_rank,
+    cursor_created_at: raw.cursor_created_at,
+  };
+  for (const column of EXPORT_SOURCE_COLUMNS) row[column] = raw[`a_${column}`];
+  return row as ExportRow;
+}
+
+/** The filters that were given (for the audit event): no null or undefined entries. */
+function givenFilters(filters: ApplicationFilters): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(filters).filter(([, value]) => value !== null && value !== undefined),
+  );
+}
