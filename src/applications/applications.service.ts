@@ -14,6 +14,7 @@ import { StoredFile } from '../files/stored-file.entity';
 import { Folder } from '../folders/folder.entity';
 import { SettingsService } from '../settings/settings.service';
 import { StorageService } from '../storage/storage.service';
+import { sameValue } from '../common/same-value';
 import { EDITABLE_STATUSES } from './application-lifecycle';
 import { filterApplications, orderApplications, scopeApplications } from './application-query';
 import { CustomerApplication } from './application.entity';
@@ -146,18 +147,18 @@ export class ApplicationsService {
       const row = await this.findInScope(caller, id, { lock: true });
       assertIfMatch(ifMatch, row.version);
       this.assertEditable(row, 'edited');
-      const changes = this.contentColumns(body);
-      const changed = Object.keys(changes).filter(
-        (name) => JSON.stringify(changes[name]) !== JSON.stringify(row[name as keyof typeof row]),
+      const before = this.toResponse(row);
+      const given = this.contentColumns(body);
+      const changed = Object.keys(given)
+        .filter((name) => !sameValue(storedValue(row, before, name), given[name]))
+        .sort();
+      if (changed.length === 0) return before;
+      const { id_number, guarantor_id_number, ...plain } = Object.fromEntries(
+        changed.map((name) => [name, given[name]]),
       );
-      if (body.currency !== undefined) changed.push('currency');
-      Object.assign(row, changes);
-      if (body.currency !== undefined) row.currency = body.currency;
-      if (body.priority_level !== undefined) {
-        row.priority_level = body.priority_level as CustomerApplication['priority_level'];
-      }
-      this.sealIdNumbers(row, body);
-      if (body.id_number !== undefined || body.id_card_type !== undefined) {
+      Object.assign(row, plain);
+      this.sealIdNumbers(row, { id_number, guarantor_id_number } as ApplicationContentDto);
+      if (changed.includes('id_number') || changed.includes('id_card_type')) {
         row.customer_id = await this.linkCustomer(row, this.reveal(row, 'id_number'), caller);
       }
       const saved = await this.repository.save(row);
@@ -167,7 +168,7 @@ export class ApplicationsService {
         entityId: id,
         branchId: row.branch_id,
         departmentId: row.department_id,
-        details: { fields: [...new Set(changed)].sort() },
+        details: { fields: changed },
       });
       return this.toResponse(saved);
     });
@@ -215,16 +216,9 @@ export class ApplicationsService {
     );
   }
 
-  /** The body's content fields as columns (id numbers are sealed separately). */
+  /** The content fields present in the body (undefined = not given). */
   private contentColumns(body: ApplicationContentDto): Record<string, unknown> {
-    const {
-      id_number: _idNumber,
-      guarantor_id_number: _guarantorIdNumber,
-      currency: _currency,
-      priority_level: _priority,
-      ...columns
-    } = body;
-    return Object.fromEntries(Object.entries(columns).filter(([, value]) => value !== undefined));
+    return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
   }
 
   /** Encrypts the id numbers given in the body into the row, with their blind indexes. */
@@ -287,4 +281,10 @@ export class ApplicationsService {
       { id: caller.id, branchId: caller.branchId, departmentId: caller.departmentId },
     );
   }
+}
+
+/** A column's stored value as a request would give it (id numbers in clear). */
+function storedValue(row: CustomerApplication, clear: ApplicationResponse, name: string): unknown {
+  if (name === 'id_number' || name === 'guarantor_id_number') return clear[name];
+  return row[name as keyof CustomerApplication];
 }

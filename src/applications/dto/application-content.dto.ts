@@ -37,6 +37,13 @@ const CatalogField = (presence: Presence, name: CatalogName, example: string) =>
     InCatalog(name),
   );
 
+/**
+ * In a field that always has a value (currency, priority_level), `""` from a blank form field
+ * means "not given" (SPEC §3): left out, so create uses the default and an update keeps the value.
+ */
+const BlankToUndefined = () =>
+  Transform(({ value }) => (typeof value === 'string' && value.trim() === '' ? undefined : value));
+
 /** The interest rate, % per year: 0-100 with up to four decimals (kept as decimal text). */
 export const InterestRateField = () =>
   field(
@@ -104,7 +111,9 @@ const listOf = <T>(type: new () => T, max: number, description: string) =>
  * the server writes are refused by name (see SERVER_FIELDS).
  */
 export class ApplicationContentDto {
-  @CatalogField('optional', 'currencies', 'USD') currency?: string;
+  @BlankToUndefined()
+  @CatalogField('optional', 'currencies', 'USD')
+  currency?: string;
   @TextField('nullable', 50) account_id?: string | null;
 
   @CatalogField('nullable', 'id_card_types', 'cambodian_identity') id_card_type?: string | null;
@@ -159,6 +168,7 @@ export class ApplicationContentDto {
   @listOf(DocumentReferenceDto, 200, "The client's own list of documents.")
   documents?: DocumentReferenceDto[] | null;
 
+  @BlankToUndefined()
   @field(
     'optional',
     { enum: PRIORITIES, default: 'normal' },

@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import {
   DateField,
@@ -72,7 +73,9 @@ export class ApplicationFiltersDto extends PageQueryDto {
   @UuidField('nullable') branch_id?: string | null;
   @UuidField('nullable', 'The creating officer') user_id?: string | null;
   @TextField('nullable', 50) account_id?: string | null;
-  @TextField('nullable', 3) currency?: string | null;
+  @TextField('nullable', 3)
+  @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  currency?: string | null;
   @UpdatedSinceField() updated_since?: Date | null;
 }
 
