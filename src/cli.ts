@@ -1,20 +1,29 @@
 /**
- * Operator commands: `npm run cli -- create-admin --username NAME --email EMAIL
- * [--first-name F] [--last-name L]`. The password comes from ADMIN_PASSWORD or a prompt
- * (not echoed). Unlike POST /auth/setup-first-admin, it also works when users exist (to
- * recover access). It uses the same configuration as the server; with no DATABASE_URL it
- * reaches the embedded PostgreSQL of a running `npm start`, or starts it. It needs the
- * database only (an embedded S3 server is started only because the runtime does so for
- * `npm start`; the commands do not use it).
+ * Operator commands:
+ * - `npm run cli -- create-admin --username NAME --email EMAIL [--first-name F]
+ *   [--last-name L]`. The password comes from ADMIN_PASSWORD or a prompt (not echoed). Unlike
+ *   POST /auth/setup-first-admin, it also works when users exist (to recover access).
+ * - `npm run seed:demo -- [--applications N] [--branches N] [--seed N] [--force]` (the
+ *   command `seed-demo`): demo organisation and applications in bulk (src/seed/demo-seed.ts);
+ *   refused with NODE_ENV=production unless --force.
+ *
+ * They use the same configuration as the server; with no DATABASE_URL they reach the embedded
+ * PostgreSQL of a running `npm start`, or start it. They need the database only (an embedded
+ * S3 server is started only because the runtime does so for `npm start`; the commands do not
+ * use it).
  */
 import { NestFactory } from '@nestjs/core';
 import { ClsService } from 'nestjs-cls';
+import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { Module } from '@nestjs/common';
+import { type INestApplicationContext, Module, type ModuleMetadata } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { coreModules } from './app.module';
 import { AuditModule } from './audit/audit.module';
 import { CredentialsModule } from './auth/credentials.module';
+import { PasswordHasher } from './auth/password-hasher';
+import { FieldCipher } from './common/crypto/field-cipher';
 import { SettingsModule } from './settings/settings.module';
 import { UsersModule } from './users/users.module';
 import { ConfigValidationError } from './config/environment';
@@ -24,10 +33,18 @@ import { problemFromError } from './common/http/problem';
 import { ProblemValidationPipe } from './common/http/validation';
 import { CreateUserDto } from './users/dto/create-user.dto';
 import { UsersService } from './users/users.service';
+import {
+  assertMaySeed,
+  DEMO_SEED_USAGE,
+  describeDemoSeed,
+  parseDemoSeedArgs,
+  seedDemo,
+} from './seed/demo-seed';
 
 const USAGE =
   'Usage: npm run cli -- create-admin --username NAME --email EMAIL [--first-name F] [--last-name L]\n' +
-  '       (password from ADMIN_PASSWORD, or asked for)';
+  '       (password from ADMIN_PASSWORD, or asked for)\n' +
+  DEMO_SEED_USAGE.replace(/^Usage: /, '       ');
 
 /** What the commands need: the database and users, not HTTP nor the object store. */
 @Module({})
@@ -69,28 +86,9 @@ async function createAdmin(args: string[]): Promise<void> {
   if (!values.username || !values.email) throw new Error(USAGE);
   const password = process.env.ADMIN_PASSWORD ?? (await askPassword());
 
-  loadDotEnv();
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  };
-  env.DATABASE_URL ||= readEmbeddedDatabaseUrl(env.DATA_DIR ?? './.data');
-  const runtime = await prepareRuntime(env);
-  try {
-    const app = await NestFactory.createApplicationContext(
-      {
-        module: CliModule,
-        imports: [
-          ...coreModules(runtime.config),
-          AuditModule,
-          SettingsModule,
-          CredentialsModule,
-          UsersModule,
-        ],
-      },
-      { logger: ['error', 'warn'] },
-    );
-    try {
+  await withApplicationContext(
+    [AuditModule, SettingsModule, CredentialsModule, UsersModule],
+    async (app) => {
       // The same validation as the HTTP route's body.
       const input = (await new ProblemValidationPipe().transform(
         {
@@ -105,6 +103,59 @@ async function createAdmin(args: string[]): Promise<void> {
       )) as CreateUserDto;
       const user = await app.get(ClsService).run(() => app.get(UsersService).create(input, null));
       process.stdout.write(`Created administrator ${user.username} (${user.id}).\n`);
+    },
+  );
+}
+
+async function seedDemoData(args: string[]): Promise<void> {
+  const options = parseDemoSeedArgs(args);
+  loadDotEnv();
+  assertMaySeed(process.env.NODE_ENV, options.force);
+  process.stdout.write(
+    `Seeding ${options.applications} demo applications over ${options.branches} branches (seed ${options.seed})...\n`,
+  );
+  // The hasher alone (no settings nor sessions): bcrypt at the configured cost, run once.
+  await withApplicationContext(
+    [],
+    async (app) => {
+      const result = await seedDemo(
+        {
+          dataSource: app.get(DataSource),
+          cipher: app.get(FieldCipher),
+          hashPassword: (password) => app.get(PasswordHasher).hash(password),
+          log: (line) => process.stdout.write(`${line}\n`),
+        },
+        options,
+      );
+      process.stdout.write(`${describeDemoSeed(result)}\n`);
+    },
+    [PasswordHasher],
+  );
+}
+
+/**
+ * Runs `work` in a Nest application context with the core modules (configuration, migrated
+ * database, field cipher) and `imports`, then closes it and stops the embedded services.
+ */
+async function withApplicationContext(
+  imports: NonNullable<ModuleMetadata['imports']>,
+  work: (app: INestApplicationContext) => Promise<void>,
+  providers: NonNullable<ModuleMetadata['providers']> = [],
+): Promise<void> {
+  loadDotEnv();
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+  env.DATABASE_URL ||= await runningEmbeddedDatabase(env.DATA_DIR ?? './.data');
+  const runtime = await prepareRuntime(env);
+  try {
+    const app = await NestFactory.createApplicationContext(
+      { module: CliModule, imports: [...coreModules(runtime.config), ...imports], providers },
+      { logger: ['error', 'warn'] },
+    );
+    try {
+      await work(app);
     } finally {
       await app.close();
     }
@@ -113,10 +164,38 @@ async function createAdmin(args: string[]): Promise<void> {
   }
 }
 
+/**
+ * The URL of the embedded PostgreSQL of a running `npm start`, when it answers. A server
+ * killed outright leaves its URL behind; the runtime then starts the database itself.
+ */
+async function runningEmbeddedDatabase(dataDir: string): Promise<string | undefined> {
+  const url = readEmbeddedDatabaseUrl(dataDir);
+  if (!url) return undefined;
+  const { hostname, port } = new URL(url);
+  const answers = await new Promise<boolean>((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) || 5432, timeout: 1000 });
+    const settle = (result: boolean) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.once('connect', () => settle(true));
+    socket.once('timeout', () => settle(false));
+    socket.once('error', () => settle(false));
+  });
+  return answers ? url : undefined;
+}
+
+const COMMANDS = new Map<string, (args: string[]) => Promise<void>>([
+  ['create-admin', createAdmin],
+  ['seed-demo', seedDemoData],
+]);
+
+const [command, ...args] = process.argv.slice(2);
+
 async function main(): Promise<void> {
-  const [command, ...args] = process.argv.slice(2);
-  if (command !== 'create-admin') throw new Error(USAGE);
-  await createAdmin(args);
+  const run = COMMANDS.get(command ?? '');
+  if (!run) throw new Error(USAGE);
+  await run(args);
 }
 
 main().catch((error: unknown) => {
@@ -126,6 +205,9 @@ main().catch((error: unknown) => {
     );
   } else if (error instanceof Error && error.message.startsWith('Usage')) {
     process.stderr.write(`${error.message}\n`);
+  } else if (command === 'seed-demo') {
+    // The seed writes in one transaction: a failure leaves nothing behind.
+    process.stderr.write(`Demo data not created: ${(error as Error).message}\n`);
   } else {
     const { document, unexpected } = problemFromError(error);
     const lines = (document.errors ?? []).map((e) => `  - ${e.loc.slice(1).join('.')}: ${e.msg}`);

@@ -1,0 +1,527 @@
+/**
+ * `npm run seed:demo -- --applications N`: a realistic organisation and N applications with
+ * their customers and folders, for demos, benchmarks and EXPLAIN checks, in one transaction.
+ *
+ * Speed: rows are generated (demo-organisation.ts, demo-loans.ts) a batch of about 5000
+ * applications at a time, and each batch is one statement: `INSERT ... SELECT * FROM
+ * unnest(...)` into customers, applications and folders, one array parameter per column
+ * (bulk-insert.ts). While PostgreSQL writes one batch, the next is generated, encrypted and
+ * serialised, so that the database and this process work at the same time. Ids are chosen
+ * here because the row id is authenticated data of each encrypted id number. Statistics are
+ * refreshed (ANALYZE) at the end, so that query plans see the real sizes at once.
+ */
+import { parseArgs } from 'node:util';
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { FieldCipher } from '../common/crypto/field-cipher';
+import { arrayLiteral, insertStatement, type Statement } from './bulk-insert';
+import {
+  APPLICATION_COLUMN_TYPES,
+  type ApplicationRow,
+  type DemoCustomer,
+  generateApplication,
+  generateCustomer,
+  money,
+  replaceIdNumber,
+  STATUSES,
+  type Status,
+} from './demo-loans';
+import {
+  createOrganisation,
+  DEPARTMENTS,
+  type DemoUser,
+  type Organisation,
+} from './demo-organisation';
+import { Random } from './random';
+
+export const DEMO_PASSWORD = 'Demo1234!';
+
+export const DEMO_SEED_USAGE =
+  'Usage: npm run seed:demo -- [--applications N] [--branches N] [--seed N] [--force]\n' +
+  '       (defaults: 1000 applications, 10 branches, seed 1; --force is needed with NODE_ENV=production)';
+
+/** The folders every new application gets (as ApplicationsService creates them). */
+export const DEMO_FOLDERS = ['borrower-documents', 'guarantor-documents', 'collateral-documents'];
+
+export interface DemoSeedOptions {
+  applications: number;
+  branches: number;
+  /** Seed of the pseudo-random generator: the same seed gives the same data (ids aside). */
+  seed: number;
+  force: boolean;
+}
+
+export function parseDemoSeedArgs(args: string[]): DemoSeedOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      options: {
+        applications: { type: 'string' },
+        branches: { type: 'string' },
+        seed: { type: 'string' },
+        force: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new Error(`${DEMO_SEED_USAGE}\n${(error as Error).message}`);
+  }
+  const wholeNumber = (name: string, fallback: number, min: number, max: number): number => {
+    const value = values[name];
+    if (value === undefined) return fallback;
+    const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!(number >= min && number <= max)) {
+      throw new Error(`${DEMO_SEED_USAGE}\n--${name} must be a whole number from ${min} to ${max}`);
+    }
+    return number;
+  };
+  return {
+    applications: wholeNumber('applications', 1000, 1, 10_000_000),
+    branches: wholeNumber('branches', 10, 1, 500),
+    seed: wholeNumber('seed', 1, 0, 2 ** 32 - 1),
+    force: values.force === true,
+  };
+}
+
+/** Demo data has no place in production, unless an operator insists. */
+export function assertMaySeed(nodeEnv: string | undefined, force: boolean): void {
+  if (nodeEnv === 'production' && !force) {
+    throw new Error(
+      'Refusing to write demo data with NODE_ENV=production (add --force if you really mean it).',
+    );
+  }
+}
+
+export interface DemoSeedDependencies {
+  dataSource: DataSource;
+  cipher: FieldCipher;
+  /** The server's bcrypt hasher (its cost comes from the configuration): used once. */
+  hashPassword(password: string): Promise<string>;
+  log?(line: string): void;
+  now?: Date;
+}
+
+export interface DemoSeedResult {
+  tag: string;
+  password: string;
+  users: DemoUser[];
+  departments: number;
+  branches: string[];
+  customers: number;
+  applications: number;
+  folders: number;
+  byStatus: Partial<Record<Status, number>>;
+  totalMs: number;
+}
+
+/** Applications per statement: a few MB of parameters. */
+const BATCH = 5000;
+const ANALYZED = [
+  'departments',
+  'branches',
+  'positions',
+  'users',
+  'customers',
+  'customer_applications',
+  'folders',
+];
+
+export async function seedDemo(
+  deps: DemoSeedDependencies,
+  options: Pick<DemoSeedOptions, 'applications' | 'branches' | 'seed'>,
+): Promise<DemoSeedResult> {
+  const log = deps.log ?? (() => undefined);
+  const now = (deps.now ?? new Date()).getTime();
+  const random = new Random(options.seed);
+  const clock = new PhaseClock();
+
+  const passwordHash = await deps.hashPassword(DEMO_PASSWORD);
+  const runner = deps.dataSource.createQueryRunner();
+  let organisation: Organisation;
+  let loans: { customers: number; byStatus: Partial<Record<Status, number>> };
+  try {
+    await runner.connect();
+    await runner.startTransaction();
+    // One long transaction on purpose: the pool's statement timeout is meant for requests.
+    await runner.query(`SET LOCAL statement_timeout = 0`);
+    organisation = await createOrganisation(runner, random, options.branches, passwordHash, now);
+    clock.lap('organisation');
+    log(
+      `organisation: ${organisation.users.length} users (tag ${organisation.tag}), ` +
+        `${organisation.branches.length} branches, ${DEPARTMENTS.length} departments`,
+    );
+    loans = await writeLoans(
+      {
+        runner,
+        dataSource: deps.dataSource,
+        cipher: deps.cipher,
+        random,
+        organisation,
+        now,
+        clock,
+        log,
+      },
+      options.applications,
+    );
+    await runner.commitTransaction();
+    clock.lap('commit');
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    throw error;
+  } finally {
+    await runner.release();
+  }
+
+  // Several tables at once, each on a connection of its own.
+  await Promise.all(
+    ANALYZED.map((table) =>
+      deps.dataSource.transaction(async (manager) => {
+        await manager.query(`SET LOCAL statement_timeout = 0`);
+        await manager.query(`ANALYZE ${table}`);
+      }),
+    ),
+  );
+  clock.lap('analyze');
+  log(clock.report());
+
+  return {
+    tag: organisation.tag,
+    password: DEMO_PASSWORD,
+    users: organisation.users,
+    departments: DEPARTMENTS.length,
+    branches: organisation.branches.map((branch) => branch.name),
+    customers: loans.customers,
+    applications: options.applications,
+    folders: options.applications * DEMO_FOLDERS.length,
+    byStatus: loans.byStatus,
+    totalMs: clock.elapsed(),
+  };
+}
+
+/** The command's closing lines: what was made, and who can sign in with which password. */
+export function describeDemoSeed(result: DemoSeedResult): string {
+  const statuses = STATUSES.filter((status) => result.byStatus[status])
+    .map((status) => `${status} ${result.byStatus[status]}`)
+    .join(', ');
+  const lines = [
+    `Created ${result.applications} applications (${statuses}), ${result.customers} customers, ` +
+      `${result.folders} folders and ${result.users.length} users in ${seconds(result.totalMs)}.`,
+    `Demo users (password ${result.password}):`,
+  ];
+  const byBranch = new Map<string | null, DemoUser[]>();
+  for (const user of result.users) {
+    byBranch.set(user.branch, [...(byBranch.get(user.branch) ?? []), user]);
+  }
+  for (const [branch, users] of byBranch) {
+    const names = (role: string) => users.filter((u) => u.role === role).map((u) => u.username);
+    const officers = names('officer');
+    const roles = [
+      ...names('admin').map((name) => `admin ${name}`),
+      ...names('manager').map((name) => `manager ${name}`),
+      officers.length
+        ? `officers ${officers[0]} … ${officers[officers.length - 1].replace(/^.*-/, '')}`
+        : '',
+      ...names('viewer').map((name) => `viewer ${name}`),
+    ];
+    lines.push(`  ${branch ?? 'Head office'}: ${roles.filter(Boolean).join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Customers, applications and folders
+
+interface LoanContext {
+  runner: QueryRunner;
+  dataSource: DataSource;
+  cipher: FieldCipher;
+  random: Random;
+  organisation: Organisation;
+  now: number;
+  clock: PhaseClock;
+  log(line: string): void;
+}
+
+interface CustomerRow {
+  id: string;
+  full_name_khmer: string;
+  full_name_latin: string;
+  id_card_type: string;
+  id_number: string;
+  id_number_hash: string;
+  phone: string;
+  date_of_birth: string;
+  sex: string;
+  marital_status: string;
+  current_address: string;
+  province: string;
+  district: string;
+  commune: string;
+  village: string;
+  occupation: string;
+  employer_name: string | null;
+  monthly_income: string;
+  income_source: string;
+  branch_id: string | null;
+  department_id: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const CUSTOMER_COLUMN_TYPES: Record<keyof CustomerRow, string> = {
+  id: 'uuid',
+  full_name_khmer: 'text',
+  full_name_latin: 'text',
+  id_card_type: 'text',
+  id_number: 'text',
+  id_number_hash: 'text',
+  phone: 'text',
+  date_of_birth: 'date',
+  sex: 'text',
+  marital_status: 'text',
+  current_address: 'text',
+  province: 'text',
+  district: 'text',
+  commune: 'text',
+  village: 'text',
+  occupation: 'text',
+  employer_name: 'text',
+  monthly_income: 'numeric',
+  income_source: 'text',
+  branch_id: 'uuid',
+  department_id: 'uuid',
+  created_by: 'uuid',
+  created_at: 'timestamptz',
+  updated_at: 'timestamptz',
+};
+
+interface Identified {
+  customer: DemoCustomer;
+  /** Blind index of the id number. */
+  hash: string;
+  applications: number;
+}
+
+/**
+ * About 1.5 applications per customer (everyone has one, some two or three), written a batch
+ * at a time: the next batch is prepared while the database writes the previous one.
+ */
+async function writeLoans(
+  context: LoanContext,
+  applications: number,
+): Promise<{ customers: number; byStatus: Partial<Record<Status, number>> }> {
+  const { random, organisation, clock } = context;
+  const customerCount = Math.max(1, Math.min(applications, Math.round(applications / 1.5)));
+  const perCustomer = new Uint32Array(customerCount).fill(1);
+  for (let extra = customerCount; extra < applications; extra += 1) {
+    perCustomer[random.int(0, customerCount - 1)] += 1;
+  }
+  const byStatus: Partial<Record<Status, number>> = {};
+  const usedIdentities = new Set<string>();
+  const progressStep = Math.max(BATCH, Math.ceil(applications / 5 / BATCH) * BATCH);
+  let writing: Promise<void> = Promise.resolve();
+  let written = 0;
+  let pending = 0;
+  let serial = 0;
+  let next = 0;
+  while (next < customerCount) {
+    const batch: Identified[] = [];
+    for (let size = 0; next < customerCount && size < BATCH; next += 1) {
+      const officer = random.weighted(organisation.officers);
+      const branch = organisation.branches[officer.branchIndex];
+      batch.push({
+        customer: generateCustomer(random, officer, branch, context.now),
+        hash: '',
+        applications: perCustomer[next],
+      });
+      size += perCustomer[next];
+    }
+    await settleIdentities(context, batch, usedIdentities);
+
+    const applicationRows: ApplicationRow[] = [];
+    for (const entry of batch) {
+      let first = Infinity;
+      for (let n = 0; n < entry.applications; n += 1) {
+        serial += 1;
+        const row = generateApplication(random, {
+          customer: entry.customer,
+          admins: organisation.admins,
+          now: context.now,
+          serial,
+        });
+        row.id_number_hash = entry.hash;
+        first = Math.min(first, Date.parse(row.created_at));
+        byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
+        applicationRows.push(row);
+      }
+      // Captured with their first application.
+      entry.customer.createdAt = first - random.int(5, 60) * 60_000;
+    }
+    clock.lap('generate');
+    const customerRows = batch.map((entry) => customerRow(context.cipher, entry));
+    for (const row of applicationRows) sealApplication(context.cipher, row);
+    clock.lap('encrypt');
+    const statement = batchStatement(customerRows, applicationRows);
+    clock.lap('serialise');
+
+    await writing;
+    clock.lap('wait for the database');
+    if (Math.floor((written + pending) / progressStep) > Math.floor(written / progressStep)) {
+      context.log(
+        `applications: ${written + pending}/${applications} written (${seconds(clock.elapsed())})`,
+      );
+    }
+    written += pending;
+    pending = applicationRows.length;
+    writing = execute(context, statement);
+    // Awaited with the next batch; marked as handled now so a failure is not reported twice.
+    writing.catch(() => undefined);
+  }
+  await writing;
+  clock.lap('wait for the database');
+  context.log(
+    `applications: ${applications}/${applications} written (${seconds(clock.elapsed())})`,
+  );
+  return { customers: customerCount, byStatus };
+}
+
+async function execute(context: LoanContext, statement: Statement): Promise<void> {
+  const started = performance.now();
+  await context.runner.query(statement.sql, statement.params);
+  context.clock.add('database', performance.now() - started);
+}
+
+/**
+ * A batch in one statement (one round trip): its customers, its applications and their three
+ * default folders each. Foreign keys are checked at the end of the statement, when the rows of
+ * every part are there.
+ */
+function batchStatement(customers: CustomerRow[], applications: ApplicationRow[]): Statement {
+  const customerInsert = insertStatement('customers', CUSTOMER_COLUMN_TYPES, customers);
+  const applicationInsert = insertStatement(
+    'customer_applications',
+    APPLICATION_COLUMN_TYPES,
+    applications,
+    customerInsert.params.length + 1,
+  );
+  const folders = customerInsert.params.length + applicationInsert.params.length + 1;
+  return {
+    sql: `WITH customer AS (${customerInsert.sql}),
+      application AS (${applicationInsert.sql} RETURNING id, user_id, created_at)
+      INSERT INTO folders (name, application_id, created_by, created_at, updated_at)
+      SELECT folder.name, application.id, application.user_id, application.created_at,
+        application.created_at
+      FROM application CROSS JOIN unnest($${folders}::text[]) AS folder (name)`,
+    params: [...customerInsert.params, ...applicationInsert.params, arrayLiteral(DEMO_FOLDERS)],
+  };
+}
+
+/**
+ * Customers are unique on (id_card_type, hash of the id number): draws again for a number
+ * this run or an earlier one has used. Earlier runs are looked up on another connection (the
+ * transaction's is busy writing the previous batch); this run's are remembered.
+ */
+async function settleIdentities(
+  context: LoanContext,
+  batch: Identified[],
+  used: Set<string>,
+): Promise<void> {
+  let unsettled = batch;
+  while (unsettled.length) {
+    for (const entry of unsettled) entry.hash = context.cipher.blindIndex(entry.customer.idNumber);
+    const rows = (await context.dataSource.query(
+      `SELECT id_card_type, id_number_hash FROM customers
+       WHERE id_number_hash = ANY($1::char(64)[])`,
+      [arrayLiteral(unsettled.map((entry) => entry.hash))],
+    )) as { id_card_type: string; id_number_hash: string }[];
+    const taken = new Set(rows.map((row) => `${row.id_card_type}:${row.id_number_hash}`));
+    const clashes: Identified[] = [];
+    for (const entry of unsettled) {
+      const identity = `${entry.customer.idCardType}:${entry.hash}`;
+      if (used.has(identity) || taken.has(identity)) {
+        replaceIdNumber(context.random, entry.customer);
+        clashes.push(entry);
+      } else {
+        used.add(identity);
+      }
+    }
+    unsettled = clashes;
+  }
+}
+
+function customerRow(cipher: FieldCipher, { customer, hash }: Identified): CustomerRow {
+  const created = new Date(customer.createdAt).toISOString();
+  return {
+    id: customer.id,
+    full_name_khmer: customer.name.khmer,
+    full_name_latin: customer.name.latin,
+    id_card_type: customer.idCardType,
+    id_number: cipher.encrypt(customer.idNumber, {
+      table: 'customers',
+      column: 'id_number',
+      rowId: customer.id,
+    }),
+    id_number_hash: hash,
+    phone: customer.phone,
+    date_of_birth: customer.dateOfBirth,
+    sex: customer.name.sex,
+    marital_status: customer.maritalStatus,
+    current_address: customer.address,
+    province: customer.province,
+    district: customer.district,
+    commune: customer.commune,
+    village: customer.village,
+    occupation: customer.occupation.name,
+    employer_name: customer.employerName,
+    monthly_income: money(customer.monthlyIncome),
+    income_source: customer.occupation.incomeSource,
+    branch_id: customer.officer.branchId,
+    department_id: customer.officer.departmentId,
+    created_by: customer.officer.id,
+    created_at: created,
+    updated_at: created,
+  };
+}
+
+/** Plain id numbers → ciphertext bound to the row and column, with the guarantor's hash. */
+function sealApplication(cipher: FieldCipher, row: ApplicationRow): void {
+  const context = (column: string) => ({ table: 'customer_applications', column, rowId: row.id });
+  row.guarantor_id_number_hash = cipher.blindIndex(row.guarantor_id_number);
+  row.id_number = cipher.encrypt(row.id_number, context('id_number'));
+  row.guarantor_id_number = cipher.encrypt(row.guarantor_id_number, context('guarantor_id_number'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timing
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * Time per phase. `lap` charges the time since the previous lap to a phase of this thread;
+ * `add` records database time, which overlaps with this thread's work.
+ */
+class PhaseClock {
+  private readonly started = performance.now();
+  private last = this.started;
+  private readonly phases = new Map<string, number>();
+
+  lap(phase: string): void {
+    const at = performance.now();
+    this.add(phase, at - this.last);
+    this.last = at;
+  }
+
+  add(phase: string, ms: number): void {
+    this.phases.set(phase, (this.phases.get(phase) ?? 0) + ms);
+  }
+
+  elapsed(): number {
+    return performance.now() - this.started;
+  }
+
+  report(): string {
+    const parts = [...this.phases].map(([phase, ms]) => `${phase} ${seconds(ms)}`);
+    return `timings: ${parts.join(', ')}; total ${seconds(this.elapsed())}`;
+  }
+}
