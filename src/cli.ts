@@ -7,6 +7,9 @@
  *   command `seed-demo`): demo organisation and applications in bulk (src/seed/demo-seed.ts);
  *   refused with NODE_ENV=production unless --force.
  *
+ * - `npm run cli -- reencrypt`: after a key rotation, every encrypted value and its hash
+ *   under the current key (src/common/crypto/reencrypt.ts).
+ *
  * They use the same configuration as the server; with no DATABASE_URL they reach the embedded
  * PostgreSQL of a running `npm start`, or start it. They need the database only (an embedded
  * S3 server is started only because the runtime does so for `npm start`; the commands do not
@@ -24,6 +27,7 @@ import { AuditModule } from './audit/audit.module';
 import { CredentialsModule } from './auth/credentials.module';
 import { PasswordHasher } from './auth/password-hasher';
 import { FieldCipher } from './common/crypto/field-cipher';
+import { reencryptAll } from './common/crypto/reencrypt';
 import { SettingsModule } from './settings/settings.module';
 import { UsersModule } from './users/users.module';
 import { ConfigValidationError } from './config/environment';
@@ -44,7 +48,8 @@ import {
 const USAGE =
   'Usage: npm run cli -- create-admin --username NAME --email EMAIL [--first-name F] [--last-name L]\n' +
   '       (password from ADMIN_PASSWORD, or asked for)\n' +
-  DEMO_SEED_USAGE.replace(/^Usage: /, '       ');
+  DEMO_SEED_USAGE.replace(/^Usage: /, '       ') +
+  '\n       npm run cli -- reencrypt   (after a key rotation; see README)';
 
 /** What the commands need: the database and users, not HTTP nor the object store. */
 @Module({})
@@ -185,9 +190,20 @@ async function runningEmbeddedDatabase(dataDir: string): Promise<string | undefi
   return answers ? url : undefined;
 }
 
+/** After a key rotation: every encrypted value and its hash under the current key. */
+async function reencrypt(): Promise<void> {
+  await withApplicationContext([], async (app) => {
+    const reports = await reencryptAll(app.get(DataSource), app.get(FieldCipher));
+    for (const { table, column, checked, rewritten } of reports) {
+      process.stdout.write(`${table}.${column}: ${rewritten} of ${checked} values rewritten\n`);
+    }
+  });
+}
+
 const COMMANDS = new Map<string, (args: string[]) => Promise<void>>([
   ['create-admin', createAdmin],
   ['seed-demo', seedDemoData],
+  ['reencrypt', reencrypt],
 ]);
 
 const [command, ...args] = process.argv.slice(2);
