@@ -1,7 +1,14 @@
-import { Body, Controller, Param, Patch, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Param, Patch, Query } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  type ApiOperationOptions,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
+import type { Permission } from '../common/auth/permissions';
 import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
 import { ApiProblems } from '../common/http/openapi';
 import { ParseUuidPipe } from '../common/http/validation';
@@ -24,22 +31,28 @@ import {
  * transition is 409 naming the current status and the allowed actions; out of scope is 404.
  * All take an Idempotency-Key.
  */
+/** A lifecycle route: PATCH, idempotent, its permission, OpenAPI text and answers. */
+const Transition = (path: string, permission: Permission, operation: ApiOperationOptions) =>
+  applyDecorators(
+    Patch(path),
+    Idempotent(),
+    RequirePermissions(permission),
+    ApiOperation(operation),
+    ApiOkResponse({ type: ApplicationResponse }),
+    ApiProblems(403, 404, 409, 422),
+  );
+
 @ApiTags('Application workflow')
 @Controller('applications/:id')
 export class ApplicationWorkflowController {
   constructor(private readonly workflow: ApplicationWorkflowService) {}
 
-  @Patch('submit')
-  @Idempotent()
-  @RequirePermissions('applications:submit')
-  @ApiOperation({
+  @Transition('submit', 'applications:submit', {
     operationId: 'applications_submit',
     summary: 'Submit a draft',
     description:
       'The owner, or a manager/admin in scope. 422 lists the required fields (setting required_application_fields) and document types (required_document_types) still missing. With auto_assign_applications on, the least busy manager (branch, then department, then any) becomes the reviewer and the application moves to initial_review.',
   })
-  @ApiOkResponse({ type: ApplicationResponse })
-  @ApiProblems(403, 404, 409, 422)
   submit(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -48,18 +61,13 @@ export class ApplicationWorkflowController {
     return this.workflow.submit(caller, id, body);
   }
 
-  @Patch('assign-reviewer')
-  @Idempotent()
-  @RequirePermissions('applications:manage')
-  @ApiQuery({ name: 'reviewer_id', required: false, description: 'Instead of the body field.' })
-  @ApiOperation({
+  @Transition('assign-reviewer', 'applications:manage', {
     operationId: 'applications_assign_reviewer',
     summary: 'Assign (or reassign) the reviewer',
     description:
       'Manager/admin in scope, while submitted or in review. The reviewer must be an active manager or admin who can see the application (else 422). From submitted it moves to initial_review.',
   })
-  @ApiOkResponse({ type: ApplicationResponse })
-  @ApiProblems(403, 404, 409, 422)
+  @ApiQuery({ name: 'reviewer_id', required: false, description: 'Instead of the body field.' })
   assignReviewer(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -72,16 +80,11 @@ export class ApplicationWorkflowController {
     });
   }
 
-  @Patch('complete-review')
-  @Idempotent()
-  @RequirePermissions('applications:review')
-  @ApiOperation({
+  @Transition('complete-review', 'applications:review', {
     operationId: 'applications_complete_review',
     summary: 'Complete the initial review (to credit_check)',
     description: 'The assigned reviewer or an admin.',
   })
-  @ApiOkResponse({ type: ApplicationResponse })
-  @ApiProblems(403, 404, 409, 422)
   completeReview(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -90,17 +93,12 @@ export class ApplicationWorkflowController {
     return this.workflow.completeReview(caller, id, body);
   }
 
-  @Patch('assess-risk')
-  @Idempotent()
-  @RequirePermissions('applications:review')
-  @ApiOperation({
+  @Transition('assess-risk', 'applications:review', {
     operationId: 'applications_assess_risk',
     summary: 'Assess the risk (to approval_pending)',
     description:
       'The assigned reviewer or an admin. Computes credit_score, risk_category and risk_breakdown with the risk_weights and risk_thresholds settings.',
   })
-  @ApiOkResponse({ type: ApplicationResponse })
-  @ApiProblems(403, 404, 409, 422)
   assessRisk(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -109,17 +107,12 @@ export class ApplicationWorkflowController {
     return this.workflow.assessRisk(caller, id, body);
   }
 
-  @Patch('approve')
-  @Idempotent()
-  @RequirePermissions('applications:approve')
-  @ApiOperation({
+  @Transition('approve', 'applications:approve', {
     operationId: 'applications_approve',
     summary: 'Approve',
     description:
       'Manager/admin in scope, never whoever created or submitted it (403). approved_amount (> 0, at most the requested amount; default the requested amount) becomes loan_amount; above your approval_limits for the currency is 403.',
   })
-  @ApiOkResponse({ type: ApplicationResponse })
-  @ApiProblems(403, 404, 409, 422)
   approve(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -128,12 +121,10 @@ export class ApplicationWorkflowController {
     return this.workflow.approve(caller, id, body);
   }
 
-  @Patch('reject')
-  @Idempotent()
-  @RequirePermissions('applications:approve')
-  @ApiOperation({ operationId: 'applications_reject', summary: 'Reject (reason required)' })
-  @ApiOkResponse({ type: ApplicationResponse })
-  @ApiProblems(403, 404, 409, 422)
+  @Transition('reject', 'applications:approve', {
+    operationId: 'applications_reject',
+    summary: 'Reject (reason required)',
+  })
   reject(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -142,15 +133,10 @@ export class ApplicationWorkflowController {
     return this.workflow.reject(caller, id, body);
   }
 
-  @Patch('return')
-  @Idempotent()
-  @RequirePermissions('applications:approve')
-  @ApiOperation({
+  @Transition('return', 'applications:approve', {
     operationId: 'applications_return',
     summary: 'Return to draft for changes (reason required)',
   })
-  @ApiOkResponse({ type: ApplicationResponse })
-  @ApiProblems(403, 404, 409, 422)
   returnToDraft(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -159,16 +145,11 @@ export class ApplicationWorkflowController {
     return this.workflow.returnToDraft(caller, id, body);
   }
 
-  @Patch('withdraw')
-  @Idempotent()
-  @RequirePermissions('applications:submit')
-  @ApiOperation({
+  @Transition('withdraw', 'applications:submit', {
     operationId: 'applications_withdraw',
     summary: 'Withdraw',
     description: 'The owner, or a manager/admin in scope; from draft, submitted or a review stage.',
   })
-  @ApiOkResponse({ type: ApplicationResponse })
-  @ApiProblems(403, 404, 409, 422)
   withdraw(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -177,17 +158,12 @@ export class ApplicationWorkflowController {
     return this.workflow.withdraw(caller, id, body);
   }
 
-  @Patch('disburse')
-  @Idempotent()
-  @RequirePermissions('applications:manage')
-  @ApiOperation({
+  @Transition('disburse', 'applications:manage', {
     operationId: 'applications_disburse',
     summary: 'Disburse an approved loan',
     description:
       'Sets loan_start_date (today in the timezone setting unless given) and loan_end_date from the term.',
   })
-  @ApiOkResponse({ type: ApplicationResponse })
-  @ApiProblems(403, 404, 409, 422)
   disburse(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -196,12 +172,10 @@ export class ApplicationWorkflowController {
     return this.workflow.disburse(caller, id, body);
   }
 
-  @Patch('complete')
-  @Idempotent()
-  @RequirePermissions('applications:manage')
-  @ApiOperation({ operationId: 'applications_complete', summary: 'Complete a disbursed loan' })
-  @ApiOkResponse({ type: ApplicationResponse })
-  @ApiProblems(403, 404, 409, 422)
+  @Transition('complete', 'applications:manage', {
+    operationId: 'applications_complete',
+    summary: 'Complete a disbursed loan',
+  })
   complete(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -210,17 +184,12 @@ export class ApplicationWorkflowController {
     return this.workflow.complete(caller, id, body);
   }
 
-  @Patch('priority')
-  @Idempotent()
-  @RequirePermissions('applications:manage')
-  @ApiQuery({ name: 'priority_level', required: false, description: 'Instead of the body field.' })
-  @ApiOperation({
+  @Transition('priority', 'applications:manage', {
     operationId: 'applications_priority',
     summary: 'Set the priority',
     description: 'Manager/admin in scope, in any status but rejected, withdrawn and completed.',
   })
-  @ApiOkResponse({ type: ApplicationResponse })
-  @ApiProblems(403, 404, 409, 422)
+  @ApiQuery({ name: 'priority_level', required: false, description: 'Instead of the body field.' })
   priority(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,

@@ -1,4 +1,4 @@
-import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -10,7 +10,6 @@ import {
   IsString,
   Min,
   ValidateBy,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import {
@@ -18,6 +17,7 @@ import {
   field,
   MoneyField,
   PhoneField,
+  refuseServerFields,
   type Presence,
   TextField,
 } from '../../common/http/fields';
@@ -213,14 +213,4 @@ export const SERVER_FIELDS = [
   'updated_at',
 ] as const;
 
-for (const name of SERVER_FIELDS) {
-  ApiHideProperty()(ApplicationContentDto.prototype, name);
-  ValidateIf((_object, value) => value !== undefined)(ApplicationContentDto.prototype, name);
-  ValidateBy({
-    name: 'serverField',
-    validator: {
-      validate: () => false,
-      defaultMessage: () => 'is written by the server only (use the workflow routes)',
-    },
-  })(ApplicationContentDto.prototype, name);
-}
+refuseServerFields(ApplicationContentDto, SERVER_FIELDS, ' (use the workflow routes)');

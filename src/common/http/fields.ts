@@ -1,5 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import {
+  ApiHideProperty,
+  ApiProperty,
+  ApiPropertyOptional,
+  type ApiPropertyOptions,
+} from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsDate,
@@ -158,3 +163,26 @@ export const UuidField = (presence: Presence, description?: string) =>
     { type: String, format: 'uuid', description },
     IsUUID('all', { message: 'must be a UUID' }),
   );
+
+/**
+ * Makes `names` known to the body class `dto` only to refuse them: a body that sets one is
+ * 422 naming it ("is written by the server only"), clearer than "not an allowed field".
+ * Hidden from OpenAPI.
+ */
+export function refuseServerFields(
+  dto: abstract new (...args: never[]) => object,
+  names: readonly string[],
+  hint = '',
+): void {
+  for (const name of names) {
+    ApiHideProperty()(dto.prototype, name);
+    ValidateIf((_object, value) => value !== undefined)(dto.prototype, name);
+    ValidateBy({
+      name: 'serverField',
+      validator: {
+        validate: () => false,
+        defaultMessage: () => `is written by the server only${hint}`,
+      },
+    })(dto.prototype, name);
+  }
+}

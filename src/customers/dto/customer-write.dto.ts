@@ -1,10 +1,11 @@
-import { ApiHideProperty, PartialType } from '@nestjs/swagger';
-import { IsIn, ValidateBy, ValidateIf } from 'class-validator';
+import { PartialType } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
 import {
   DateField,
   field,
   MoneyField,
   PhoneField,
+  refuseServerFields,
   type Presence,
   TextField,
 } from '../../common/http/fields';
@@ -83,16 +84,5 @@ export const CUSTOMER_SERVER_FIELDS = [
   'updated_at',
 ] as const;
 
-for (const dto of [CreateCustomerDto, UpdateCustomerDto]) {
-  for (const name of CUSTOMER_SERVER_FIELDS) {
-    ApiHideProperty()(dto.prototype, name);
-    ValidateIf((_object, value) => value !== undefined)(dto.prototype, name);
-    ValidateBy({
-      name: 'serverField',
-      validator: {
-        validate: () => false,
-        defaultMessage: () => 'is written by the server only',
-      },
-    })(dto.prototype, name);
-  }
-}
+for (const dto of [CreateCustomerDto, UpdateCustomerDto])
+  refuseServerFields(dto, CUSTOMER_SERVER_FIELDS);
