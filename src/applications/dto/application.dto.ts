@@ -115,6 +115,8 @@ export function toApplicationResponse(
     id_number_hash: _idHash,
     guarantor_id_number_hash: _guarantorHash,
     reviewer_assigned_at: _assignedAt,
+    search_text: _searchText,
+    priority_rank: _priorityRank,
     ...columns
   } = row;
   const response = {
