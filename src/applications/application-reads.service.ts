@@ -30,7 +30,6 @@ import {
 import {
   type AmountRow,
   amountStatistics,
-  type CountRow,
   productDistribution,
   riskDistribution,
   statusDistribution,
@@ -201,32 +200,42 @@ export class ApplicationReadsService {
   async stats(caller: AuthUser, filters: ApplicationFilters): Promise<ApplicationStats> {
     const timeZone = await this.settings.get('timezone');
     const filtered = this.filteredQuery(this.txHost.tx, caller, filters, timeZone);
-    const countBy = (column: 'status' | 'risk_category' | 'product_type') =>
-      filtered()
-        .select(`a.${column}`, 'key')
-        .addSelect('count(*)::int', 'count')
-        .groupBy(`a.${column}`)
-        .getRawMany<CountRow>();
-    const [statuses, risks, products, amounts] = await Promise.all([
-      countBy('status'),
-      countBy('risk_category'),
-      countBy('product_type'),
-      filtered()
-        .select('a.currency', 'currency')
-        .addSelect('count(*)::int', 'total_applications')
-        .addSelect('sum(a.requested_amount)::text', 'total_amount')
-        .addSelect('round(avg(a.requested_amount), 2)::text', 'average_amount')
-        .addSelect('min(a.requested_amount)::text', 'min_amount')
-        .addSelect('max(a.requested_amount)::text', 'max_amount')
-        // The empty set is the row over every currency (its currency is NULL; the column is not).
-        .groupBy('GROUPING SETS ((), (a.currency))')
-        .getRawMany<AmountRow>(),
-    ]);
+    // One pass over the rows for every figure: each grouping set is one distribution, the
+    // empty set the figures over all. GROUPING() says which set a row belongs to.
+    const rows = await filtered()
+      .select('GROUPING(a.status, a.risk_category, a.product_type, a.currency)::int', 'grouping')
+      .addSelect('a.status', 'status')
+      .addSelect('a.risk_category', 'risk_category')
+      .addSelect('a.product_type', 'product_type')
+      .addSelect('a.currency', 'currency')
+      .addSelect('count(*)::int', 'total_applications')
+      .addSelect('sum(a.requested_amount)::text', 'total_amount')
+      .addSelect('round(avg(a.requested_amount), 2)::text', 'average_amount')
+      .addSelect('min(a.requested_amount)::text', 'min_amount')
+      .addSelect('max(a.requested_amount)::text', 'max_amount')
+      .groupBy('GROUPING SETS ((a.status), (a.risk_category), (a.product_type), (a.currency), ())')
+      .getRawMany<StatsRow>();
+    const countsOf = (set: number, key: 'status' | 'risk_category' | 'product_type') =>
+      rows
+        .filter((row) => row.grouping === set)
+        .map((row) => ({ key: row[key], count: row.total_applications }));
+    const statuses = countsOf(GROUPED_BY.status, 'status');
+    const risks = countsOf(GROUPED_BY.risk_category, 'risk_category');
+    const products = countsOf(GROUPED_BY.product_type, 'product_type');
+    // The empty set yields its row even when no application matches.
+    const amounts = rows.filter(
+      (row) => row.grouping === GROUPED_BY.currency || row.grouping === GROUPED_BY.all,
+    );
     return {
       status_distribution: statusDistribution(statuses),
       risk_distribution: riskDistribution(risks),
       product_distribution: productDistribution(products),
-      amount_statistics: amountStatistics(amounts),
+      amount_statistics: amountStatistics(
+        amounts.map((row) => ({
+          ...row,
+          currency: row.grouping === GROUPED_BY.all ? null : row.currency,
+        })),
+      ),
     };
   }
 
@@ -354,3 +363,23 @@ function givenFilters(filters: ApplicationFilters): Record<string, unknown> {
     Object.entries(filters).filter(([, value]) => value !== null && value !== undefined),
   );
 }
+
+/** A row of the stats query: the grouping bits, the grouped columns, the figures as text. */
+interface StatsRow extends AmountRow {
+  grouping: number;
+  status: string | null;
+  risk_category: string | null;
+  product_type: string | null;
+}
+
+/**
+ * GROUPING(status, risk_category, product_type, currency) for each set: a bit is 1 where the
+ * column is not grouped (status is the highest bit).
+ */
+const GROUPED_BY = {
+  status: 0b0111,
+  risk_category: 0b1011,
+  product_type: 0b1101,
+  currency: 0b1110,
+  all: 0b1111,
+};

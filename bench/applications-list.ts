@@ -1,0 +1,446 @@
+/**
+ * Benchmark: the application read paths on a realistic loan book. Starts the real server
+ * (embedded PostgreSQL and S3 unless DATABASE_URL / MINIO_ENDPOINT are set, data in a
+ * temporary DATA_DIR), seeds APPLICATIONS demo applications with the project's seeding code
+ * (src/seed/demo-seed.ts), signs in as a demo admin, branch manager, officer and viewer, prints
+ * the EXPLAIN (ANALYZE, BUFFERS) of the list and count queries for the admin and the manager,
+ * then fires REQUESTS requests per scenario, CONCURRENCY at a time, and prints the latencies.
+ *
+ *   npm run bench:applications                          # 100000 applications, 10 in flight, 200 each
+ *   APPLICATIONS=20000 CONCURRENCY=20 REQUESTS=500 npm run bench:applications
+ *   DATA_DIR=./.data npm run bench:applications         # reuse a database (stop `npm start` first);
+ *                                                       # seeds only what is missing to APPLICATIONS
+ */
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { AppModule } from '../src/app.module';
+import { configureApp } from '../src/app.setup';
+import {
+  filterApplications,
+  orderApplications,
+  scopeApplications,
+} from '../src/applications/application-query';
+import { CustomerApplication } from '../src/applications/application.entity';
+import { PasswordHasher } from '../src/auth/password-hasher';
+import type { Role } from '../src/common/auth/permissions';
+import type { RecordScope } from '../src/common/auth/record-scope';
+import { FieldCipher } from '../src/common/crypto/field-cipher';
+import { prepareRuntime } from '../src/config/runtime';
+import type { DemoUser } from '../src/seed/demo-organisation';
+import { PROVINCES } from '../src/seed/demo-population';
+import { DEMO_PASSWORD, parseDemoSeedArgs, seedDemo } from '../src/seed/demo-seed';
+
+const wanted = Number(process.env.APPLICATIONS ?? 100_000);
+const concurrency = Number(process.env.CONCURRENCY ?? 10);
+const requests = Number(process.env.REQUESTS ?? 200);
+const API = '/api/v1';
+
+type Tokens = Record<Role, string>;
+
+// ---------------------------------------------------------------------------------------------
+// Server and data
+
+async function startServer(dataDir: string) {
+  const runtime = await prepareRuntime({
+    ...process.env,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    THROTTLE_LIMIT: '1000000',
+    LOGIN_THROTTLE_LIMIT: '1000000',
+  });
+  try {
+    const app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot(runtime.config),
+      { bodyParser: false, bufferLogs: true },
+    );
+    configureApp(app, runtime.config);
+    await app.listen(0, '127.0.0.1');
+    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    return { app, runtime, base };
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+}
+
+async function countApplications(dataSource: DataSource): Promise<number> {
+  const [{ n }] = (await dataSource.query(
+    'SELECT count(*)::int AS n FROM customer_applications',
+  )) as { n: number }[];
+  return n;
+}
+
+/** Seeds what is missing to `wanted` applications; the demo users to sign in as. */
+async function ensureDemoData(app: INestApplication): Promise<DemoUser[]> {
+  const dataSource = app.get(DataSource);
+  const existing = await countApplications(dataSource);
+  if (existing >= wanted) {
+    console.log(`Reusing the ${existing} applications in the database (no seeding).`);
+    return existingDemoUsers(dataSource);
+  }
+  const missing = wanted - existing;
+  console.log(`Seeding ${missing} demo applications (${existing} already there)...`);
+  const result = await seedDemo(
+    {
+      dataSource,
+      cipher: app.get(FieldCipher),
+      hashPassword: (password) => app.get(PasswordHasher).hash(password),
+      log: (line) => console.log(`  ${line}`),
+    },
+    parseDemoSeedArgs(['--applications', String(missing)]),
+  );
+  // The seed vacuums what it wrote; the load's dirty pages are written now rather than during
+  // the first scenarios (superuser only: skipped elsewhere).
+  await dataSource.query('CHECKPOINT').catch(() => undefined);
+  return result.users;
+}
+
+/**
+ * The users of the demo run (usernames `demo-<tag>-...`) whose officers created the most
+ * applications, in the seed's order.
+ */
+async function existingDemoUsers(dataSource: DataSource): Promise<DemoUser[]> {
+  const [run] = (await dataSource.query(
+    `SELECT substring(u.username FROM '^demo-[^-]+-') AS prefix
+       FROM customer_applications a JOIN users u ON u.id = a.user_id
+      WHERE u.username LIKE 'demo-%'
+      GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+  )) as { prefix: string }[];
+  if (!run) throw new Error('No demo users in this database: seed it or use a fresh DATA_DIR');
+  return (await dataSource.query(
+    `SELECT u.username, u.role, b.name AS branch
+       FROM users u LEFT JOIN branches b ON b.id = u.branch_id
+      WHERE u.username LIKE $1
+      ORDER BY u.branch_id IS NOT NULL, array_position($2::text[], b.name), b.name, u.username`,
+    [`${run.prefix}%`, PROVINCES.map((province) => province.name)],
+  )) as DemoUser[];
+}
+
+/** The first user of each role: the admin, and the first branch's manager, officer and viewer. */
+function pickUsers(users: DemoUser[]): Record<Role, DemoUser> {
+  const pick = (role: Role) => {
+    const user = users.find((candidate) => candidate.role === role);
+    if (!user) throw new Error(`no demo ${role}`);
+    return user;
+  };
+  return {
+    admin: pick('admin'),
+    manager: pick('manager'),
+    officer: pick('officer'),
+    viewer: pick('viewer'),
+  };
+}
+
+async function login(base: string, username: string): Promise<string> {
+  const res = await fetch(`${base}${API}/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`login of ${username} answered ${res.status}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+// ---------------------------------------------------------------------------------------------
+// EXPLAIN of the list and count queries, built as ApplicationsService.list builds them
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Alias?: string;
+  'Actual Rows': number;
+  'Actual Loops': number;
+  'Actual Total Time': number;
+  'Shared Hit Blocks'?: number;
+  'Shared Read Blocks'?: number;
+  'Index Cond'?: string;
+  'Recheck Cond'?: string;
+  Filter?: string;
+  'Rows Removed by Filter'?: number;
+  'Sort Key'?: string[];
+  'Sort Method'?: string;
+  Plans?: PlanNode[];
+}
+
+interface Explained {
+  Plan: PlanNode;
+  'Planning Time': number;
+  'Execution Time': number;
+}
+
+async function explain(dataSource: DataSource, qb: SelectQueryBuilder<CustomerApplication>) {
+  const [sql, params] = qb.getQueryAndParameters();
+  const run = async () => {
+    const rows = (await dataSource.query(
+      `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`,
+      params,
+    )) as { 'QUERY PLAN': Explained[] }[];
+    return rows[0]['QUERY PLAN'][0];
+  };
+  await run(); // warms the cache, as a running server's would be
+  return run();
+}
+
+function describeNode(node: PlanNode): string {
+  const on = node['Relation Name'] ? ` on ${node['Relation Name']}` : '';
+  const using = node['Index Name'] ? ` using ${node['Index Name']}` : '';
+  const details = [
+    `rows=${node['Actual Rows']}${node['Actual Loops'] > 1 ? ` x${node['Actual Loops']}` : ''}`,
+    `${node['Actual Total Time'].toFixed(2)} ms`,
+    `buffers hit=${node['Shared Hit Blocks'] ?? 0} read=${node['Shared Read Blocks'] ?? 0}`,
+  ];
+  if (node['Sort Key'])
+    details.push(`sort ${node['Sort Key'].join(', ')} (${node['Sort Method']})`);
+  if (node['Rows Removed by Filter'])
+    details.push(`removed by filter ${node['Rows Removed by Filter']}`);
+  const condition = node['Index Cond'] ?? node['Recheck Cond'] ?? node.Filter;
+  if (condition) details.push(condition.length > 90 ? `${condition.slice(0, 87)}...` : condition);
+  return `${node['Node Type']}${using}${on}  ${details.join('  ')}`;
+}
+
+function printPlan(label: string, explained: Explained, maxLines = 8): void {
+  console.log(
+    `${label}: execution ${explained['Execution Time'].toFixed(2)} ms, planning ${explained['Planning Time'].toFixed(2)} ms`,
+  );
+  const lines: string[] = [];
+  const walk = (node: PlanNode, depth: number) => {
+    if (lines.length >= maxLines) return;
+    lines.push(`  ${'  '.repeat(depth)}${describeNode(node)}`);
+    for (const child of node.Plans ?? []) walk(child, depth + 1);
+  };
+  walk(explained.Plan, 0);
+  console.log(lines.join('\n'));
+}
+
+async function scopeOf(dataSource: DataSource, user: DemoUser): Promise<RecordScope> {
+  if (user.role === 'admin') return { kind: 'all' };
+  const [row] = (await dataSource.query(
+    'SELECT id, branch_id, department_id FROM users WHERE username = $1',
+    [user.username],
+  )) as { id: string; branch_id: string | null; department_id: string | null }[];
+  return {
+    kind: 'limited',
+    userId: row.id,
+    branchId: row.branch_id,
+    departmentId: row.department_id,
+  };
+}
+
+async function explainListQueries(app: INestApplication, users: DemoUser[]): Promise<void> {
+  const dataSource = app.get(DataSource);
+  const cipher = app.get(FieldCipher);
+  for (const user of users) {
+    const scope = await scopeOf(dataSource, user);
+    // No date filter here, so the time zone plays no part.
+    const filtered = () =>
+      filterApplications(
+        scopeApplications(
+          dataSource.getRepository(CustomerApplication).createQueryBuilder('a'),
+          scope,
+        ),
+        {},
+        { timeZone: 'UTC', cipher },
+      );
+    const list = orderApplications(filtered()).offset(0).limit(10);
+    // What getCount() runs for a query without joins.
+    const count = filtered().select('COUNT(1)', 'cnt');
+    printPlan(`${user.role} list (page 1, size 10)`, await explain(dataSource, list));
+    printPlan(`${user.role} count`, await explain(dataSource, count));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP scenarios
+
+interface Scenario {
+  label: string;
+  role: Role;
+  /** The path after /api/v1; a function to vary it per request (i = 0, 1, ...). */
+  path: string | ((i: number) => string);
+}
+
+interface Measured {
+  latencies: number[];
+  wallMs: number;
+  /** `total` of the first answer, for pages. */
+  total?: number;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function getOk(base: string, path: string, token: string): Promise<string> {
+  const res = await fetch(`${base}${API}${path}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  const body = await res.text();
+  if (res.status !== 200)
+    throw new Error(`GET ${path} answered ${res.status}: ${body.slice(0, 300)}`);
+  return body;
+}
+
+async function measure(base: string, scenario: Scenario, tokens: Tokens): Promise<Measured> {
+  const pathOf = typeof scenario.path === 'string' ? () => scenario.path as string : scenario.path;
+  const token = tokens[scenario.role];
+  const latencies: number[] = [];
+  let next = 0;
+  let total: number | undefined;
+  const worker = async () => {
+    for (let i = next++; i < requests; i = next++) {
+      const started = performance.now();
+      const body = await getOk(base, pathOf(i), token);
+      latencies.push(performance.now() - started);
+      if (i === 0) total = (JSON.parse(body) as { total?: number }).total;
+    }
+  };
+  // One unmeasured request per worker first, so that no scenario pays for the first use of a
+  // code path or of a fresh connection.
+  await Promise.all(Array.from({ length: concurrency }, (_, i) => getOk(base, pathOf(i), token)));
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { latencies, wallMs: performance.now() - started, total };
+}
+
+function row(label: string, m: Measured): string {
+  const f = (n: number) => n.toFixed(1).padStart(8);
+  const perSecond = (m.latencies.length / (m.wallMs / 1000)).toFixed(0).padStart(7);
+  return (
+    `${label.padEnd(44)} ${String(m.latencies.length).padStart(4)} ${f(percentile(m.latencies, 50))}` +
+    ` ${f(percentile(m.latencies, 95))} ${f(Math.max(...m.latencies))} ${perSecond}` +
+    `  ${m.total ?? ''}`
+  );
+}
+
+/** Days before today as YYYY-MM-DD. */
+function daysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function scenarios(sample: { ids: string[]; idNumber: string }): Scenario[] {
+  const id = (i: number) => sample.ids[i % sample.ids.length];
+  return [
+    { label: 'admin list', role: 'admin', path: '/applications' },
+    { label: 'manager list', role: 'manager', path: '/applications' },
+    { label: 'officer list', role: 'officer', path: '/applications' },
+    { label: 'viewer list', role: 'viewer', path: '/applications' },
+    {
+      label: 'admin status=approval_pending',
+      role: 'admin',
+      path: '/applications?status=approval_pending',
+    },
+    { label: 'admin search=sok', role: 'admin', path: '/applications?search=sok' },
+    {
+      label: 'admin search=<exact id number>',
+      role: 'admin',
+      path: `/applications?search=${encodeURIComponent(sample.idNumber)}`,
+    },
+    {
+      label: 'admin date_from/date_to (a week)',
+      role: 'admin',
+      path: `/applications?date_from=${daysAgo(67)}&date_to=${daysAgo(61)}`,
+    },
+    {
+      label: 'admin amount_min=10000&amount_max=12000',
+      role: 'admin',
+      path: '/applications?amount_min=10000&amount_max=12000',
+    },
+    { label: 'admin page=50', role: 'admin', path: '/applications?page=50' },
+    { label: 'admin size=100', role: 'admin', path: '/applications?size=100' },
+    { label: 'admin cards', role: 'admin', path: '/applications/cards' },
+    { label: 'admin stats', role: 'admin', path: '/applications/stats' },
+    { label: 'manager stats', role: 'manager', path: '/applications/stats' },
+    { label: 'admin customers?search=dara', role: 'admin', path: '/customers?search=dara' },
+    { label: 'admin applications/{id}', role: 'admin', path: (i) => `/applications/${id(i)}` },
+    {
+      label: 'admin applications/{id}/relationships',
+      role: 'admin',
+      path: (i) => `/applications/${id(i)}/relationships`,
+    },
+  ];
+}
+
+/** Ids to read one by one, and an id number to search for, from the admin's first 100. */
+async function sampleApplications(base: string, tokens: Tokens) {
+  const page = JSON.parse(await getOk(base, '/applications?size=100', tokens.admin)) as {
+    items: { id: string; id_number: string }[];
+  };
+  if (!page.items.length) throw new Error('no applications to read');
+  return { ids: page.items.map((item) => item.id), idNumber: page.items[0].id_number };
+}
+
+/** One CSV export, read to the end: time to the first byte and in all, bytes and rows. */
+async function timeExport(base: string, token: string, query: string): Promise<string> {
+  const started = performance.now();
+  const res = await fetch(`${base}${API}/applications/export/csv?${query}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  if (res.status !== 200 || !res.body) throw new Error(`export answered ${res.status}`);
+  let firstByteMs = 0;
+  let bytes = 0;
+  let lineEnds = 0;
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    if (!bytes) firstByteMs = performance.now() - started;
+    bytes += chunk.length;
+    for (const byte of chunk) if (byte === 10) lineEnds += 1;
+  }
+  const totalMs = performance.now() - started;
+  return (
+    `admin export/csv?${query}: ${totalMs.toFixed(0)} ms (first byte ${firstByteMs.toFixed(0)} ms), ` +
+    `${(bytes / 1_048_576).toFixed(1)} MiB, ${lineEnds - 1} rows`
+  );
+}
+
+async function runScenarios(base: string, tokens: Tokens): Promise<void> {
+  const sample = await sampleApplications(base, tokens);
+  console.log(
+    `\n${requests} requests per scenario, ${concurrency} in flight (ms, after one unmeasured request per worker; total = matching rows)`,
+  );
+  console.log(
+    `${'scenario'.padEnd(44)} ${'n'.padStart(4)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'max'.padStart(8)} ${'req/s'.padStart(7)}  total`,
+  );
+  for (const scenario of scenarios(sample)) {
+    console.log(row(scenario.label, await measure(base, scenario, tokens)));
+  }
+  console.log(await timeExport(base, tokens.admin, 'status=approved'));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const temporary = process.env.DATA_DIR ? null : mkdtempSync(join(tmpdir(), 'lc-bench-'));
+  const { app, runtime, base } = await startServer(process.env.DATA_DIR ?? temporary!);
+  try {
+    const chosen = pickUsers(await ensureDemoData(app));
+    const roles = Object.keys(chosen) as Role[];
+    const tokens = Object.fromEntries(
+      await Promise.all(
+        roles.map(async (role) => [role, await login(base, chosen[role].username)]),
+      ),
+    ) as Tokens;
+    console.log(
+      `Signed in as ${roles.map((role) => `${role} ${chosen[role].username} (${chosen[role].branch ?? 'head office'})`).join(', ')}`,
+    );
+    console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of the default list, warm cache`);
+    await explainListQueries(app, [chosen.admin, chosen.manager]);
+    await runScenarios(base, tokens);
+  } finally {
+    await app.close();
+    await runtime.stop();
+    if (temporary) rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
