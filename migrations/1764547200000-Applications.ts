@@ -176,7 +176,9 @@ export class Applications1764547200000 implements MigrationInterface {
       ['rejected_by', '(rejected_by)'],
     ];
     for (const [name, columns] of indexes) {
-      await db.query(`CREATE INDEX customer_applications_${name}_idx ON customer_applications ${columns}`);
+      await db.query(
+        `CREATE INDEX customer_applications_${name}_idx ON customer_applications ${columns}`,
+      );
     }
     await db.query(
       `CREATE INDEX customer_applications_search_trgm_idx ON customer_applications USING gin (search_text gin_trgm_ops)`,
