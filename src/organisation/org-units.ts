@@ -1,7 +1,8 @@
-import { NotFoundException } from '@nestjs/common';
+import { HttpStatus, NotFoundException } from '@nestjs/common';
 import type { EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
 import type { AuditRecord, AuditService } from '../audit/audit.service';
 import { assertIfMatch, type IfMatch } from '../common/http/etag';
+import { ProblemException } from '../common/http/problem';
 import { statusChange } from './apply-changes';
 import type { ApplicationUnitColumn } from './org-counts';
 import { stillReferenced } from './org-http';
@@ -93,6 +94,7 @@ export async function removeUnit<E extends OrgUnitRow>(
   const unit = await lockUnit(manager, kind, id, ifMatch);
   const { user_count } = await countUsersOf(manager, kind.column, id);
   if (user_count > 0) throw stillReferenced(user_count, ...kind.membership);
+  await assertNoRecordsMadeIn(manager, kind, id);
   await manager.getRepository(kind.entity).delete(id);
   await audit.record({
     action: `${kind.type}.deleted`,
@@ -101,4 +103,38 @@ export async function removeUnit<E extends OrgUnitRow>(
     ...unitAuditScope(kind, id),
     details: { name: unit.name, code: unit.code },
   });
+}
+
+/**
+ * Applications and customers keep the unit they were made in (for scope and history), so a
+ * unit that has any cannot go: 409 saying so, and to deactivate it instead.
+ */
+async function assertNoRecordsMadeIn<E extends OrgUnitRow>(
+  manager: EntityManager,
+  kind: OrgUnitKind<E>,
+  id: string,
+): Promise<void> {
+  const [row] = await manager.query<{ applications: number; customers: number }[]>(
+    `SELECT (SELECT count(*)::int FROM customer_applications WHERE ${kind.column} = $1) AS applications,
+            (SELECT count(*)::int FROM customers WHERE ${kind.column} = $1) AS customers`,
+    [id],
+  );
+  if (!row || (row.applications === 0 && row.customers === 0)) return;
+  const made = [
+    row.applications > 0
+      ? `${row.applications} customer application${row.applications === 1 ? '' : 's'}`
+      : '',
+    row.customers > 0 ? `${row.customers} customer${row.customers === 1 ? '' : 's'}` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  const one = row.applications + row.customers === 1;
+  throw new ProblemException(
+    HttpStatus.CONFLICT,
+    `${made} ${one ? 'was' : 'were'} recorded in this ${kind.type} and ${one ? 'keeps' : 'keep'} it for their history; deactivate it instead (toggle-status).`,
+    {
+      type: 'still-referenced',
+      extensions: { application_count: row.applications, customer_count: row.customers },
+    },
+  );
 }

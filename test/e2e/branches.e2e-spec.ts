@@ -462,7 +462,10 @@ describe('Branches', () => {
       await insertApplications(t, 1, { userId: adminId, branchId: branch.id });
       const res = await t.http.delete(url(`/${branch.id}`)).set('Authorization', admin);
       expectProblem(res, 409);
-      expect(res.body.detail).toContain('customer applications');
+      expect(res.body.detail).toBe(
+        '1 customer application was recorded in this branch and keeps it for their history; deactivate it instead (toggle-status).',
+      );
+      expect(res.body).toMatchObject({ application_count: 1, customer_count: 0 });
       expect((await t.http.get(url(`/${branch.id}`)).set('Authorization', admin)).status).toBe(200);
     });
   });

@@ -561,7 +561,10 @@ describe('Departments', () => {
       const res = await t.http.delete(url(`/${department.id}`)).set('Authorization', admin);
       expectProblem(res, 409);
       expect(res.body).toMatchObject({ type: expect.stringContaining('still-referenced') });
-      expect(res.body.detail).toContain('customer applications');
+      expect(res.body.detail).toBe(
+        '1 customer application was recorded in this department and keeps it for their history; deactivate it instead (toggle-status).',
+      );
+      expect(res.body).toMatchObject({ application_count: 1, customer_count: 0 });
       expect((await t.http.get(url(`/${department.id}`)).set('Authorization', admin)).status).toBe(
         200,
       );
