@@ -5,13 +5,14 @@ import { createTestApp, type TestApp } from '../harness/test-app';
 import { makeBranch, makeDepartment, makePosition } from '../harness/users-fixtures';
 
 /**
- * Bad input on every route of auth, users, departments, branches and positions (SPEC §3):
+ * Bad input on every route of auth, users, the organisation, customers and applications (SPEC §3):
  * malformed and unknown ids in paths, unknown fields, wrong types, huge strings and bodies
  * that are not JSON. The routes come from the OpenAPI document, so a new route is covered
  * (or fails here) without anyone remembering to add it.
  */
 
-const MODULES = /^\/api\/v1\/(auth|users|departments|branches|positions)(\/|$)/;
+const MODULES =
+  /^\/api\/v1\/(auth|users|departments|branches|positions|customers|applications)(\/|$)/;
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 type Method = (typeof HTTP_METHODS)[number];
 
@@ -37,6 +38,29 @@ const STRING_FIELD: Record<string, string> = {
   positions_create: 'name',
   positions_update: 'name',
   positions_update_put: 'name',
+  customers_create: 'full_name_latin',
+  customers_update: 'full_name_latin',
+  applications_create: 'full_name_latin',
+  applications_update: 'full_name_latin',
+  applications_update_put: 'full_name_latin',
+  applications_reassign: 'from_user_id',
+  applications_submit: 'comment',
+  applications_assign_reviewer: 'reviewer_id',
+  applications_complete_review: 'comment',
+  applications_assess_risk: 'assessment_notes',
+  applications_approve: 'comment',
+  applications_reject: 'rejection_reason',
+  applications_return: 'reason',
+  applications_withdraw: 'reason',
+  applications_disburse: 'comment',
+  applications_complete: 'comment',
+  applications_priority: 'priority_level',
+};
+
+/** A valid body for the routes whose body has required fields (else `{}` is valid). */
+const VALID_BODY: Record<string, object> = {
+  applications_reject: { rejection_reason: 'Income not verified' },
+  applications_return: { reason: 'Add a guarantor' },
 };
 
 const UNKNOWN_FIELD = 'not_a_field';
@@ -70,7 +94,7 @@ interface FieldError {
 const label = (route: Route) => `${route.method.toUpperCase()} ${route.path}`;
 const hasBody = (method: Method) => method === 'post' || method === 'put' || method === 'patch';
 
-describe('Bad input on auth, users, departments, branches and positions', () => {
+describe('Bad input on auth, users, departments, branches, positions, customers and applications', () => {
   let t: TestApp;
   let admin: string;
   let routes: Route[];
@@ -86,7 +110,14 @@ describe('Bad input on auth, users, departments, branches and positions', () => 
       makeBranch(t),
       makePosition(t),
     ]);
+    const application = await t.http
+      .post('/api/v1/applications')
+      .set('Authorization', admin)
+      .send({ id_card_type: 'passport', id_number: `N${Date.now()}`, full_name_latin: 'Sok Dara' })
+      .expect(201);
     Object.assign(realIds, {
+      applications: application.body.id,
+      customers: application.body.customer_id,
       users: officer.id,
       departments: department.id,
       branches: branch.id,
@@ -211,7 +242,7 @@ describe('Bad input on auth, users, departments, branches and positions', () => 
         const res = await send(
           route,
           concrete(route.path, randomUUID()),
-          hasBody(route.method) ? {} : undefined,
+          hasBody(route.method) ? (VALID_BODY[route.operationId] ?? {}) : undefined,
         );
         issues.push(...issuesOf(res, `${label(route)} with an unknown id`, 404));
       }
