@@ -18,24 +18,13 @@ import {
   MoneyField,
   PhoneField,
   refuseServerFields,
-  type Presence,
   TextField,
 } from '../../common/http/fields';
-import { EmptyToNull, Trim } from '../../common/http/transforms';
-import { InCatalog } from '../../common/validation/in-catalog';
-import type { CatalogName } from '../../settings/settings-registry';
+import { EmptyToNull } from '../../common/http/transforms';
+import { CatalogField, InCatalog } from '../../common/validation/in-catalog';
 import { PRIORITY_LEVELS } from '../../enums/code-enums';
 
 const PRIORITIES = PRIORITY_LEVELS.map((level) => level.value);
-
-/** A catalogue value (SPEC §3): checked against the current `catalog.<name>` setting. */
-const CatalogField = (presence: Presence, name: CatalogName, example: string) =>
-  field(
-    presence,
-    { type: String, example, description: `A value of \`catalog.${name}\` (see /enums/all).` },
-    Trim(),
-    InCatalog(name),
-  );
 
 /**
  * In a field that always has a value (currency, priority_level), `""` from a blank form field

@@ -1,8 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { DateField, field, MoneyField, TextField, UuidField } from '../../common/http/fields';
-import { InCatalog } from '../../common/validation/in-catalog';
-import { Trim } from '../../common/http/transforms';
+import { CatalogField } from '../../common/validation/in-catalog';
 import { PRIORITY_LEVELS } from '../../enums/code-enums';
 import { InterestRateField } from './application-content.dto';
 
@@ -30,8 +29,7 @@ export class ApproveBody extends CommentBody {
   @MoneyField('nullable', { positive: true })
   approved_amount?: string | null;
   @InterestRateField() approved_interest_rate?: string | null;
-  @field('nullable', { type: String, example: '12_months' }, Trim(), InCatalog('loan_terms'))
-  approved_loan_term?: string | null;
+  @CatalogField('nullable', 'loan_terms', '12_months') approved_loan_term?: string | null;
 }
 
 export class RejectBody {

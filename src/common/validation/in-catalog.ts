@@ -9,6 +9,8 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import type { CatalogName } from '../../settings/settings-registry';
+import { field, type Presence } from '../http/fields';
+import { Trim } from '../http/transforms';
 import { SettingsService } from '../../settings/settings.service';
 
 /**
@@ -29,6 +31,15 @@ export function InCatalog(name: CatalogName, options?: ValidationOptions): Prope
       validator: InCatalogConstraint,
     });
 }
+
+/** A request field holding a catalogue value (SPEC §3): trimmed, then @InCatalog. */
+export const CatalogField = (presence: Presence, name: CatalogName, example: string) =>
+  field(
+    presence,
+    { type: String, example, description: `A value of \`catalog.${name}\` (see /enums/all).` },
+    Trim(),
+    InCatalog(name),
+  );
 
 /**
  * The check behind @InCatalog. A Nest provider (of EnumsModule) so that it reads settings;

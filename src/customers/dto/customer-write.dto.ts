@@ -6,24 +6,13 @@ import {
   MoneyField,
   PhoneField,
   refuseServerFields,
-  type Presence,
   TextField,
 } from '../../common/http/fields';
 import { Trim } from '../../common/http/transforms';
-import { InCatalog } from '../../common/validation/in-catalog';
-import type { CatalogName } from '../../settings/settings-registry';
+import { CatalogField } from '../../common/validation/in-catalog';
 
 export const SEXES = ['male', 'female', 'other'] as const;
 export const MARITAL_STATUSES = ['single', 'married', 'divorced', 'widowed', 'other'] as const;
-
-/** A catalogue value (SPEC §3): checked against the current `catalog.<name>` setting. */
-const CatalogField = (presence: Presence, name: CatalogName, example: string) =>
-  field(
-    presence,
-    { type: String, example, description: `A value of \`catalog.${name}\` (see /enums/all).` },
-    Trim(),
-    InCatalog(name),
-  );
 
 const CodeField = (values: readonly string[]) =>
   field(
