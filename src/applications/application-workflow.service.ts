@@ -21,7 +21,7 @@ import {
   TERMINAL_STATUSES,
 } from './application-lifecycle';
 import { scopeApplications } from './application-query';
-import { recordScopeOf } from '../common/auth/record-scope';
+import { isApplicationInScope, recordScopeOf } from '../common/auth/record-scope';
 import { CustomerApplication } from './application.entity';
 import { ApplicationsService } from './applications.service';
 import type {
@@ -449,11 +449,8 @@ export class ApplicationWorkflowService {
       select: { id: true, role: true, status: true, branchId: true, departmentId: true },
     });
     const inScope =
-      reviewer?.role === 'admin' ||
-      (reviewer?.role === 'manager' &&
-        ((reviewer.branchId !== null && reviewer.branchId === row.branch_id) ||
-          (reviewer.departmentId !== null && reviewer.departmentId === row.department_id) ||
-          reviewer.id === row.user_id));
+      (reviewer?.role === 'admin' || reviewer?.role === 'manager') &&
+      isApplicationInScope(recordScopeOf(reviewer), row);
     if (reviewer?.status === 'active' && inScope) return;
     throw new ValidationProblem([
       {

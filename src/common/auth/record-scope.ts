@@ -35,6 +35,25 @@ export function recordScopeOf(
   }
 }
 
+/** Whether one application row is in the scope (the same rule as `scopeCondition`, in memory). */
+export function isApplicationInScope(
+  scope: RecordScope,
+  row: {
+    user_id: string;
+    assigned_reviewer: string | null;
+    branch_id: string | null;
+    department_id: string | null;
+  },
+): boolean {
+  if (scope.kind === 'all') return true;
+  return (
+    row.user_id === scope.userId ||
+    row.assigned_reviewer === scope.userId ||
+    (scope.branchId !== null && row.branch_id === scope.branchId) ||
+    (scope.departmentId !== null && row.department_id === scope.departmentId)
+  );
+}
+
 /** The columns of a table that the scope looks at (qualified, e.g. `a.branch_id`). */
 export interface ScopeColumns {
   branch: string;
