@@ -150,7 +150,9 @@ export class ApplicationsService {
       const before = this.toResponse(row);
       const given = this.contentColumns(body);
       const changed = Object.keys(given)
-        .filter((name) => !sameValue(storedValue(row, before, name), given[name]))
+        .filter(
+          (name) => !sameValue(storedValue(row, before, name), given[name], this.isNumeric(name)),
+        )
         .sort();
       if (changed.length === 0) return before;
       const { id_number, guarantor_id_number, ...plain } = Object.fromEntries(
@@ -214,6 +216,10 @@ export class ApplicationsService {
         (verb === 'edited' ? ' A manager can return it to draft to ask for changes.' : ''),
       { type: 'illegal-state', extensions: { current_status: row.status } },
     );
+  }
+
+  private isNumeric(property: string): boolean {
+    return this.repository.metadata.findColumnWithPropertyName(property)?.type === 'numeric';
   }
 
   /** The content fields present in the body (undefined = not given). */

@@ -2,12 +2,10 @@ import { sameValue } from './same-value';
 
 describe('sameValue', () => {
   it.each([
-    ['5000.00', '5000', true],
-    ['18.0000', '18', true],
-    ['5000.00', '5000.01', false],
-    ['0123', '123', true],
     ['abc', 'abc', true],
     ['abc', 'ABC', false],
+    ['0123', '123', false],
+    ['5000.00', '5000', false],
     [null, undefined, true],
     [null, '', false],
     [null, 'x', false],
@@ -17,5 +15,15 @@ describe('sameValue', () => {
     [true, true, true],
   ])('%p vs %p → %p', (stored, given, same) => {
     expect(sameValue(stored, given)).toBe(same);
+  });
+
+  it.each([
+    ['5000.00', '5000', true],
+    ['18.0000', '18', true],
+    ['5000.00', '5000.01', false],
+    ['300.00', 300, true],
+    [null, '0', false],
+  ])('numeric %p vs %p → %p', (stored, given, same) => {
+    expect(sameValue(stored, given, true)).toBe(same);
   });
 });

@@ -14,7 +14,7 @@ import { FieldCipher, normaliseIdNumber } from '../common/crypto/field-cipher';
 import { assertIfMatch, type IfMatch } from '../common/http/etag';
 import { type Page, type PageQueryDto, pageOf, pageWindow } from '../common/http/pagination';
 import { ProblemException, ValidationProblem } from '../common/http/problem';
-import { decimal } from '../common/money';
+import { sameValue } from '../common/same-value';
 import { escapeLike, parseUtc } from '../organisation/org-list-query';
 import { Customer } from './customer.entity';
 import { customerScopeCondition } from './customer-scope';
@@ -50,7 +50,6 @@ const WRITABLE = [
   'monthly_income',
   'income_source',
 ] as const;
-type WritableField = (typeof WRITABLE)[number];
 
 /** The borrower fields an application hands over when it links (or creates) its customer. */
 export interface CustomerIdentityInput {
@@ -221,7 +220,8 @@ export class CustomersService {
       const values: Partial<Customer> = {};
       for (const name of WRITABLE) {
         const value = body[name];
-        if (value === undefined || sameValue(name, current[name], value)) continue;
+        const stored = name === 'id_number' ? current.id_number : customer[name];
+        if (value === undefined || sameValue(stored, value, name === 'monthly_income')) continue;
         values[name] = value as never;
       }
       const changed = Object.keys(values);
@@ -397,12 +397,4 @@ function assertIdNumberReadable(idNumber: string): void {
       type: 'id_number',
     },
   ]);
-}
-
-/** Whether a requested value equals the stored one (money by amount, "1.5" = "1.50"). */
-function sameValue(name: WritableField, stored: unknown, requested: string | null): boolean {
-  if (name === 'monthly_income' && stored !== null && requested !== null) {
-    return decimal(String(stored)).eq(requested);
-  }
-  return stored === requested;
 }

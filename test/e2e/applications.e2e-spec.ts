@@ -855,8 +855,21 @@ describe('Applications', () => {
       }).toEqual({
         version: 1,
         etag: '"1"',
-        audited: events.length ? [{ fields: [] }] : [],
+        audited: [],
       });
+    });
+
+    it('compares text as text: a leading zero is a change (only numeric columns compare by amount)', async () => {
+      const app = await createApplication(t, officer, {
+        id_number: '0123456789',
+        phone: '012345678',
+      });
+      const res = await update(officer, app.id, { id_number: '123456789', phone: '12345678' });
+      expectStatus(res, 200);
+      expect(res.body).toMatchObject({ version: 2, id_number: '123456789', phone: '12345678' });
+      expect(res.body.customer_id).not.toBe(app.customer_id);
+      const [event] = await audits(app.id, 'application.updated');
+      expect(event.details).toEqual({ fields: ['id_number', 'phone'] });
     });
 
     it('relinks the customer when only the id card type changes', async () => {
