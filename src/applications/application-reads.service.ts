@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
+import { In, type SelectQueryBuilder } from 'typeorm';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { Branch } from '../branches/branch.entity';
 import type { AuthUser } from '../common/auth/auth-user';
-import { recordScopeOf } from '../common/auth/record-scope';
-import { FieldCipher } from '../common/crypto/field-cipher';
 import { type Page, pageOf, type PageQueryDto, pageWindow } from '../common/http/pagination';
 import { Department } from '../departments/department.entity';
 import type { ApplicationEnumOptions } from '../enums/code-enums';
@@ -21,12 +19,7 @@ import {
   exportFileName,
   exportRecord,
 } from './application-export';
-import {
-  type ApplicationFilters,
-  filterApplications,
-  orderApplications,
-  scopeApplications,
-} from './application-query';
+import { type ApplicationFilters, orderApplications } from './application-query';
 import {
   type AmountRow,
   amountStatistics,
@@ -34,7 +27,6 @@ import {
   riskDistribution,
   statusDistribution,
 } from './application-stats';
-import { CustomerApplication } from './application.entity';
 import { ApplicationsService } from './applications.service';
 import { csvLine, UTF8_BOM } from './csv';
 import { type ApplicationCard, toApplicationCard } from './dto/application-card.dto';
@@ -82,25 +74,15 @@ export class ApplicationReadsService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly applications: ApplicationsService,
-    private readonly cipher: FieldCipher,
     private readonly audit: AuditService,
     private readonly settings: SettingsService,
     private readonly enums: EnumsService,
   ) {}
 
   /** A page of cards, filtered and ordered as the list. */
-  async cards(caller: AuthUser, query: ApplicationCardsQuery): Promise<Page<ApplicationCard>> {
-    const timeZone = await this.settings.get('timezone');
-    const filtered = this.filteredQuery(this.txHost.tx, caller, query, timeZone);
-    const { skip, take } = pageWindow(query);
-    const [rows, total] = await Promise.all([
-      orderApplications(filtered()).offset(skip).limit(take).getMany(),
-      filtered().getCount(),
-    ]);
-    return pageOf(
-      rows.map((row) => toApplicationCard(this.applications.toResponse(row))),
-      total,
-      query,
+  cards(caller: AuthUser, query: ApplicationCardsQuery): Promise<Page<ApplicationCard>> {
+    return this.applications.page(caller, query, (row) =>
+      toApplicationCard(this.applications.toResponse(row)),
     );
   }
 
@@ -198,8 +180,7 @@ export class ApplicationReadsService {
    * numeric and read as text, so no float touches money.
    */
   async stats(caller: AuthUser, filters: ApplicationFilters): Promise<ApplicationStats> {
-    const timeZone = await this.settings.get('timezone');
-    const filtered = this.filteredQuery(this.txHost.tx, caller, filters, timeZone);
+    const filtered = await this.applications.filteredQuery(caller, filters);
     // One pass over the rows for every figure: each grouping set is one distribution, the
     // empty set the figures over all. GROUPING() says which set a row belongs to.
     const rows = await filtered()
@@ -255,7 +236,7 @@ export class ApplicationReadsService {
     // Captured now: the later batches run outside the request's context.
     const manager = this.txHost.tx;
     const timeZone = await this.settings.get('timezone');
-    const filtered = this.filteredQuery(manager, caller, filters, timeZone);
+    const filtered = await this.applications.filteredQuery(caller, filters, manager);
     const readBatch = (after: ExportCursor | null) => {
       const qb = orderApplications(filtered())
         .select(EXPORT_SOURCE_COLUMNS.map((column) => `a.${column}`))
@@ -328,23 +309,6 @@ export class ApplicationReadsService {
   }
 
   /** A factory of fresh query builders with the caller's scope and the filters applied. */
-  private filteredQuery(
-    manager: EntityManager,
-    caller: AuthUser,
-    filters: ApplicationFilters,
-    timeZone: string,
-  ) {
-    const scope = recordScopeOf(caller);
-    return () =>
-      filterApplications(
-        scopeApplications(
-          manager.getRepository(CustomerApplication).createQueryBuilder('a'),
-          scope,
-        ),
-        filters,
-        { timeZone, cipher: this.cipher },
-      );
-  }
 }
 
 /** A raw row of the export query (aliases `a_<column>`) as the row exportRecord reads. */

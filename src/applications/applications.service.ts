@@ -7,7 +7,8 @@ import type { AuthUser } from '../common/auth/auth-user';
 import { recordScopeOf } from '../common/auth/record-scope';
 import { FieldCipher } from '../common/crypto/field-cipher';
 import { assertIfMatch, type IfMatch } from '../common/http/etag';
-import { type Page, pageOf, pageWindow } from '../common/http/pagination';
+import { type Page, pageOf, type PageQueryDto, pageWindow } from '../common/http/pagination';
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { ProblemException, ValidationProblem } from '../common/http/problem';
 import { CustomersService } from '../customers/customers.service';
 import { StoredFile } from '../files/stored-file.entity';
@@ -16,7 +17,12 @@ import { SettingsService } from '../settings/settings.service';
 import { StorageService } from '../storage/storage.service';
 import { sameValue } from '../common/same-value';
 import { EDITABLE_STATUSES } from './application-lifecycle';
-import { filterApplications, orderApplications, scopeApplications } from './application-query';
+import {
+  type ApplicationFilters,
+  filterApplications,
+  orderApplications,
+  scopeApplications,
+} from './application-query';
 import { CustomerApplication } from './application.entity';
 import type { ApplicationContentDto } from './dto/application-content.dto';
 import { type ApplicationResponse, toApplicationResponse } from './dto/application.dto';
@@ -84,24 +90,45 @@ export class ApplicationsService {
     return this.toResponse(await this.findInScope(caller, id));
   }
 
-  async list(caller: AuthUser, query: ApplicationFiltersDto): Promise<Page<ApplicationResponse>> {
-    const timeZone = await this.settings.get('timezone');
-    const filtered = () =>
-      filterApplications(
-        scopeApplications(this.repository.createQueryBuilder('a'), recordScopeOf(caller)),
-        query,
-        { timeZone, cipher: this.cipher },
-      );
+  list(caller: AuthUser, query: ApplicationFiltersDto): Promise<Page<ApplicationResponse>> {
+    return this.page(caller, query, (row) => this.toResponse(row));
+  }
+
+  /** A page of the caller's applications passing the filters, in the list's order. */
+  async page<T>(
+    caller: AuthUser,
+    query: ApplicationFilters & PageQueryDto,
+    toItem: (row: CustomerApplication) => T,
+  ): Promise<Page<T>> {
+    const filtered = await this.filteredQuery(caller, query);
     const { skip, take } = pageWindow(query);
     const [rows, total] = await Promise.all([
       orderApplications(filtered()).offset(skip).limit(take).getMany(),
       filtered().getCount(),
     ]);
-    return pageOf(
-      rows.map((row) => this.toResponse(row)),
-      total,
-      query,
-    );
+    return pageOf(rows.map(toItem), total, query);
+  }
+
+  /**
+   * Makes fresh queries (alias `a`) of the caller's applications passing the filters: for the
+   * list, the cards, the stats and the export. `manager` for work outside the request.
+   */
+  async filteredQuery(
+    caller: AuthUser,
+    filters: ApplicationFilters,
+    manager: EntityManager = this.txHost.tx,
+  ): Promise<() => SelectQueryBuilder<CustomerApplication>> {
+    const timeZone = await this.settings.get('timezone');
+    const scope = recordScopeOf(caller);
+    return () =>
+      filterApplications(
+        scopeApplications(
+          manager.getRepository(CustomerApplication).createQueryBuilder('a'),
+          scope,
+        ),
+        filters,
+        { timeZone, cipher: this.cipher },
+      );
   }
 
   async create(caller: AuthUser, body: ApplicationContentDto): Promise<ApplicationResponse> {
