@@ -12,7 +12,7 @@ import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { ProblemException, ValidationProblem } from '../common/http/problem';
 import { CustomersService } from '../customers/customers.service';
 import { StoredFile } from '../files/stored-file.entity';
-import { Folder } from '../folders/folder.entity';
+import { DEFAULT_FOLDERS, Folder } from '../folders/folder.entity';
 import { SettingsService } from '../settings/settings.service';
 import { StorageService } from '../storage/storage.service';
 import { sameValue } from '../common/same-value';
@@ -27,13 +27,6 @@ import { CustomerApplication } from './application.entity';
 import type { ApplicationContentDto } from './dto/application-content.dto';
 import { type ApplicationResponse, toApplicationResponse } from './dto/application.dto';
 import type { ApplicationFiltersDto } from './dto/list-applications.query';
-
-/** The folders every new application gets (SPEC §7). */
-export const DEFAULT_FOLDERS = [
-  'borrower-documents',
-  'guarantor-documents',
-  'collateral-documents',
-];
 
 const TABLE = 'customer_applications';
 export type SensitiveColumn = 'id_number' | 'guarantor_id_number';

@@ -12,6 +12,13 @@ import {
 import { CustomerApplication } from '../applications/application.entity';
 import { User } from '../users/user.entity';
 
+/** The folders every new application gets (SPEC §7). */
+export const DEFAULT_FOLDERS = [
+  'borrower-documents',
+  'guarantor-documents',
+  'collateral-documents',
+];
+
 /**
  * A folder of documents: a tree, usually under an application. A folder goes with its parent
  * and with its application (ON DELETE CASCADE). The relations mirror the migration's foreign

@@ -11,6 +11,7 @@
  * vacuumed and analysed (VACUUM (ANALYZE)) at the end, so that query plans see the real sizes at once.
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_FOLDERS } from '../folders/folder.entity';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { FieldCipher } from '../common/crypto/field-cipher';
 import { arrayLiteral, insertStatement, type Statement } from './bulk-insert';
@@ -38,9 +39,6 @@ export const DEMO_PASSWORD = 'Demo1234!';
 export const DEMO_SEED_USAGE =
   'Usage: npm run seed:demo -- [--applications N] [--branches N] [--seed N] [--force]\n' +
   '       (defaults: 1000 applications, 10 branches, seed 1; --force is needed with NODE_ENV=production)';
-
-/** The folders every new application gets (as ApplicationsService creates them). */
-export const DEMO_FOLDERS = ['borrower-documents', 'guarantor-documents', 'collateral-documents'];
 
 export interface DemoSeedOptions {
   applications: number;
@@ -198,7 +196,7 @@ export async function seedDemo(
     branches: organisation.branches.map((branch) => branch.name),
     customers: loans.customers,
     applications: options.applications,
-    folders: options.applications * DEMO_FOLDERS.length,
+    folders: options.applications * DEFAULT_FOLDERS.length,
     byStatus: loans.byStatus,
     totalMs: clock.elapsed(),
   };
@@ -419,7 +417,7 @@ function batchStatement(customers: CustomerRow[], applications: ApplicationRow[]
       SELECT folder.name, application.id, application.user_id, application.created_at,
         application.created_at
       FROM application CROSS JOIN unnest($${folders}::text[]) AS folder (name)`,
-    params: [...customerInsert.params, ...applicationInsert.params, arrayLiteral(DEMO_FOLDERS)],
+    params: [...customerInsert.params, ...applicationInsert.params, arrayLiteral(DEFAULT_FOLDERS)],
   };
 }
 

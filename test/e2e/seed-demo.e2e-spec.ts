@@ -4,11 +4,11 @@
  * numbers are real ciphertext, the demo users can sign in, and it can run twice.
  */
 import { PasswordHasher } from '../../src/auth/password-hasher';
+import { DEFAULT_FOLDERS } from '../../src/folders/folder.entity';
 import { FieldCipher } from '../../src/common/crypto/field-cipher';
 import { ID_NUMBER_PATTERN } from '../../src/seed/demo-population';
 import {
   assertMaySeed,
-  DEMO_FOLDERS,
   DEMO_PASSWORD,
   type DemoSeedResult,
   describeDemoSeed,
@@ -91,7 +91,7 @@ describe('Demo seed', () => {
        WHERE ${ofRun('a')} AND f.created_by = a.user_id GROUP BY f.name ORDER BY f.name`,
       [seeded.tag],
     )) as { name: string; n: number }[];
-    expect(folders).toEqual([...DEMO_FOLDERS].sort().map((name) => ({ name, n: 300 })));
+    expect(folders).toEqual([...DEFAULT_FOLDERS].sort().map((name) => ({ name, n: 300 })));
     // Every customer has one application or more, and was captured with the first.
     expect(
       await count(
