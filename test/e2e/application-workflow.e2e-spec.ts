@@ -418,6 +418,23 @@ describe('application workflow', () => {
       ).toHaveProperty('status', 200);
     });
 
+    it('needs an approved amount when the application requests none (422)', async () => {
+      const { app } = await at('approval_pending');
+      await t.dataSource.query(
+        `UPDATE customer_applications SET requested_amount = NULL WHERE id = $1`,
+        [app.id],
+      );
+      const res = await transition(t, admin, app.id, 'approve');
+      expectProblem(res, 422);
+      expect(res.body.errors[0]).toMatchObject({
+        loc: ['body', 'approved_amount'],
+        msg: 'is required: the application has no requested amount',
+      });
+      const given = await transition(t, admin, app.id, 'approve', { approved_amount: 800 });
+      expectStatus(given, 200);
+      expect(given.body.loan_amount).toBe(800);
+    });
+
     it('holds managers to approval_limits by currency, and follows manager_approval_threshold', async () => {
       const usd = await at('approval_pending', { requested_amount: 10000.01 });
       const approver = await member(t, 'manager', usd.unit);
@@ -628,6 +645,19 @@ describe('application workflow', () => {
         await transition(t, manager, app.id, 'priority', { priority_level: 'low' }),
         409,
       );
+    });
+  });
+
+  describe('reassign', () => {
+    it("refuses moving an officer's work to the same officer (422), moving nothing", async () => {
+      const { officer, manager, app } = await at('draft');
+      const res = await t.http
+        .post('/api/v1/applications/reassign')
+        .set('Authorization', manager.bearer)
+        .send({ from_user_id: officer.user.id, to_user_id: officer.user.id });
+      expectProblem(res, 422);
+      expect(res.body.errors[0].loc).toEqual(['body', 'to_user_id']);
+      expect((await row(app.id)).user_id).toBe(officer.user.id);
     });
   });
 });
