@@ -5,7 +5,7 @@ import { json, Router, urlencoded } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { GracefulShutdown } from './common/http/graceful-shutdown';
-import { verifyJsonDepth } from './common/http/json-depth';
+import { MAX_KEYS_PER_OBJECT, verifyFormBody, verifyJsonBody } from './common/http/body-limits';
 import { sendProblem } from './common/http/problem.filter';
 import { requestIdMiddleware } from './common/http/request-id';
 import { setupOpenApi } from './common/http/openapi';
@@ -66,8 +66,16 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     exposedHeaders: CORS_EXPOSED_HEADERS,
     maxAge: 600,
   });
-  app.use(json({ limit: config.app.bodyLimitBytes, verify: verifyJsonDepth }));
-  app.use(urlencoded({ extended: false, limit: config.app.bodyLimitBytes }));
+  // Bodies are checked on their raw bytes (depth, number of keys, reserved keys) before parsing.
+  app.use(json({ limit: config.app.bodyLimitBytes, verify: verifyJsonBody }));
+  app.use(
+    urlencoded({
+      extended: false,
+      limit: config.app.bodyLimitBytes,
+      parameterLimit: MAX_KEYS_PER_OBJECT,
+      verify: verifyFormBody,
+    }),
+  );
   // Body-parser errors happen before routing: answer them with the same problem documents.
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent) return next(error);

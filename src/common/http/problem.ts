@@ -55,9 +55,22 @@ export class ReplayedProblem extends HttpException {
   }
 }
 
+/** A 422 lists at most this many `errors`; `errors_omitted` counts the rest. */
+export const MAX_LISTED_ERRORS = 50;
+
 export class ValidationProblem extends ProblemException {
-  constructor(errors: FieldError[], detail = summariseErrors(errors)) {
-    super(HttpStatus.UNPROCESSABLE_ENTITY, detail, { type: 'validation-error', errors });
+  constructor(errors: FieldError[], detail?: string) {
+    const listed = errors.slice(0, MAX_LISTED_ERRORS);
+    const omitted = errors.length - listed.length;
+    super(
+      HttpStatus.UNPROCESSABLE_ENTITY,
+      (detail ?? summariseErrors(listed)) + (omitted ? ` (${omitted} more not shown)` : ''),
+      {
+        type: 'validation-error',
+        errors: listed,
+        extensions: omitted ? { errors_omitted: omitted } : undefined,
+      },
+    );
   }
 }
 
@@ -166,18 +179,30 @@ function fromBodyParserError(error: unknown): ProblemAnswer | undefined {
       return answer(413, `The request body is larger than the limit of ${bodyError.limit} bytes.`, {
         type: 'body-too-large',
       });
-    case 'entity.too.deep':
-      return answer(422, `The request body is nested more than ${bodyError.limit} levels deep.`, {
-        type: 'body-too-deep',
-      });
+    case 'parameters.too.many':
+      return answer(422, 'The request body has too many fields.', { type: 'too-many-keys' });
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return answer(415, 'The request body uses an unsupported encoding or character set.');
     case 'request.aborted':
       return answer(400, 'The request was aborted by the client.');
     default:
+      // A compressed body whose bytes do not decompress (zlib's error, given status 400).
+      if (bodyError?.status === 400 && isDecompressionError(error)) {
+        return answer(400, 'The request body could not be decompressed (Content-Encoding).', {
+          type: 'malformed-body',
+        });
+      }
       return undefined;
   }
+}
+
+function isDecompressionError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    typeof code === 'string' &&
+    (code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code.startsWith('ERR__ERROR'))
+  );
 }
 
 interface PgError {

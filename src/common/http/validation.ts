@@ -5,8 +5,8 @@ import {
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
-import { isUUID } from 'class-validator';
-import { FieldError, ValidationProblem } from './problem';
+import { getMetadataStorage, isUUID } from 'class-validator';
+import { type FieldError, ValidationProblem } from './problem';
 
 const LOCATIONS: Record<string, string> = { body: 'body', query: 'query', param: 'path' };
 
@@ -65,15 +65,62 @@ export class ProblemValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // No body at all is validated as an empty object, so required fields are named.
     const given = metadata.type === 'body' && value === undefined ? {} : value;
+    const location = LOCATIONS[metadata.type] ?? metadata.type;
+    // Unknown fields are refused before class-transformer copies them (whatever they hold):
+    // the same errors class-validator would give, first as it gives them, for a fraction of the cost.
+    const { known, unknownErrors } = splitUnknownFields(given, metadata.metatype, location);
     try {
-      return await super.transform(given, metadata);
+      const result = await super.transform(known, metadata);
+      if (unknownErrors.length) throw new ValidationProblem(unknownErrors);
+      return result;
     } catch (error) {
       if (!(error instanceof FailedValidation)) throw error;
-      throw new ValidationProblem(
-        toFieldErrors(error.errors, LOCATIONS[metadata.type] ?? metadata.type),
-      );
+      throw new ValidationProblem([...unknownErrors, ...toFieldErrors(error.errors, location)]);
     }
   }
+}
+
+const propertiesByClass = new WeakMap<object, Set<string>>();
+
+/** The properties a DTO class declares rules for (what `whitelist` keeps). */
+function declaredProperties(metatype: object): Set<string> {
+  let names = propertiesByClass.get(metatype);
+  if (!names) {
+    const rules = getMetadataStorage().getTargetValidationMetadatas(
+      metatype as new () => unknown,
+      '',
+      false,
+      false,
+    );
+    names = new Set(rules.map((rule) => rule.propertyName));
+    propertiesByClass.set(metatype, names);
+  }
+  return names;
+}
+
+/** A plain object's fields the DTO declares, and an `unknown_field` error for each other one. */
+function splitUnknownFields(
+  value: unknown,
+  metatype: ArgumentMetadata['metatype'],
+  location: string,
+): { known: unknown; unknownErrors: FieldError[] } {
+  if (!metatype || typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { known: value, unknownErrors: [] };
+  }
+  const declared = declaredProperties(metatype);
+  if (declared.size === 0) return { known: value, unknownErrors: [] };
+  const known: Record<string, unknown> = {};
+  const unknownErrors: FieldError[] = [];
+  for (const [key, field] of Object.entries(value)) {
+    if (declared.has(key)) known[key] = field;
+    else
+      unknownErrors.push({
+        loc: [location, key],
+        msg: 'is not an allowed field',
+        type: 'unknown_field',
+      });
+  }
+  return { known: unknownErrors.length ? known : value, unknownErrors };
 }
 
 /** `@Param('id', ParseUuidPipe)`: a malformed UUID in a path is 422, not 404 or 500. */

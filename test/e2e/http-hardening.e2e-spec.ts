@@ -1,0 +1,216 @@
+import { spawn } from 'node:child_process';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { createTestApp, type TestApp } from '../harness/test-app';
+
+/**
+ * Sends 4 worst-case login bodies at once, again and again for 3 s, and prints each status:
+ * ~90,000 keys under 1 MiB (the original attack), and the largest body the limits accept
+ * (10,000 members with long names).
+ */
+const ATTACKER = `
+const url = process.argv[1];
+const keys = (count, prefix) => Array.from({ length: count }, (_, i) => '"' + prefix + i + '":1').join(',');
+const flood = Buffer.from('{"username":"a","password":"b",' + keys(90000, 'k') + '}');
+const objects = Array.from({ length: 9 }, (_, i) => '"o' + i + '":{' + keys(1000, 'x'.repeat(60) + i + '_') + '}');
+const largest = Buffer.from('{"username":"a","password":"b",' + objects.join(',') + ',' + keys(980, 'k') + '}');
+(async () => {
+  const started = Date.now();
+  while (Date.now() - started < 3000) {
+    const statuses = await Promise.all([flood, largest, flood, largest].map(async (body) => {
+      const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      await response.arrayBuffer();
+      return response.status;
+    }));
+    process.stdout.write(statuses.join(' ') + ' ');
+  }
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+/**
+ * Issue 9 (hardening), the HTTP surface: bodies that cost the server more than they should,
+ * compressed bodies that do not decompress, reserved keys. Each test reproduces an attack
+ * that worked before the fix.
+ */
+describe('HTTP hardening', () => {
+  let t: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const server = t.app.getHttpServer() as Server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => t.close());
+
+  const keys = (count: number, prefix = 'k') =>
+    Array.from({ length: count }, (_, index) => `"${prefix}${index}":1`).join(',');
+  /** ~90,000 keys in one object, under 1 MiB: the attack of finding 1. */
+  const manyKeys = Buffer.from(`{"username":"a","password":"b",${keys(90000)}}`);
+
+  function post(path: string, body: Buffer | string, headers: Record<string, string> = {}) {
+    return fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body,
+    });
+  }
+
+  async function expectProblem(response: Response, status: number, type?: string) {
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      status,
+      detail: expect.any(String),
+      request_id: expect.any(String),
+    });
+    if (type) expect(body.type).toBe(`urn:lc-workflow:problem:${type}`);
+    return body;
+  }
+
+  describe('finding 1: bodies with very many keys', () => {
+    it.each(['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/setup-first-admin'])(
+      '%s refuses 90,000 keys with a short 422 too-many-keys',
+      async (path) => {
+        const response = await post(path, manyKeys);
+        const text = await response.clone().text();
+        expect(text.length).toBeLessThan(2000);
+        const body = await expectProblem(response, 422, 'too-many-keys');
+        expect(body.detail).toBe(
+          'The request body has too many fields or items: at most 1000 in one object or array and 10000 in all.',
+        );
+      },
+    );
+
+    it('refuses more than 10,000 keys spread over several objects', async () => {
+      const parts = Array.from({ length: 11 }, (_, i) => `"o${i}":{${keys(1000)}}`).join(',');
+      const response = await post('/api/v1/auth/login', `{"username":"a","password":"b",${parts}}`);
+      await expectProblem(response, 422, 'too-many-keys');
+    });
+
+    it('a form body past 1,000 fields is the same 422', async () => {
+      const fields = Array.from({ length: 5000 }, (_, i) => `f${i}=1`).join('&');
+      const response = await post('/api/v1/auth/login', `username=a&password=b&${fields}`, {
+        'Content-Type': 'application/x-www-form-urlencoded',
+      });
+      await expectProblem(response, 422, 'too-many-keys');
+    });
+
+    it('lists at most 50 errors and says how many were left out', async () => {
+      const response = await post(
+        '/api/v1/auth/login',
+        `{"username":"a","password":"b",${keys(998)}}`,
+      );
+      const body = await expectProblem(response, 422, 'validation-error');
+      expect(body.errors).toHaveLength(50);
+      expect(body.errors_omitted).toBe(948);
+      expect(body.detail).toMatch(/ \(948 more not shown\)$/);
+    });
+
+    it('keeps /health under 200 ms (p99) while 4 worst-case bodies go to /auth/login at once', async () => {
+      // The attacker is another process, as it would be: only the server's work is measured.
+      const attacker = spawn(process.execPath, ['-e', ATTACKER, `${base}/api/v1/auth/login`], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const output: Buffer[] = [];
+      attacker.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+      const exited = new Promise<number | null>((resolve) => attacker.on('exit', resolve));
+      let running = true;
+      void exited.then(() => (running = false));
+      const latencies: number[] = [];
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the attack is under way
+      while (running) {
+        const started = performance.now();
+        const response = await fetch(`${base}/health`);
+        await response.arrayBuffer();
+        latencies.push(performance.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(await exited).toBe(0);
+      const statuses = Buffer.concat(output).toString().trim().split(/\s+/);
+      expect(statuses.length).toBeGreaterThanOrEqual(8);
+      expect(new Set(statuses)).toEqual(new Set(['422']));
+      latencies.sort((a, b) => a - b);
+      expect(latencies.length).toBeGreaterThan(20);
+      expect(latencies[Math.floor(latencies.length * 0.99)]).toBeLessThan(200);
+    });
+  });
+
+  describe('reserved keys', () => {
+    it.each([
+      ['at the top', '{"username":"a","password":"b","__proto__":{"role":"admin"}}'],
+      ['nested', '{"username":"a","password":"b","scope":{"x":[{"constructor":{"prototype":1}}]}}'],
+      ['escaped', '{"username":"a","password":"b","\\u005f_proto__":1}'],
+    ])('422 for __proto__/constructor/prototype %s', async (_where, body) => {
+      const response = await post('/api/v1/auth/login', body);
+      const problem = await expectProblem(response, 422, 'forbidden-key');
+      expect(problem.detail).toMatch(/reserved field name "(__proto__|constructor)"/);
+    });
+
+    it('422 for a reserved key in a form body', async () => {
+      const response = await post('/api/v1/auth/login', 'username=a&password=b&__proto__=x', {
+        'Content-Type': 'application/x-www-form-urlencoded',
+      });
+      await expectProblem(response, 422, 'forbidden-key');
+    });
+
+    it('on an authenticated route too, before anything is written', async () => {
+      const { bearer } = await t.signIn('admin');
+      const before = await t.dataSource.query('SELECT count(*)::int AS n FROM positions');
+      const response = await post(
+        '/api/v1/positions',
+        '{"name":"Teller","constructor":{"name":"x"}}',
+        { Authorization: bearer },
+      );
+      await expectProblem(response, 422, 'forbidden-key');
+      expect(await t.dataSource.query('SELECT count(*)::int AS n FROM positions')).toEqual(before);
+    });
+  });
+
+  describe('finding 6: compressed bodies', () => {
+    const login = Buffer.from('{"username":"nobody","password":"wrong"}');
+
+    it.each(['gzip', 'deflate', 'br'])(
+      '400 for %s bytes that do not decompress',
+      async (encoding) => {
+        const response = await post('/api/v1/auth/login', Buffer.from('this is not compressed'), {
+          'Content-Encoding': encoding,
+        });
+        const body = await expectProblem(response, 400, 'malformed-body');
+        expect(body.detail).toBe('The request body could not be decompressed (Content-Encoding).');
+      },
+    );
+
+    it('400 for a truncated gzip body', async () => {
+      const truncated = gzipSync(login).subarray(0, 20);
+      const response = await post('/api/v1/auth/login', truncated, { 'Content-Encoding': 'gzip' });
+      await expectProblem(response, 400, 'malformed-body');
+    });
+
+    it.each([
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+      ['br', brotliCompressSync],
+    ] as const)('decompresses a valid %s body', async (encoding, compress) => {
+      const response = await post('/api/v1/auth/login', compress(login), {
+        'Content-Encoding': encoding,
+      });
+      await expectProblem(response, 401);
+    });
+
+    it('413 for a body that inflates past 1 MiB', async () => {
+      const bomb = gzipSync(Buffer.from(`{"username":"${'a'.repeat(3 * 1024 * 1024)}"}`));
+      expect(bomb.length).toBeLessThan(10 * 1024);
+      const response = await post('/api/v1/auth/login', bomb, { 'Content-Encoding': 'gzip' });
+      await expectProblem(response, 413, 'body-too-large');
+    });
+
+    it('415 for an unsupported encoding', async () => {
+      const response = await post('/api/v1/auth/login', login, { 'Content-Encoding': 'zstd' });
+      await expectProblem(response, 415);
+    });
+  });
+});
