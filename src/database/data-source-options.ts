@@ -7,12 +7,33 @@ import type { DatabaseConfig } from '../config/app-config';
 // ts-node for the TypeORM CLI) or from dist/src/ (compiled).
 const extension = __filename.endsWith('.ts') ? 'ts' : 'js';
 
+/** Margin between the server's statement timeout and the client's own deadline. */
+const CLIENT_DEADLINE_MARGIN_MS = 2000;
+
+/**
+ * Options of every connection the server opens (the pool's and the notification listener's).
+ * `statement_timeout` bounds a query on the server; `query_timeout` bounds the wait on the
+ * client, so a database that stops answering (a frozen network) fails requests instead of
+ * hanging them.
+ */
+export function connectionOptions(database: DatabaseConfig) {
+  return {
+    connectionString: database.url,
+    ssl: database.ssl ? { rejectUnauthorized: database.ssl === 'require' } : false,
+    connectionTimeoutMillis: database.connectTimeoutMs,
+    statement_timeout: database.statementTimeoutMs,
+    query_timeout: database.statementTimeoutMs + CLIENT_DEADLINE_MARGIN_MS,
+    application_name: 'lc-workflow-server',
+  };
+}
+
 /** The one options object, shared by the Nest module and the TypeORM CLI. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+  const { connectionString, ssl, ...connection } = connectionOptions(database);
   return {
     type: 'postgres',
-    url: database.url,
-    ssl: database.ssl ? { rejectUnauthorized: database.ssl === 'require' } : false,
+    url: connectionString,
+    ssl,
     namingStrategy: new SnakeNamingStrategy(),
     entities: [join(__dirname, '..', '**', `*.entity.${extension}`)],
     migrations: [join(__dirname, '..', '..', 'migrations', `*.${extension}`)],
@@ -21,11 +42,7 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     migrationsRun: false,
     // Failed queries reach the problem filter, which logs them without their parameters.
     logging: false,
-    extra: {
-      max: database.poolSize,
-      connectionTimeoutMillis: database.connectTimeoutMs,
-      statement_timeout: database.statementTimeoutMs,
-      application_name: 'lc-workflow-server',
-    },
+    // connectionTimeoutMillis also bounds the wait for a free pool connection.
+    extra: { max: database.poolSize, ...connection },
   };
 }

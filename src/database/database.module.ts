@@ -1,9 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+import { DatabaseNotifications } from './database-notifications';
 import { runMigrationsLocked } from './migrate';
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P03']);
@@ -12,6 +13,8 @@ function isConnectionError(error: unknown): boolean {
   return CONNECTION_ERRORS.has((error as { code?: string } | null)?.code ?? '');
 }
 
+/** The pool (TypeORM), migrations at start-up, and the LISTEN connection beside the pool. */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -36,5 +39,7 @@ function isConnectionError(error: unknown): boolean {
       },
     }),
   ],
+  providers: [DatabaseNotifications],
+  exports: [DatabaseNotifications],
 })
 export class DatabaseModule {}

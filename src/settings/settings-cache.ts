@@ -1,102 +1,93 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { DatabaseNotifications } from '../database/database-notifications';
 
 export const SETTINGS_CHANNEL = 'settings_changed';
-/** Without a working LISTEN connection, cached values live this long at most. */
-const FALLBACK_TTL_MS = 5000;
-const RECONNECT_MS = 2000;
+/** Without a working LISTEN connection, values are reloaded this often. */
+const FALLBACK_RELOAD_MS = 5000;
+const LOAD_SQL = 'SELECT key, value FROM settings';
+
+type Values = Map<string, unknown>;
 
 /**
- * Every setting's value, cached in this process. A change commits a `NOTIFY settings_changed`
- * in its transaction; every instance LISTENs and drops its cache at once. While the LISTEN
- * connection is down the cache lives at most 5 seconds, so a change takes effect on every
- * instance within 5 seconds whatever happens.
+ * Every setting's value, in this process's memory. Requests never load settings themselves:
+ * a request inside a transaction that waited for another pool connection could wait forever
+ * once the pool is full of such requests. Values are loaded at start-up and reloaded in the
+ * background on the instance's LISTEN connection (outside the pool):
+ * - when a change commits anywhere (`NOTIFY settings_changed`): every instance within moments;
+ * - right after this instance commits a change (`refresh()`), before it answers, so every
+ *   request that starts after the commit reads the new values;
+ * - every 5 s while the LISTEN connection is down, through the pool (never inside a request),
+ *   and when it comes back.
  */
 @Injectable()
 export class SettingsCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SettingsCache.name);
-  private values?: Promise<Map<string, unknown>>;
-  private loadedAt = 0;
-  private listener?: PoolClient;
-  private reconnectTimer?: NodeJS.Timeout;
-  private closing = false;
-  private readonly released = new WeakSet<PoolClient>();
+  private values: Values = new Map();
+  /** The newest reload under way; readers wait for it (it never needs a pool connection). */
+  private reloading?: Promise<Values>;
+  private fallbackTimer?: NodeJS.Timeout;
+  private reloads = 0;
+  private storedSequence = 0;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifications: DatabaseNotifications,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.listen();
+    const reload = () => void this.refresh().catch(() => undefined);
+    await this.notifications.listen(SETTINGS_CHANNEL, reload, reload);
+    await this.refresh();
+    this.fallbackTimer = setInterval(() => {
+      if (!this.notifications.connected) reload();
+    }, FALLBACK_RELOAD_MS);
+    this.fallbackTimer.unref();
   }
 
-  /** Before the pool closes (it waits for every client to be released). */
   onModuleDestroy(): void {
-    this.closing = true;
-    clearTimeout(this.reconnectTimer);
-    if (this.listener) this.release(this.listener);
-    this.listener = undefined;
+    clearInterval(this.fallbackTimer);
   }
 
-  /** All stored values by key (loaded in one query, then from memory). */
-  all(): Promise<Map<string, unknown>> {
-    const stale = !this.listener && Date.now() - this.loadedAt > FALLBACK_TTL_MS;
-    if (!this.values || stale) {
-      this.loadedAt = Date.now();
-      this.values = this.load().catch((error: unknown) => {
-        this.values = undefined;
+  /** All stored values by key, from memory (or from the reload under way). */
+  all(): Promise<Values> {
+    return this.reloading ? this.reloading.catch(() => this.values) : Promise.resolve(this.values);
+  }
+
+  /**
+   * Reads the values again (after a change committed). Readers that arrive meanwhile get the
+   * new values; a failed reload keeps the ones held.
+   */
+  refresh(): Promise<Values> {
+    const sequence = ++this.reloads;
+    const reload = this.load().then(
+      (values) => {
+        // Reloads may finish out of order: the values of a later one win.
+        if (sequence > this.storedSequence) {
+          this.values = values;
+          this.storedSequence = sequence;
+        }
+        return this.values;
+      },
+      (error: unknown) => {
+        this.logger.warn({ err: error }, 'Could not reload the settings; keeping the values held');
         throw error;
-      });
-    }
-    return this.values;
-  }
-
-  invalidate(): void {
-    this.values = undefined;
-  }
-
-  private async load(): Promise<Map<string, unknown>> {
-    const rows: { key: string; value: unknown }[] = await this.dataSource.query(
-      'SELECT key, value FROM settings',
+      },
     );
+    this.reloading = reload;
+    void reload
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.reloading === reload) this.reloading = undefined;
+      });
+    return reload;
+  }
+
+  private async load(): Promise<Values> {
+    const rows = this.notifications.connected
+      ? await this.notifications.query<{ key: string; value: unknown }>(LOAD_SQL)
+      : ((await this.dataSource.query(LOAD_SQL)) as { key: string; value: unknown }[]);
     return new Map(rows.map((row) => [row.key, row.value]));
-  }
-
-  private async listen(): Promise<void> {
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    let client: PoolClient | undefined;
-    try {
-      client = await pool.connect();
-      const connection = client;
-      connection.on('notification', () => this.invalidate());
-      connection.on('error', () => this.lost(connection));
-      await connection.query(`LISTEN ${SETTINGS_CHANNEL}`);
-      if (this.closing) return this.release(connection);
-      this.listener = connection;
-      // Changes made while no one listened.
-      this.invalidate();
-    } catch (error) {
-      this.logger.warn({ err: error }, 'Cannot LISTEN for settings changes; caching 5 s at most');
-      this.lost(client);
-    }
-  }
-
-  /** After a failed or broken LISTEN connection: drop it and try again shortly. */
-  private lost(client?: PoolClient): void {
-    if (client) this.release(client);
-    // A late error from a connection replaced already.
-    if (client && this.listener && client !== this.listener) return;
-    this.listener = undefined;
-    if (this.closing) return;
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => void this.listen(), RECONNECT_MS);
-    this.reconnectTimer.unref();
-  }
-
-  /** Destroys the connection (not back to the pool); pg throws on a second release. */
-  private release(client: PoolClient): void {
-    if (this.released.has(client)) return;
-    this.released.add(client);
-    client.release(true);
   }
 }

@@ -121,37 +121,39 @@ export class SettingsService implements OnApplicationBootstrap {
 
   /** POST: a new key. Known keys always exist already (seeded), so this is 409 for them. */
   async create(caller: AuthUser, key: string, input: SettingInput): Promise<Setting> {
-    return this.txHost.withTransaction(async () => {
-      await this.validate(key, input);
-      if (await this.repository.existsBy({ key })) {
-        throw new ProblemException(
-          HttpStatus.CONFLICT,
-          `The setting "${key}" exists; use PUT to change it.`,
-          {
-            type: 'duplicate',
-          },
-        );
-      }
-      const definition = definitionOf(key);
-      const setting = await this.repository.save(
-        this.repository.create({
-          key,
-          value: input.value,
-          category: definition?.category ?? input.category ?? 'general',
-          description: definition?.description ?? input.description ?? null,
-          isPublic: definition?.isPublic ?? input.is_public ?? false,
-          createdBy: caller.id,
-          updatedBy: caller.id,
-        }),
+    return this.inTransaction(() => this.insert(caller, key, input));
+  }
+
+  private async insert(caller: AuthUser, key: string, input: SettingInput): Promise<Setting> {
+    await this.validate(key, input);
+    if (await this.repository.existsBy({ key })) {
+      throw new ProblemException(
+        HttpStatus.CONFLICT,
+        `The setting "${key}" exists; use PUT to change it.`,
+        {
+          type: 'duplicate',
+        },
       );
-      await this.changed(caller, 'setting.created', setting, undefined);
-      return setting;
-    });
+    }
+    const definition = definitionOf(key);
+    const setting = await this.repository.save(
+      this.repository.create({
+        key,
+        value: input.value,
+        category: definition?.category ?? input.category ?? 'general',
+        description: definition?.description ?? input.description ?? null,
+        isPublic: definition?.isPublic ?? input.is_public ?? false,
+        createdBy: caller.id,
+        updatedBy: caller.id,
+      }),
+    );
+    await this.changed(caller, 'setting.created', setting, undefined);
+    return setting;
   }
 
   /** PUT: sets the value (and, for unknown keys, category, description and visibility). */
   async put(caller: AuthUser, key: string, input: SettingInput): Promise<Setting> {
-    return this.txHost.withTransaction(async () => {
+    return this.inTransaction(async () => {
       await this.validate(key, input);
       return this.write(caller, key, input);
     });
@@ -159,7 +161,7 @@ export class SettingsService implements OnApplicationBootstrap {
 
   /** PATCH /bulk `{key: value}`: all or nothing. */
   async bulk(caller: AuthUser, values: Record<string, unknown>): Promise<Setting[]> {
-    return this.txHost.withTransaction(async () => {
+    return this.inTransaction(async () => {
       const errors: FieldError[] = [];
       for (const [key, value] of Object.entries(values)) {
         for (const msg of await this.problems(key, { value }, values)) {
@@ -180,7 +182,7 @@ export class SettingsService implements OnApplicationBootstrap {
    * default instead (the answer says so).
    */
   async remove(caller: AuthUser, key: string): Promise<Setting | null> {
-    return this.txHost.withTransaction(async () => {
+    return this.inTransaction(async () => {
       const definition = definitionOf(key);
       if (definition) {
         const conflicts = await this.crossKeyProblems(key, definition.default, {});
@@ -203,7 +205,7 @@ export class SettingsService implements OnApplicationBootstrap {
 
   /** Creates the rows of known keys that are missing, with their defaults. Returns the keys. */
   async initialize(caller: AuthUser | null): Promise<string[]> {
-    return this.txHost.withTransaction(async () => {
+    return this.inTransaction(async () => {
       const rows = Object.entries(SETTINGS).map(([key, definition]) => ({
         key,
         value: definition.default,
@@ -323,7 +325,7 @@ export class SettingsService implements OnApplicationBootstrap {
       setting = await this.repository.save(existing);
       await this.changed(caller, action ?? 'setting.updated', setting, before);
     } else {
-      setting = await this.create(caller, key, input);
+      setting = await this.insert(caller, key, input);
     }
     await this.syncAlias(caller, key, input.value);
     return setting;
@@ -379,9 +381,18 @@ export class SettingsService implements OnApplicationBootstrap {
     await this.notify();
   }
 
-  /** Delivered to every instance when the transaction commits. */
+  /** Delivered to every instance (this one too) when the transaction commits. */
   private async notify(): Promise<void> {
     await this.txHost.tx.query(`NOTIFY ${SETTINGS_CHANNEL}`);
-    this.cache.invalidate();
+  }
+
+  /**
+   * A change in one transaction; once it has committed, this instance reloads its values before
+   * answering, so every request that starts after the commit reads them.
+   */
+  private async inTransaction<T>(change: () => Promise<T>): Promise<T> {
+    const result = await this.txHost.withTransaction(change);
+    await this.cache.refresh();
+    return result;
   }
 }

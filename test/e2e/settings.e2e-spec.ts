@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
+import { LISTENER_NAME } from '../../src/database/database-notifications';
 import { DEFAULT_CATALOGS, SETTINGS } from '../../src/settings/settings-registry';
 import { newUserBody } from '../harness/users-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -832,7 +833,8 @@ describe('Settings', () => {
       (
         await t.dataSource.query(
           `SELECT pid FROM pg_stat_activity
-            WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()`,
+            WHERE datname = current_database() AND application_name = $1`,
+          [LISTENER_NAME],
         )
       ).map((row: { pid: number }) => row.pid);
 

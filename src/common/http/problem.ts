@@ -131,16 +131,32 @@ export function problemFromError(error: unknown): ProblemAnswer {
     return answer(error.getStatus(), error.detail, error.problem);
   }
   if (error instanceof HttpException) return fromHttpException(error);
-  if (error instanceof QueryFailedError) return fromDatabaseError(error.driverError as PgError);
+  if (error instanceof QueryFailedError) {
+    if (isConnectionError(error.driverError)) return databaseUnavailable();
+    return fromDatabaseError(error.driverError as PgError);
+  }
   const bodyError = fromBodyParserError(error);
   if (bodyError) return bodyError;
   if (isConnectionError(error)) {
+    // The S3 client's errors carry `$metadata`; a bare connection error is the database's.
+    if (!(error as { $metadata?: unknown }).$metadata) return databaseUnavailable();
     return {
       ...answer(503, 'A service the server depends on is unavailable. Please try again shortly.'),
       unexpected: true,
     };
   }
   return unexpected();
+}
+
+/** The database refused, dropped or stopped answering (the client's deadlines ran out). */
+function databaseUnavailable(): ProblemAnswer {
+  return {
+    ...answer(503, 'The database is not answering. Please try again shortly.', {
+      type: 'database-unavailable',
+      headers: { 'Retry-After': '5' },
+    }),
+    unexpected: true,
+  };
 }
 
 function fromHttpException(error: HttpException): ProblemAnswer {
@@ -300,8 +316,10 @@ function isConnectionError(error: unknown): boolean {
     code === 'ETIMEDOUT' ||
     code === 'ECONNRESET' ||
     code === '57P01' ||
+    code === '57P03' ||
     code === '53300' ||
-    /timeout exceeded when trying to connect|Connection terminated/i.test(
+    // pg's own deadlines: pool acquire and connect (connectionTimeoutMillis), query_timeout.
+    /timeout exceeded when trying to connect|Connection terminated|Query read timeout/i.test(
       (error as Error | null)?.message ?? '',
     )
   );
