@@ -25,8 +25,8 @@ import { PasswordHasher } from './password-hasher';
 import { type ClientInfo, SessionsService } from './sessions.service';
 
 const INVALID_CREDENTIALS = 'Incorrect username or password.';
-// Any fixed number; serialises concurrent first-admin set-ups.
-const SETUP_LOCK_KEY = 7_402_115_002;
+// Any fixed number; only one first-admin set-up runs at a time. Exported for a test.
+export const SETUP_LOCK_KEY = 7_402_115_002;
 
 /** Login, token refresh, logout and the first-run set-up. */
 @Injectable()
@@ -198,8 +198,9 @@ export class AuthService {
   }
 
   /**
-   * Creates the first user, an admin, while no user exists. Concurrent calls queue on an
-   * advisory lock, so exactly one succeeds; the others get 409.
+   * Creates the first user, an admin, while no user exists. Concurrent calls try an advisory
+   * lock: exactly one gets it; the others answer 409 at once instead of holding a pool
+   * connection while they wait for it.
    */
   async setupFirstAdmin(
     input: CreateUserDto,
@@ -207,7 +208,15 @@ export class AuthService {
   ): Promise<UserResponseDto> {
     this.checkSetupToken(setupToken);
     return this.txHost.withTransaction(async () => {
-      await this.txHost.tx.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK_KEY]);
+      const [{ locked }]: { locked: boolean }[] = await this.txHost.tx.query(
+        'SELECT pg_try_advisory_xact_lock($1) AS locked',
+        [SETUP_LOCK_KEY],
+      );
+      if (!locked) {
+        throw new ConflictException(
+          'Another first-admin set-up is running right now. If it does not succeed, try again.',
+        );
+      }
       if (await this.userRepository.exists()) {
         throw new ConflictException(
           'Set-up is done: an administrator already exists. Sign in instead.',
