@@ -37,10 +37,12 @@ export class AuthController {
     summary: 'Sign in with username (or email) and password',
     description:
       'OAuth2 password grant (form-urlencoded, as Swagger UI "Authorize" sends it) or JSON. ' +
-      '5 failed attempts for a username from one IP within 15 minutes lock it for that IP, 20 ' +
-      'from any IPs lock it for everyone, each for 15 minutes (429 with Retry-After); unknown ' +
-      'usernames count the same. A success resets the count. Also limited per IP ' +
-      '(LOGIN_THROTTLE_LIMIT per LOGIN_THROTTLE_TTL_SECONDS).',
+      'Failed attempts count against the account, whether its username or its email was typed ' +
+      '(any case): 5 from one IP within 15 minutes lock it for that IP, 20 from any IPs lock it ' +
+      'for everyone, each for 15 minutes (429 with Retry-After). Unknown names count the same ' +
+      '(per name), and an inactive account answers the same 401 as a wrong password. A success ' +
+      'or an operator unlock resets the count. Also limited per IP (LOGIN_THROTTLE_LIMIT per ' +
+      'LOGIN_THROTTLE_TTL_SECONDS).',
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: LoginDto })

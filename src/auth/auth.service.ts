@@ -20,13 +20,19 @@ import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import type { LoginDto } from './dto/login.dto';
 import type { TokenResponseDto } from './dto/token-response.dto';
+import { attemptKey, loginName } from './lockout';
 import { LoginAttemptsService } from './login-attempts.service';
 import { PasswordHasher } from './password-hasher';
 import { type ClientInfo, SessionsService } from './sessions.service';
 
 const INVALID_CREDENTIALS = 'Incorrect username or password.';
-// Any fixed number; serialises concurrent first-admin set-ups.
-const SETUP_LOCK_KEY = 7_402_115_002;
+// Any fixed number; only one first-admin set-up runs at a time. Exported for a test.
+export const SETUP_LOCK_KEY = 7_402_115_002;
+
+/** Why a login was refused, as the audit trail records it (the caller is told none of it). */
+type LoginRefusal = 'unknown_username' | 'wrong_password' | 'inactive';
+
+const NO_ACTOR = { id: null, name: null, role: null };
 
 /** Login, token refresh, logout and the first-run set-up. */
 @Injectable()
@@ -58,48 +64,43 @@ export class AuthService {
   }
 
   /**
-   * Username or email, ignoring case. Unknown usernames cost the same bcrypt work and get the
-   * same answer as wrong passwords, and count towards the same lockout (a lock reveals nothing).
+   * Username or email, ignoring case. Failed attempts count against the account whichever
+   * spelling was typed, and against the typed name when it names no account (lockout.ts
+   * attemptKey). Unknown names, wrong passwords and inactive accounts (right password or not)
+   * cost the same bcrypt work, get the same answer and count towards the same lockout, so that
+   * neither the answer nor a lock tells whether a name exists or a password is right; the audit
+   * trail records which it was.
    */
   async login(
     credentials: LoginDto,
     client: ClientInfo & { ip: string },
   ): Promise<TokenResponseDto> {
-    const key = LoginAttemptsService.keyOf(credentials.username);
-    await this.refuseWhileLocked(key, client.ip);
-    const user = await this.findUser('lower(user.username) = :key OR lower(user.email) = :key', {
-      key,
+    const name = loginName(credentials.username);
+    const user = await this.findUser('lower(user.username) = :name OR lower(user.email) = :name', {
+      name,
     });
+    const key = attemptKey(name, user?.id);
+    await this.refuseWhileLocked(key, client.ip, name, user);
     const passwordMatches = user
       ? await this.hasher.verify(credentials.password, user.passwordHash)
       : await this.hasher.verifyAgainstNothing(credentials.password);
-    if (!user || !passwordMatches) {
-      await this.recordFailure(key, client.ip, user);
+    if (!user || !passwordMatches || user.status !== 'active') {
+      const reason: LoginRefusal = !user
+        ? 'unknown_username'
+        : !passwordMatches
+          ? 'wrong_password'
+          : 'inactive';
+      await this.recordFailure(key, client.ip, name, user, reason);
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
-    if (user.status !== 'active') {
-      await this.audit.record({
-        action: 'auth.login_refused',
-        entityType: 'user',
-        entityId: user.id,
-        actor: actorOf(user),
-        details: { reason: 'inactive' },
-      });
-      throw new UnauthorizedException(
-        'This account is inactive. Ask an administrator to reactivate it.',
-      );
-    }
     return this.txHost.withTransaction(async () => {
-      await this.attempts.reset([key, user.username.toLowerCase(), user.email.toLowerCase()]);
+      await this.attempts.resetAccount(user.id);
       const { sessionId, refreshToken } = await this.sessions.start(user.id, client);
       user.lastLoginAt = new Date();
       await this.userRepository.update(user.id, { lastLoginAt: user.lastLoginAt });
       await this.audit.record({
+        ...auditTarget(user),
         action: 'auth.login',
-        entityType: 'user',
-        entityId: user.id,
-        branchId: user.branchId,
-        departmentId: user.departmentId,
         actor: actorOf(user),
         details: { session_id: sessionId },
       });
@@ -107,15 +108,20 @@ export class AuthService {
     });
   }
 
-  private async refuseWhileLocked(key: string, ip: string): Promise<void> {
+  private async refuseWhileLocked(
+    key: string,
+    ip: string,
+    name: string,
+    user: User | null,
+  ): Promise<void> {
     const until = await this.attempts.lockedUntil(key, ip);
     if (!until) return;
     const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
     await this.audit.record({
+      ...auditTarget(user),
       action: 'auth.login_blocked',
-      entityType: 'user',
-      details: { username: key, retry_after_seconds: seconds },
-      actor: { id: null, name: null, role: null },
+      details: { username: name, retry_after_seconds: seconds },
+      actor: NO_ACTOR,
     });
     throw new ProblemException(
       HttpStatus.TOO_MANY_REQUESTS,
@@ -124,36 +130,47 @@ export class AuthService {
     );
   }
 
-  private async recordFailure(key: string, ip: string, user: User | null): Promise<void> {
-    await this.attempts.recordFailure(key, ip);
-    await this.audit.record({
-      action: 'auth.login_failed',
-      entityType: 'user',
-      entityId: user?.id ?? null,
-      details: { username: key },
-      actor: { id: null, name: null, role: null },
-    });
-    if (await this.attempts.lockedUntil(key, ip)) {
+  /**
+   * Counts the failure and audits it: `auth.login_refused` when the password was right but the
+   * account is inactive, `auth.login_failed` otherwise; `auth.account_locked` when it locks.
+   */
+  private async recordFailure(
+    key: string,
+    ip: string,
+    name: string,
+    user: User | null,
+    reason: LoginRefusal,
+  ): Promise<void> {
+    await this.txHost.withTransaction(async () => {
+      await this.attempts.recordFailure(key, ip);
       await this.audit.record({
-        action: 'auth.account_locked',
-        entityType: 'user',
-        entityId: user?.id ?? null,
-        details: { username: key, ip },
-        actor: { id: null, name: null, role: null },
+        ...auditTarget(user),
+        action: reason === 'inactive' ? 'auth.login_refused' : 'auth.login_failed',
+        details: { username: name, reason },
+        actor: NO_ACTOR,
       });
-    }
+      if (await this.attempts.lockedUntil(key, ip)) {
+        await this.audit.record({
+          ...auditTarget(user),
+          action: 'auth.account_locked',
+          details: { username: name, ip },
+          actor: NO_ACTOR,
+        });
+      }
+    });
   }
 
   /** Rotates the refresh token; a reused (already rotated) one ends the whole session. */
   async refresh(refreshToken: string): Promise<TokenResponseDto> {
     const result = await this.sessions.rotate(refreshToken);
     if (result.kind === 'reused') {
+      const owner = await this.userRepository.findOneBy({ id: result.userId });
       await this.audit.record({
-        action: 'auth.refresh_token_reused',
-        entityType: 'user',
+        ...auditTarget(owner),
         entityId: result.userId,
+        action: 'auth.refresh_token_reused',
         details: { session_id: result.sessionId },
-        actor: { id: result.userId, name: null, role: null },
+        actor: owner ? actorOf(owner) : { id: result.userId, name: null, role: null },
       });
       throw new UnauthorizedException(
         'This refresh token was already used, so the session has been ended for safety. Sign in again.',
@@ -198,8 +215,9 @@ export class AuthService {
   }
 
   /**
-   * Creates the first user, an admin, while no user exists. Concurrent calls queue on an
-   * advisory lock, so exactly one succeeds; the others get 409.
+   * Creates the first user, an admin, while no user exists. Concurrent calls try an advisory
+   * lock: exactly one gets it; the others answer 409 at once instead of holding a pool
+   * connection while they wait for it.
    */
   async setupFirstAdmin(
     input: CreateUserDto,
@@ -207,7 +225,15 @@ export class AuthService {
   ): Promise<UserResponseDto> {
     this.checkSetupToken(setupToken);
     return this.txHost.withTransaction(async () => {
-      await this.txHost.tx.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK_KEY]);
+      const [{ locked }]: { locked: boolean }[] = await this.txHost.tx.query(
+        'SELECT pg_try_advisory_xact_lock($1) AS locked',
+        [SETUP_LOCK_KEY],
+      );
+      if (!locked) {
+        throw new ConflictException(
+          'Another first-admin set-up is running right now. If it does not succeed, try again.',
+        );
+      }
       if (await this.userRepository.exists()) {
         throw new ConflictException(
           'Set-up is done: an administrator already exists. Sign in instead.',
@@ -249,4 +275,14 @@ export class AuthService {
 
 function actorOf(user: User) {
   return { id: user.id, name: user.username, role: user.role };
+}
+
+/** An event about a user (when known), placed in their branch and department for scoped reading. */
+function auditTarget(user: User | null) {
+  return {
+    entityType: 'user',
+    entityId: user?.id ?? null,
+    branchId: user?.branchId ?? null,
+    departmentId: user?.departmentId ?? null,
+  };
 }

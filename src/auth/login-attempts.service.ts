@@ -1,30 +1,33 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { GLOBAL_LIMIT, lockedUntil, PER_IP_LIMIT } from './lockout';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { accountAttemptKey, GLOBAL_LIMIT, lockedUntil, PER_IP_LIMIT } from './lockout';
 import { LoginFailure } from './login-failure.entity';
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
-/** Failed logins in PostgreSQL, so that lockout holds across instances. */
+/**
+ * Failed logins in PostgreSQL, so that lockout holds across instances. Counted per account
+ * whichever spelling (username or email, any case) was typed, and per name for unknown names
+ * (attemptKey). Queries run on the caller's transaction when there is one, so that no request
+ * holds a connection while it waits for a second one.
+ */
 @Injectable()
 export class LoginAttemptsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LoginAttemptsService.name);
   private purgeTimer?: NodeJS.Timeout;
 
-  constructor(
-    @InjectRepository(LoginFailure) private readonly failures: Repository<LoginFailure>,
-  ) {}
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  static keyOf(username: string): string {
-    return username.trim().toLowerCase().slice(0, 255);
+  private get failures() {
+    return this.txHost.tx.getRepository(LoginFailure);
   }
 
-  /** When the lock on this username (for this IP, or for everyone) ends; undefined if none. */
-  async lockedUntil(usernameKey: string, ip: string): Promise<Date | undefined> {
+  /** When the lock on this key (attemptKey), for this IP or for everyone, ends; undefined if none. */
+  async lockedUntil(key: string, ip: string): Promise<Date | undefined> {
     const [fromIp, fromAnywhere] = await Promise.all([
-      this.recent(usernameKey, PER_IP_LIMIT, ip),
-      this.recent(usernameKey, GLOBAL_LIMIT),
+      this.recent(key, PER_IP_LIMIT, ip),
+      this.recent(key, GLOBAL_LIMIT),
     ]);
     const now = new Date();
     const locks = [
@@ -34,25 +37,22 @@ export class LoginAttemptsService implements OnModuleInit, OnModuleDestroy {
     return locks.length ? new Date(Math.max(...locks.map((until) => until.getTime()))) : undefined;
   }
 
-  async recordFailure(usernameKey: string, ip: string): Promise<void> {
-    await this.failures.insert({ usernameKey, ip });
+  async recordFailure(key: string, ip: string): Promise<void> {
+    await this.failures.insert({ usernameKey: key, ip });
   }
 
-  /** A successful login, or an operator's unlock, clears the count. */
-  async reset(usernameKeys: string[]): Promise<void> {
-    await this.failures
-      .createQueryBuilder()
-      .delete()
-      .where('username_key IN (:...keys)', { keys: usernameKeys })
-      .execute();
+  /** A successful login, or an operator's unlock, clears the account's count; returns how many. */
+  async resetAccount(userId: string): Promise<number> {
+    const result = await this.failures.delete({ usernameKey: accountAttemptKey(userId) });
+    return result.affected ?? 0;
   }
 
-  private async recent(usernameKey: string, limit: number, ip?: string): Promise<Date[]> {
+  private async recent(key: string, limit: number, ip?: string): Promise<Date[]> {
     const rows: { occurred_at: Date }[] = await this.failures.query(
       `SELECT occurred_at FROM login_failures
         WHERE username_key = $1 AND ($2::varchar IS NULL OR ip = $2)
         ORDER BY occurred_at DESC LIMIT $3`,
-      [usernameKey, ip ?? null, limit],
+      [key, ip ?? null, limit],
     );
     return rows.map((row) => row.occurred_at);
   }

@@ -13,7 +13,10 @@ import {
 @Index('login_failures_username_ip_idx', { synchronize: false })
 export class LoginFailure {
   @PrimaryGeneratedColumn('uuid') id: string;
-  /** The username or email as typed, lower-cased. */
+  /**
+   * What the failure counts against (lockout.ts attemptKey): `user:<id>` when the typed username
+   * or email named an account, else `name:<the typed name, lower-cased>`.
+   */
   @Column({ type: 'varchar', length: 255 }) usernameKey: string;
   @Column({ type: 'varchar', length: 64 }) ip: string;
   @Column({ type: 'timestamptz', default: () => 'now()' }) occurredAt: Date;

@@ -232,7 +232,9 @@ export class UsersController {
   @ApiOperation({
     operationId: 'users_unlock',
     summary: 'Unlock a locked account (forget its failed logins)',
-    description: 'Clears the failed logins counted against their username and their email.',
+    description:
+      'Clears the failed logins counted against the account (typed as username or email, any ' +
+      'case), on every instance and from every IP.',
   })
   @ApiNoContentResponse({ description: 'Unlocked' })
   @ApiProblems(404, 422)

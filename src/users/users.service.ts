@@ -396,16 +396,17 @@ export class UsersService {
     });
   }
 
-  /** POST /users/{id}/unlock: forgets the failed logins counted against their username and email. */
+  /** POST /users/{id}/unlock: forgets the failed logins counted against the account. */
   async unlock(actor: AuthUser, id: string): Promise<void> {
     await this.txHost.withTransaction(async () => {
       const user = await this.lockVisible(actor, id);
       this.refuse(manageRefusal(actor, user));
-      await this.audit.record({ ...auditTarget(user), action: 'user.unlocked' });
-      await this.loginAttempts.reset([
-        LoginAttemptsService.keyOf(user.username),
-        LoginAttemptsService.keyOf(user.email),
-      ]);
+      const cleared = await this.loginAttempts.resetAccount(user.id);
+      await this.audit.record({
+        ...auditTarget(user),
+        action: 'user.unlocked',
+        details: { failures_cleared: cleared },
+      });
     });
   }
 

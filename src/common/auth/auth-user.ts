@@ -11,12 +11,16 @@ export interface AuthUser {
   sessionId: string;
 }
 
-/** Claims of an access token (HS256, SECRET_KEY). */
+/** Claims of an access token (HS256, SECRET_KEY); a token lacking any of them is refused. */
 export interface AccessTokenClaims {
+  /** The user id. */
   sub: string;
   typ: 'access';
   /** The session; refused at once when the session is revoked. */
   sid: string;
+  /** Issued at and expires at, in seconds since the epoch. */
+  iat: number;
+  exp: number;
 }
 
 declare module 'express' {

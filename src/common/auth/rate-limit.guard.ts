@@ -10,7 +10,7 @@ import {
 import type { ThrottlerLimitDetail } from '@nestjs/throttler/dist/throttler.guard.interface';
 import type { Request, Response } from 'express';
 import { ProblemException } from '../http/problem';
-import { AccessTokenService, bearerToken } from './access-token.service';
+import { AccessTokenService } from './access-token.service';
 
 /**
  * Global, first guard: the default limit counts per user when the request carries a valid
@@ -29,8 +29,7 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
     const req = request as unknown as Request;
-    const token = bearerToken(req);
-    const claims = token ? this.tokens.verify(token) : undefined;
+    const claims = this.tokens.claimsOf(req);
     return claims ? `user:${claims.sub}` : `ip:${req.ip}`;
   }
 
