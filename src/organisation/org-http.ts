@@ -23,7 +23,7 @@ export function stillReferenced(count: number, singular: string, plural: string)
 export const APPLICATION_COUNT_NOTE =
   'Applications made in the unit (any status) that you may read: admin all; manager those of ' +
   'your branch or department, plus those you created or review; officer those you created or ' +
-  'review; viewer those of your branch, plus yours.';
+  'review; viewer those of your branch, plus any you created or review.';
 
 export const USER_COUNT_NOTE =
   'Users of the unit that you may list through GET /users: admin all; manager those of your ' +
