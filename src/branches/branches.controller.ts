@@ -17,14 +17,15 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { RequirePermissions } from '../common/auth/decorators';
+import type { AuthUser } from '../common/auth/auth-user';
+import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
 import { type IfMatch, IfMatchHeader } from '../common/http/etag';
 import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
 import { ApiProblems } from '../common/http/openapi';
 import { ApiPageResponse } from '../common/http/pagination';
 import { ParseUuidPipe } from '../common/http/validation';
 import { OrgMemberDto, OrgTotalsDto } from '../organisation/dto/org-user.dto';
-import { ApiIfMatch } from '../organisation/org-http';
+import { ApiIfMatch, FIGURES_NOTE, MEMBERS_NOTE, USER_COUNT_NOTE } from '../organisation/org-http';
 import { UnitListQueryDto } from '../organisation/org-list-query';
 import { BranchesService } from './branches.service';
 import { BranchDto, BranchStatsDto } from './dto/branch.dto';
@@ -47,12 +48,12 @@ export class BranchesController {
     description:
       'Default order: name ascending (ignoring case). `search` matches name and code. ' +
       '`include_counts=true` adds `user_count`, `active_user_count` and `application_count` to ' +
-      'each item.',
+      `each item (one grouped query each for users and applications). ${FIGURES_NOTE}`,
   })
   @ApiPageResponse(BranchDto)
   @ApiProblems(422)
-  list(@Query() query: UnitListQueryDto) {
-    return this.branches.list(query);
+  list(@CurrentUser() caller: AuthUser, @Query() query: UnitListQueryDto) {
+    return this.branches.list(caller, query);
   }
 
   @Post()
@@ -61,8 +62,8 @@ export class BranchesController {
   @ApiOperation({ operationId: 'branches_create', summary: 'Create a branch' })
   @ApiCreatedResponse({ type: BranchDto })
   @ApiProblems(409, 422)
-  create(@Body() body: CreateBranchDto): Promise<BranchDto> {
-    return this.branches.create(body);
+  create(@CurrentUser() caller: AuthUser, @Body() body: CreateBranchDto): Promise<BranchDto> {
+    return this.branches.create(caller, body);
   }
 
   @Get('active')
@@ -86,11 +87,15 @@ export class BranchesController {
 
   @Get(':id')
   @RequirePermissions('org:read')
-  @ApiOperation({ operationId: 'branches_get', summary: 'One branch, with user counts' })
+  @ApiOperation({
+    operationId: 'branches_get',
+    summary: 'One branch, with user counts',
+    description: `\`user_count\` and \`active_user_count\`: ${USER_COUNT_NOTE}`,
+  })
   @ApiOkResponse({ type: BranchDto })
   @ApiProblems(404, 422)
-  get(@Param('id', ParseUuidPipe) id: string): Promise<BranchDto> {
-    return this.branches.get(id);
+  get(@CurrentUser() caller: AuthUser, @Param('id', ParseUuidPipe) id: string): Promise<BranchDto> {
+    return this.branches.get(caller, id);
   }
 
   @Put(':id')
@@ -104,11 +109,12 @@ export class BranchesController {
   @ApiOkResponse({ type: BranchDto })
   @ApiProblems(404, 409, 412, 422)
   replace(
+    @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
     @Body() body: UpdateBranchDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<BranchDto> {
-    return this.branches.update(id, body, ifMatch);
+    return this.branches.update(caller, id, body, ifMatch);
   }
 
   @Patch(':id')
@@ -122,11 +128,12 @@ export class BranchesController {
   @ApiOkResponse({ type: BranchDto })
   @ApiProblems(404, 409, 412, 422)
   update(
+    @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
     @Body() body: UpdateBranchDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<BranchDto> {
-    return this.branches.update(id, body, ifMatch);
+    return this.branches.update(caller, id, body, ifMatch);
   }
 
   @Delete(':id')
@@ -159,30 +166,42 @@ export class BranchesController {
   @ApiOkResponse({ type: BranchDto })
   @ApiProblems(404, 409, 412, 422)
   toggleStatus(
+    @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<BranchDto> {
-    return this.branches.toggleStatus(id, ifMatch);
+    return this.branches.toggleStatus(caller, id, ifMatch);
   }
 
   @Get(':id/stats')
   @RequirePermissions('org:read')
-  @ApiOperation({ operationId: 'branches_get_stats', summary: "A branch's figures" })
+  @ApiOperation({
+    operationId: 'branches_get_stats',
+    summary: "A branch's figures, as you may see them",
+    description: `Every role may read it; the figures count only what you may see. ${FIGURES_NOTE}`,
+  })
   @ApiOkResponse({ type: BranchStatsDto })
   @ApiProblems(404, 422)
-  stats(@Param('id', ParseUuidPipe) id: string): Promise<BranchStatsDto> {
-    return this.branches.stats(id);
+  stats(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+  ): Promise<BranchStatsDto> {
+    return this.branches.stats(caller, id);
   }
 
   @Get(':id/users')
-  @RequirePermissions('org:read')
+  @RequirePermissions('org:read', 'users:read')
   @ApiOperation({
     operationId: 'branches_list_users',
-    summary: 'Users of a branch, active or not, by name (a plain array)',
+    summary: 'Users of a branch you may list, active or not, by name (a plain array)',
+    description: MEMBERS_NOTE,
   })
   @ApiOkResponse({ type: [OrgMemberDto] })
   @ApiProblems(404, 422)
-  users(@Param('id', ParseUuidPipe) id: string): Promise<OrgMemberDto[]> {
-    return this.branches.users(id);
+  users(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+  ): Promise<OrgMemberDto[]> {
+    return this.branches.users(caller, id);
   }
 }

@@ -2,11 +2,12 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../common/auth/auth-user';
 import type { IfMatch } from '../common/http/etag';
 import { type Page, pageOf, pageWindow } from '../common/http/pagination';
 import { applyChanges, statusChange } from '../organisation/apply-changes';
 import { type OrgMemberDto, type OrgTotalsDto, toMember } from '../organisation/dto/org-user.dto';
-import { unitCountsBy, unitCountsOf } from '../organisation/org-counts';
+import { countScopeOf, unitCountsBy, unitCountsOf } from '../organisation/org-counts';
 import {
   applyOrgListFilters,
   applyOrgSort,
@@ -20,6 +21,7 @@ import {
   toggleUnitStatus,
 } from '../organisation/org-units';
 import { assertActiveManager, countUsersOf, usersOf } from '../organisation/org-users';
+import { listableUsersOf } from '../users/user-rules';
 import { Branch } from './branch.entity';
 import { type BranchDto, type BranchStatsDto, toBranchDto } from './dto/branch.dto';
 import type { CreateBranchDto, UpdateBranchDto } from './dto/branch-write.dto';
@@ -57,7 +59,7 @@ export class BranchesService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(query: UnitListQueryDto): Promise<Page<BranchDto>> {
+  async list(caller: AuthUser, query: UnitListQueryDto): Promise<Page<BranchDto>> {
     const qb = this.withManager();
     applyOrgListFilters(qb, 'b', query, ['name', 'code']);
     if (query.manager_id) qb.andWhere('b.manager_id = :managerId', { managerId: query.manager_id });
@@ -69,6 +71,7 @@ export class BranchesService {
           this.txHost.tx,
           'branch_id',
           branches.map((branch) => branch.id),
+          countScopeOf(caller),
         )
       : undefined;
     const items = branches.map((branch) => toBranchDto(branch, counts?.get(branch.id)));
@@ -86,12 +89,14 @@ export class BranchesService {
     return orgTotals(this.txHost.tx, 'branches');
   }
 
-  async get(id: string): Promise<BranchDto> {
+  /** The branch, with the users in it that the caller may list. */
+  async get(caller: AuthUser, id: string): Promise<BranchDto> {
     const branch = await this.find(id);
-    return toBranchDto(branch, await countUsersOf(this.txHost.tx, 'branch_id', id));
+    const counts = await countUsersOf(this.txHost.tx, 'branch_id', id, listableUsersOf(caller));
+    return toBranchDto(branch, counts);
   }
 
-  create(body: CreateBranchDto): Promise<BranchDto> {
+  create(caller: AuthUser, body: CreateBranchDto): Promise<BranchDto> {
     return this.txHost.withTransaction(async () => {
       if (body.manager_id) await assertActiveManager(this.txHost.tx, body.manager_id);
       const repository = this.txHost.tx.getRepository(Branch);
@@ -125,12 +130,17 @@ export class BranchesService {
           is_active: branch.isActive,
         },
       });
-      return this.get(branch.id);
+      return this.get(caller, branch.id);
     });
   }
 
   /** PUT and PATCH: only the fields present change; nothing changed writes nothing. */
-  update(id: string, body: UpdateBranchDto, ifMatch?: IfMatch): Promise<BranchDto> {
+  update(
+    caller: AuthUser,
+    id: string,
+    body: UpdateBranchDto,
+    ifMatch?: IfMatch,
+  ): Promise<BranchDto> {
     return this.txHost.withTransaction(async () => {
       const branch = await lockUnit(this.txHost.tx, BRANCHES, id, ifMatch);
       if (body.manager_id && body.manager_id !== branch.managerId) {
@@ -154,14 +164,14 @@ export class BranchesService {
           details: changes,
         });
       }
-      return this.get(id);
+      return this.get(caller, id);
     });
   }
 
-  toggleStatus(id: string, ifMatch?: IfMatch): Promise<BranchDto> {
+  toggleStatus(caller: AuthUser, id: string, ifMatch?: IfMatch): Promise<BranchDto> {
     return this.txHost.withTransaction(async () => {
       await toggleUnitStatus(this.txHost.tx, this.audit, BRANCHES, id, ifMatch);
-      return this.get(id);
+      return this.get(caller, id);
     });
   }
 
@@ -172,9 +182,15 @@ export class BranchesService {
     );
   }
 
-  async stats(id: string): Promise<BranchStatsDto> {
+  /** Its users the caller may list, and its applications the caller may read. */
+  async stats(caller: AuthUser, id: string): Promise<BranchStatsDto> {
     const branch = await this.find(id);
-    const { user_count, application_count } = await unitCountsOf(this.txHost.tx, 'branch_id', id);
+    const { user_count, application_count } = await unitCountsOf(
+      this.txHost.tx,
+      'branch_id',
+      id,
+      countScopeOf(caller),
+    );
     return {
       branch_id: branch.id,
       branch_name: branch.name,
@@ -184,9 +200,11 @@ export class BranchesService {
     };
   }
 
-  async users(id: string): Promise<OrgMemberDto[]> {
+  /** Its users that the caller may list (GET /users). */
+  async users(caller: AuthUser, id: string): Promise<OrgMemberDto[]> {
     await this.find(id);
-    return (await usersOf(this.txHost.tx, 'branch_id', id)).map(toMember);
+    const users = await usersOf(this.txHost.tx, 'branch_id', id, listableUsersOf(caller));
+    return users.map(toMember);
   }
 
   /** Branches with their manager's summary (only the columns shown). */

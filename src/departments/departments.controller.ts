@@ -17,14 +17,15 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { RequirePermissions } from '../common/auth/decorators';
+import type { AuthUser } from '../common/auth/auth-user';
+import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
 import { type IfMatch, IfMatchHeader } from '../common/http/etag';
 import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
 import { ApiProblems } from '../common/http/openapi';
 import { ApiPageResponse } from '../common/http/pagination';
 import { ParseUuidPipe } from '../common/http/validation';
 import { OrgMemberDto, OrgTotalsDto } from '../organisation/dto/org-user.dto';
-import { ApiIfMatch } from '../organisation/org-http';
+import { ApiIfMatch, FIGURES_NOTE, MEMBERS_NOTE, USER_COUNT_NOTE } from '../organisation/org-http';
 import { UnitListQueryDto } from '../organisation/org-list-query';
 import { DepartmentsService } from './departments.service';
 import {
@@ -51,12 +52,12 @@ export class DepartmentsController {
     description:
       'Default order: name ascending (ignoring case). `search` matches name and code. ' +
       '`include_counts=true` adds `user_count`, `active_user_count` and `application_count` to ' +
-      'each item.',
+      `each item (one grouped query each for users and applications). ${FIGURES_NOTE}`,
   })
   @ApiPageResponse(DepartmentDto)
   @ApiProblems(422)
-  list(@Query() query: UnitListQueryDto) {
-    return this.departments.list(query);
+  list(@CurrentUser() caller: AuthUser, @Query() query: UnitListQueryDto) {
+    return this.departments.list(caller, query);
   }
 
   @Post()
@@ -65,8 +66,11 @@ export class DepartmentsController {
   @ApiOperation({ operationId: 'departments_create', summary: 'Create a department' })
   @ApiCreatedResponse({ type: DepartmentDto })
   @ApiProblems(409, 422)
-  create(@Body() body: CreateDepartmentDto): Promise<DepartmentDto> {
-    return this.departments.create(body);
+  create(
+    @CurrentUser() caller: AuthUser,
+    @Body() body: CreateDepartmentDto,
+  ): Promise<DepartmentDto> {
+    return this.departments.create(caller, body);
   }
 
   @Get('active')
@@ -90,11 +94,18 @@ export class DepartmentsController {
 
   @Get(':id')
   @RequirePermissions('org:read')
-  @ApiOperation({ operationId: 'departments_get', summary: 'One department, with user counts' })
+  @ApiOperation({
+    operationId: 'departments_get',
+    summary: 'One department, with user counts',
+    description: `\`user_count\` and \`active_user_count\`: ${USER_COUNT_NOTE}`,
+  })
   @ApiOkResponse({ type: DepartmentDto })
   @ApiProblems(404, 422)
-  get(@Param('id', ParseUuidPipe) id: string): Promise<DepartmentDto> {
-    return this.departments.get(id);
+  get(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+  ): Promise<DepartmentDto> {
+    return this.departments.get(caller, id);
   }
 
   @Put(':id')
@@ -108,11 +119,12 @@ export class DepartmentsController {
   @ApiOkResponse({ type: DepartmentDto })
   @ApiProblems(404, 409, 412, 422)
   replace(
+    @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
     @Body() body: UpdateDepartmentDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<DepartmentDto> {
-    return this.departments.update(id, body, ifMatch);
+    return this.departments.update(caller, id, body, ifMatch);
   }
 
   @Patch(':id')
@@ -126,11 +138,12 @@ export class DepartmentsController {
   @ApiOkResponse({ type: DepartmentDto })
   @ApiProblems(404, 409, 412, 422)
   update(
+    @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
     @Body() body: UpdateDepartmentDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<DepartmentDto> {
-    return this.departments.update(id, body, ifMatch);
+    return this.departments.update(caller, id, body, ifMatch);
   }
 
   @Delete(':id')
@@ -163,31 +176,43 @@ export class DepartmentsController {
   @ApiOkResponse({ type: DepartmentDto })
   @ApiProblems(404, 409, 412, 422)
   toggleStatus(
+    @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<DepartmentDto> {
-    return this.departments.toggleStatus(id, ifMatch);
+    return this.departments.toggleStatus(caller, id, ifMatch);
   }
 
   @Get(':id/stats')
   @RequirePermissions('org:read')
-  @ApiOperation({ operationId: 'departments_get_stats', summary: "A department's figures" })
+  @ApiOperation({
+    operationId: 'departments_get_stats',
+    summary: "A department's figures, as you may see them",
+    description: `Every role may read it; the figures count only what you may see. ${FIGURES_NOTE}`,
+  })
   @ApiOkResponse({ type: DepartmentStatsDto })
   @ApiProblems(404, 422)
-  stats(@Param('id', ParseUuidPipe) id: string): Promise<DepartmentStatsDto> {
-    return this.departments.stats(id);
+  stats(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+  ): Promise<DepartmentStatsDto> {
+    return this.departments.stats(caller, id);
   }
 
   @Get(':id/users')
-  @RequirePermissions('org:read')
+  @RequirePermissions('org:read', 'users:read')
   @ApiOperation({
     operationId: 'departments_list_users',
-    summary: 'Users of a department, active or not, by name (a plain array)',
+    summary: 'Users of a department you may list, active or not, by name (a plain array)',
+    description: MEMBERS_NOTE,
   })
   @ApiOkResponse({ type: [OrgMemberDto] })
   @ApiProblems(404, 422)
-  users(@Param('id', ParseUuidPipe) id: string): Promise<OrgMemberDto[]> {
-    return this.departments.users(id);
+  users(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+  ): Promise<OrgMemberDto[]> {
+    return this.departments.users(caller, id);
   }
 
   @Get(':id/with-relations')
@@ -195,10 +220,17 @@ export class DepartmentsController {
   @ApiOperation({
     operationId: 'departments_get_with_relations',
     summary: 'A department with its manager, users, the branches they work in and its figures',
+    description:
+      'Every role may read it; `manager` is always shown. `users` lists, and the figures count, ' +
+      `only what you may see (\`users\` is empty for officers and viewers). ${FIGURES_NOTE} ` +
+      '`branches` and `branch_count`: the branches where any of its users work.',
   })
   @ApiOkResponse({ type: DepartmentWithRelationsDto })
   @ApiProblems(404, 422)
-  withRelations(@Param('id', ParseUuidPipe) id: string): Promise<DepartmentWithRelationsDto> {
-    return this.departments.withRelations(id);
+  withRelations(
+    @CurrentUser() caller: AuthUser,
+    @Param('id', ParseUuidPipe) id: string,
+  ): Promise<DepartmentWithRelationsDto> {
+    return this.departments.withRelations(caller, id);
   }
 }

@@ -2,12 +2,13 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../common/auth/auth-user';
 import type { IfMatch } from '../common/http/etag';
 import { type Page, pageOf, pageWindow } from '../common/http/pagination';
 import { Branch } from '../branches/branch.entity';
 import { applyChanges, statusChange } from '../organisation/apply-changes';
 import { type OrgTotalsDto, type OrgMemberDto, toMember } from '../organisation/dto/org-user.dto';
-import { unitCountsBy, unitCountsOf } from '../organisation/org-counts';
+import { countScopeOf, unitCountsBy, unitCountsOf } from '../organisation/org-counts';
 import {
   applyOrgListFilters,
   applyOrgSort,
@@ -21,6 +22,7 @@ import {
   toggleUnitStatus,
 } from '../organisation/org-units';
 import { assertActiveManager, countUsersOf, usersOf } from '../organisation/org-users';
+import { listableUsersOf } from '../users/user-rules';
 import { Department } from './department.entity';
 import {
   type DepartmentDto,
@@ -54,7 +56,7 @@ export class DepartmentsService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(query: UnitListQueryDto): Promise<Page<DepartmentDto>> {
+  async list(caller: AuthUser, query: UnitListQueryDto): Promise<Page<DepartmentDto>> {
     const qb = this.withManager();
     applyOrgListFilters(qb, 'd', query, ['name', 'code']);
     if (query.manager_id) qb.andWhere('d.manager_id = :managerId', { managerId: query.manager_id });
@@ -66,6 +68,7 @@ export class DepartmentsService {
           this.txHost.tx,
           'department_id',
           departments.map((department) => department.id),
+          countScopeOf(caller),
         )
       : undefined;
     const items = departments.map((department) =>
@@ -85,12 +88,14 @@ export class DepartmentsService {
     return orgTotals(this.txHost.tx, 'departments');
   }
 
-  async get(id: string): Promise<DepartmentDto> {
+  /** The department, with the users in it that the caller may list. */
+  async get(caller: AuthUser, id: string): Promise<DepartmentDto> {
     const department = await this.find(id);
-    return toDepartmentDto(department, await countUsersOf(this.txHost.tx, 'department_id', id));
+    const counts = await countUsersOf(this.txHost.tx, 'department_id', id, listableUsersOf(caller));
+    return toDepartmentDto(department, counts);
   }
 
-  create(body: CreateDepartmentDto): Promise<DepartmentDto> {
+  create(caller: AuthUser, body: CreateDepartmentDto): Promise<DepartmentDto> {
     return this.txHost.withTransaction(async () => {
       if (body.manager_id) await assertActiveManager(this.txHost.tx, body.manager_id);
       const repository = this.txHost.tx.getRepository(Department);
@@ -116,12 +121,17 @@ export class DepartmentsService {
           is_active: department.isActive,
         },
       });
-      return this.get(department.id);
+      return this.get(caller, department.id);
     });
   }
 
   /** PUT and PATCH: only the fields present change; nothing changed writes nothing. */
-  update(id: string, body: UpdateDepartmentDto, ifMatch?: IfMatch): Promise<DepartmentDto> {
+  update(
+    caller: AuthUser,
+    id: string,
+    body: UpdateDepartmentDto,
+    ifMatch?: IfMatch,
+  ): Promise<DepartmentDto> {
     return this.txHost.withTransaction(async () => {
       const department = await lockUnit(this.txHost.tx, DEPARTMENTS, id, ifMatch);
       if (body.manager_id && body.manager_id !== department.managerId) {
@@ -140,14 +150,14 @@ export class DepartmentsService {
           details: changes,
         });
       }
-      return this.get(id);
+      return this.get(caller, id);
     });
   }
 
-  toggleStatus(id: string, ifMatch?: IfMatch): Promise<DepartmentDto> {
+  toggleStatus(caller: AuthUser, id: string, ifMatch?: IfMatch): Promise<DepartmentDto> {
     return this.txHost.withTransaction(async () => {
       await toggleUnitStatus(this.txHost.tx, this.audit, DEPARTMENTS, id, ifMatch);
-      return this.get(id);
+      return this.get(caller, id);
     });
   }
 
@@ -158,12 +168,14 @@ export class DepartmentsService {
     );
   }
 
-  async stats(id: string): Promise<DepartmentStatsDto> {
+  /** Its users the caller may list, and its applications the caller may read. */
+  async stats(caller: AuthUser, id: string): Promise<DepartmentStatsDto> {
     const department = await this.find(id);
     const { user_count, application_count } = await unitCountsOf(
       this.txHost.tx,
       'department_id',
       id,
+      countScopeOf(caller),
     );
     return {
       department_id: department.id,
@@ -174,16 +186,20 @@ export class DepartmentsService {
     };
   }
 
-  async users(id: string): Promise<OrgMemberDto[]> {
+  /** Its users that the caller may list (GET /users). */
+  async users(caller: AuthUser, id: string): Promise<OrgMemberDto[]> {
     await this.find(id);
-    return (await usersOf(this.txHost.tx, 'department_id', id)).map(toMember);
+    const users = await usersOf(this.txHost.tx, 'department_id', id, listableUsersOf(caller));
+    return users.map(toMember);
   }
 
-  async withRelations(id: string): Promise<DepartmentWithRelationsDto> {
+  /** Figures and users as in stats and users; its manager and branches for everyone. */
+  async withRelations(caller: AuthUser, id: string): Promise<DepartmentWithRelationsDto> {
     const department = await this.find(id);
+    const scope = countScopeOf(caller);
     const [counts, users, branches] = await Promise.all([
-      unitCountsOf(this.txHost.tx, 'department_id', id),
-      usersOf(this.txHost.tx, 'department_id', id),
+      unitCountsOf(this.txHost.tx, 'department_id', id, scope),
+      usersOf(this.txHost.tx, 'department_id', id, scope.users),
       this.branchesOfUsers(id),
     ]);
     return {

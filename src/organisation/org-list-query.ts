@@ -77,7 +77,8 @@ export class UnitListQueryDto extends OrgListQueryDto {
   @ApiPropertyOptional({
     description:
       'Add `user_count`, `active_user_count` and `application_count` to each item (one grouped ' +
-      'query each for users and applications).',
+      'query each for users and applications), counting only the users you may list and the ' +
+      'applications you may read.',
     default: false,
   })
   @ToBoolean()

@@ -6,7 +6,7 @@ import { ProblemException } from '../common/http/problem';
 import { statusChange } from './apply-changes';
 import type { ApplicationUnitColumn } from './org-counts';
 import { stillReferenced } from './org-http';
-import { countUsersOf } from './org-users';
+import { countUsersOf, EVERY_USER } from './org-users';
 
 /**
  * The writes that departments and branches do alike (toggle-status, delete with its 409),
@@ -92,7 +92,7 @@ export async function removeUnit<E extends OrgUnitRow>(
   ifMatch: IfMatch | undefined,
 ): Promise<void> {
   const unit = await lockUnit(manager, kind, id, ifMatch);
-  const { user_count } = await countUsersOf(manager, kind.column, id);
+  const { user_count } = await countUsersOf(manager, kind.column, id, EVERY_USER);
   if (user_count > 0) throw stillReferenced(user_count, ...kind.membership);
   await assertNoRecordsMadeIn(manager, kind, id);
   await manager.getRepository(kind.entity).delete(id);

@@ -7,7 +7,7 @@ import { type Page, pageOf, pageWindow } from '../common/http/pagination';
 import { applyChanges, statusChange } from '../organisation/apply-changes';
 import { stillReferenced } from '../organisation/org-http';
 import { applyOrgListFilters, applyOrgSort } from '../organisation/org-list-query';
-import { countUsersOf } from '../organisation/org-users';
+import { countUsersOf, EVERY_USER } from '../organisation/org-users';
 import type { ListPositionsQueryDto } from './dto/list-positions-query.dto';
 import { type PositionDto, toPositionDto } from './dto/position.dto';
 import type { CreatePositionDto, UpdatePositionDto } from './dto/position-write.dto';
@@ -86,7 +86,7 @@ export class PositionsService {
   remove(id: string, ifMatch?: IfMatch): Promise<void> {
     return this.txHost.withTransaction(async () => {
       const position = await this.lock(id, ifMatch);
-      const { user_count } = await countUsersOf(this.txHost.tx, 'position_id', id);
+      const { user_count } = await countUsersOf(this.txHost.tx, 'position_id', id, EVERY_USER);
       if (user_count > 0) {
         throw stillReferenced(user_count, 'holds this position', 'hold this position');
       }

@@ -8,11 +8,13 @@ import {
   createRefusal,
   deactivatedInsteadDetail,
   deleteRefusal,
+  listableUsersOf,
   manageRefusal,
   requestedStatus,
   scopeOf,
   type TargetUser,
   updateRefusal,
+  userScopeCondition,
 } from './user-rules';
 
 const OWN = 'branch-own';
@@ -77,6 +79,31 @@ describe('canSee and scopeOf', () => {
     }
     // Another user of a branch-less manager's "branch" (null) is not theirs.
     expect(canSee(homelessManager, target('officer', null))).toBe(false);
+  });
+});
+
+describe('listableUsersOf and userScopeCondition: who GET /users lists', () => {
+  it('lists everyone to an admin (no condition)', () => {
+    expect(listableUsersOf(admin)).toEqual({ kind: 'all' });
+    expect(userScopeCondition(listableUsersOf(admin), 'u')).toBeNull();
+  });
+
+  it("lists a manager's branch and the manager", () => {
+    expect(userScopeCondition(listableUsersOf(manager), 'u')).toEqual({
+      sql: '(u.branch_id = :userScopeBranch OR u.id = :userScopeSelf)',
+      params: { userScopeBranch: OWN, userScopeSelf: manager.id },
+    });
+    expect(userScopeCondition(listableUsersOf(homelessManager), 'user')).toEqual({
+      sql: 'user.id = :userScopeSelf',
+      params: { userScopeSelf: homelessManager.id },
+    });
+  });
+
+  it('lists nobody to officers and viewers (they lack users:read)', () => {
+    for (const actor of [officer, viewer]) {
+      expect(listableUsersOf(actor)).toEqual({ kind: 'none' });
+      expect(userScopeCondition(listableUsersOf(actor), 'u')).toEqual({ sql: 'false', params: {} });
+    }
   });
 });
 

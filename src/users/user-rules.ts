@@ -10,7 +10,8 @@
  * - officer, viewer: only themselves, through /users/me.
  * - nobody changes their own role, deactivates or deletes themselves.
  */
-import type { Role } from '../common/auth/permissions';
+import { hasPermission, type Role } from '../common/auth/permissions';
+import type { SqlCondition } from '../common/auth/record-scope';
 import type { UserStatus } from './user.entity';
 
 /** The roles a manager may create, edit and operate on, and hand out. */
@@ -49,6 +50,37 @@ export function scopeOf(actor: Actor): UserScope {
     return { kind: 'branch', branchId: actor.branchId, selfId: actor.id };
   }
   return { kind: 'self', selfId: actor.id };
+}
+
+/**
+ * The users an actor may list through GET /users: their scope, or none without `users:read`
+ * (the route refuses them). Other views of users (the staff of a department or branch, and
+ * its head counts) show exactly these.
+ */
+export type ListableUsers = UserScope | { kind: 'none' };
+
+export function listableUsersOf(actor: Actor): ListableUsers {
+  return hasPermission(actor.role, 'users:read') ? scopeOf(actor) : { kind: 'none' };
+}
+
+/**
+ * The scope as a SQL condition over the users table under `alias` (column names, so it fits a
+ * query builder over any alias), or null when every user is in it.
+ */
+export function userScopeCondition(scope: ListableUsers, alias: string): SqlCondition | null {
+  switch (scope.kind) {
+    case 'all':
+      return null;
+    case 'branch':
+      return {
+        sql: `(${alias}.branch_id = :userScopeBranch OR ${alias}.id = :userScopeSelf)`,
+        params: { userScopeBranch: scope.branchId, userScopeSelf: scope.selfId },
+      };
+    case 'self':
+      return { sql: `${alias}.id = :userScopeSelf`, params: { userScopeSelf: scope.selfId } };
+    case 'none':
+      return { sql: 'false', params: {} };
+  }
 }
 
 /** Whether the actor may see the target at all (out of scope is answered 404). */

@@ -33,13 +33,14 @@ import {
   createRefusal,
   deactivatedInsteadDetail,
   deleteRefusal,
+  listableUsersOf,
   manageRefusal,
   OWNED_RECORD_KINDS,
   type OwnedRecordKind,
   type Refusal,
   requestedStatus,
-  scopeOf,
   updateRefusal,
+  userScopeCondition,
 } from './user-rules';
 
 /** The first-admin set-up has no caller: its audit event names no actor. */
@@ -436,15 +437,8 @@ export class UsersService {
   // --- helpers -------------------------------------------------------------------------------
 
   private applyScope(qb: SelectQueryBuilder<User>, actor: AuthUser): void {
-    const scope = scopeOf(actor);
-    if (scope.kind === 'branch') {
-      qb.andWhere('(user.branchId = :scopeBranchId OR user.id = :scopeSelfId)', {
-        scopeBranchId: scope.branchId,
-        scopeSelfId: scope.selfId,
-      });
-    } else if (scope.kind === 'self') {
-      qb.andWhere('user.id = :scopeSelfId', { scopeSelfId: scope.selfId });
-    }
+    const condition = userScopeCondition(listableUsersOf(actor), 'user');
+    if (condition) qb.andWhere(condition.sql, condition.params);
   }
 
   /** The user's row, locked for the transaction; 404 when missing or out of the actor's scope. */

@@ -71,17 +71,20 @@ describe('Branches', () => {
     it('lets every role read, and only admins write (403 for manager, officer, viewer)', async () => {
       const branch = await create();
       const id = branch.id;
-      for (const bearer of Object.values(readers)) {
+      for (const [role, bearer] of Object.entries(readers)) {
         for (const path of [
           url(),
           url('/active'),
           url('/stats'),
           url(`/${id}`),
           url(`/${id}/stats`),
-          url(`/${id}/users`),
         ]) {
           expect((await t.http.get(path).set('Authorization', bearer)).status).toBe(200);
         }
+        // The staff list needs users:read: managers yes, officers and viewers no.
+        const staff = await t.http.get(url(`/${id}/users`)).set('Authorization', bearer);
+        if (role === 'manager') expect(staff.status).toBe(200);
+        else expectProblem(staff, 403);
         const writes = [
           t.http.post(url()).send({ name: `n${tag()}`, code: `c${tag()}`, address: 'a' }),
           t.http.put(url(`/${id}`)).send({ name: 'renamed' }),
@@ -583,7 +586,7 @@ describe('Branches', () => {
       });
     });
 
-    it('GET /branches/{id}/stats and /users describe its people', async () => {
+    it('GET /branches/{id}/stats and /users describe its people (as an admin sees them)', async () => {
       const branch = await create();
       const ana = await createUser(t.app, {
         branchId: branch.id,
@@ -600,9 +603,7 @@ describe('Branches', () => {
       // Made by the branch's officer but recorded at another branch: not counted here.
       const elsewhere = await create();
       await insertApplications(t, 1, { userId: ana.id, branchId: elsewhere.id });
-      const stats = await t.http
-        .get(url(`/${branch.id}/stats`))
-        .set('Authorization', readers.viewer);
+      const stats = await t.http.get(url(`/${branch.id}/stats`)).set('Authorization', admin);
       expect(stats.body).toEqual({
         branch_id: branch.id,
         branch_name: branch.name,
@@ -610,11 +611,14 @@ describe('Branches', () => {
         application_count: 2,
         is_active: true,
       });
+      // A viewer of another branch sees none of its applications and lists no users.
+      const viewer = await t.http
+        .get(url(`/${branch.id}/stats`))
+        .set('Authorization', readers.viewer);
+      expect(viewer.body).toMatchObject({ user_count: 0, application_count: 0 });
       const other = await t.http.get(url(`/${elsewhere.id}/stats`)).set('Authorization', admin);
       expect(other.body).toMatchObject({ user_count: 0, application_count: 1 });
-      const users = await t.http
-        .get(url(`/${branch.id}/users`))
-        .set('Authorization', readers.manager);
+      const users = await t.http.get(url(`/${branch.id}/users`)).set('Authorization', admin);
       expect(users.body).toEqual([
         {
           id: ana.id,

@@ -80,18 +80,21 @@ describe('Departments', () => {
     it('lets every role read, and only admins write (403 for manager, officer, viewer)', async () => {
       const department = await create();
       const id = department.id;
-      for (const bearer of Object.values(readers)) {
+      for (const [role, bearer] of Object.entries(readers)) {
         for (const path of [
           url(),
           url('/active'),
           url('/stats'),
           url(`/${id}`),
           url(`/${id}/stats`),
-          url(`/${id}/users`),
           url(`/${id}/with-relations`),
         ]) {
           expect((await t.http.get(path).set('Authorization', bearer)).status).toBe(200);
         }
+        // The staff list needs users:read: managers yes, officers and viewers no.
+        const staff = await t.http.get(url(`/${id}/users`)).set('Authorization', bearer);
+        if (role === 'manager') expect(staff.status).toBe(200);
+        else expectProblem(staff, 403);
         const writes = [
           t.http.post(url()).send({ name: `n${tag()}`, code: `c${tag()}` }),
           t.http.put(url(`/${id}`)).send({ name: 'renamed' }),
@@ -762,7 +765,7 @@ describe('Departments', () => {
       expect(res.body.total).toBe(count);
     });
 
-    it('GET /departments/{id}/stats, /users and /with-relations describe its people', async () => {
+    it('GET /departments/{id}/stats, /users and /with-relations describe its people (as an admin sees them)', async () => {
       const manager = await createUser(t.app, { role: 'manager', firstName: 'Mara' });
       const department = await create({ manager_id: manager.id });
       const north = await makeBranch(`North ${tag()}`);
@@ -799,9 +802,7 @@ describe('Departments', () => {
       await insertApplications(t, 3, { userId: anna.id, departmentId: other.id });
       await insertApplications(t, 1, { userId: anna.id, branchId: north.id });
 
-      const stats = await t.http
-        .get(url(`/${department.id}/stats`))
-        .set('Authorization', readers.officer);
+      const stats = await t.http.get(url(`/${department.id}/stats`)).set('Authorization', admin);
       expect(stats.status).toBe(200);
       expect(stats.body).toEqual({
         department_id: department.id,
@@ -813,9 +814,7 @@ describe('Departments', () => {
       const otherStats = await t.http.get(url(`/${other.id}/stats`)).set('Authorization', admin);
       expect(otherStats.body).toMatchObject({ user_count: 0, application_count: 3 });
 
-      const users = await t.http
-        .get(url(`/${department.id}/users`))
-        .set('Authorization', readers.viewer);
+      const users = await t.http.get(url(`/${department.id}/users`)).set('Authorization', admin);
       expect(users.status).toBe(200);
       expect(users.body).toEqual([
         {
@@ -833,7 +832,7 @@ describe('Departments', () => {
 
       const full = await t.http
         .get(url(`/${department.id}/with-relations`))
-        .set('Authorization', readers.manager);
+        .set('Authorization', admin);
       expect(full.status).toBe(200);
       expect(full.body).toMatchObject({
         id: department.id,
@@ -856,6 +855,19 @@ describe('Departments', () => {
       );
       expect(full.body).not.toHaveProperty('password_hash');
       expect(JSON.stringify(full.body)).not.toContain('password');
+
+      // An officer who made none of them sees the manager, the branches, and no figures.
+      const officers = await t.http
+        .get(url(`/${department.id}/with-relations`))
+        .set('Authorization', readers.officer);
+      expect(officers.body).toMatchObject({
+        manager: { id: manager.id, first_name: 'Mara' },
+        user_count: 0,
+        active_user_count: 0,
+        application_count: 0,
+        branch_count: 2,
+        users: [],
+      });
 
       const one = await t.http.get(url(`/${department.id}`)).set('Authorization', admin);
       expect(one.body).toMatchObject({ user_count: 3, active_user_count: 2 });

@@ -131,7 +131,7 @@ const ROWS: Row[] = [
   { route: 'DELETE /users/{own-branch officer}/sessions',                              expected: [204, 204, 403, 403, 401] },
   { route: 'DELETE /users/{other-branch officer}/sessions',                            expected: [204, 404, 403, 403, 401] },
 
-  // --- Departments: everyone reads, only admins write ------------------------------
+  // --- Departments: everyone reads (but the staff lists), only admins write ---------
   { route: 'GET /departments',                                                         expected: [200, 200, 200, 200, 401] },
   { route: 'POST /departments', body: newDepartment,                                   expected: [201, 403, 403, 403, 401] },
   { route: 'GET /departments/active',                                                  expected: [200, 200, 200, 200, 401] },
@@ -143,7 +143,8 @@ const ROWS: Row[] = [
   { route: 'DELETE /departments/{department with users}',                              expected: [409, 403, 403, 403, 401] },
   { route: 'PATCH /departments/{new department}/toggle-status',                        expected: [200, 403, 403, 403, 401] },
   { route: 'GET /departments/{department}/stats',                                      expected: [200, 200, 200, 200, 401] },
-  { route: 'GET /departments/{department}/users',                                      expected: [200, 200, 200, 200, 401] },
+  // Staff lists need users:read (issue 9, finding 7): officers and viewers may not list users.
+  { route: 'GET /departments/{department}/users',                                      expected: [200, 200, 403, 403, 401] },
   { route: 'GET /departments/{department}/with-relations',                             expected: [200, 200, 200, 200, 401] },
 
   // --- Branches: the same set, without with-relations ------------------------------
@@ -158,7 +159,7 @@ const ROWS: Row[] = [
   { route: 'DELETE /branches/{branch with users}',                                     expected: [409, 403, 403, 403, 401] },
   { route: 'PATCH /branches/{new branch}/toggle-status',                               expected: [200, 403, 403, 403, 401] },
   { route: 'GET /branches/{branch}/stats',                                             expected: [200, 200, 200, 200, 401] },
-  { route: 'GET /branches/{branch}/users',                                             expected: [200, 200, 200, 200, 401] },
+  { route: 'GET /branches/{branch}/users',                                             expected: [200, 200, 403, 403, 401] },
 
   // --- Positions -------------------------------------------------------------------
   { route: 'GET /positions',                                                           expected: [200, 200, 200, 200, 401] },

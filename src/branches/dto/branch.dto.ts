@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OrgUserSummaryDto, toUserSummary } from '../../organisation/dto/org-user.dto';
 import type { UserCounts } from '../../organisation/org-users';
 import type { UnitCounts } from '../../organisation/org-counts';
+import { APPLICATION_COUNT_NOTE, USER_COUNT_NOTE } from '../../organisation/org-http';
 import type { Branch } from '../branch.entity';
 
 export class BranchDto {
@@ -20,18 +21,16 @@ export class BranchDto {
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
   @ApiPropertyOptional({
-    description:
-      'Users of the branch (any status). On single records; in lists with `include_counts=true`.',
+    description: `On single records; in lists with \`include_counts=true\`. ${USER_COUNT_NOTE}`,
   })
   user_count?: number;
   @ApiPropertyOptional({
     description:
-      'Active users of the branch. On single records; in lists with `include_counts=true`.',
+      'The active ones among `user_count`. On single records; in lists with `include_counts=true`.',
   })
   active_user_count?: number;
   @ApiPropertyOptional({
-    description:
-      'Applications made at the branch (any status). In lists with `include_counts=true`.',
+    description: `In lists with \`include_counts=true\`. ${APPLICATION_COUNT_NOTE}`,
   })
   application_count?: number;
 }
@@ -40,8 +39,8 @@ export class BranchDto {
 export class BranchStatsDto {
   @ApiProperty({ format: 'uuid' }) branch_id: string;
   @ApiProperty() branch_name: string;
-  @ApiProperty() user_count: number;
-  @ApiProperty() application_count: number;
+  @ApiProperty({ description: USER_COUNT_NOTE }) user_count: number;
+  @ApiProperty({ description: APPLICATION_COUNT_NOTE }) application_count: number;
   @ApiProperty() is_active: boolean;
 }
 

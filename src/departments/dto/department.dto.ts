@@ -6,6 +6,7 @@ import {
 } from '../../organisation/dto/org-user.dto';
 import type { UserCounts } from '../../organisation/org-users';
 import type { UnitCounts } from '../../organisation/org-counts';
+import { APPLICATION_COUNT_NOTE, USER_COUNT_NOTE } from '../../organisation/org-http';
 import type { Department } from '../department.entity';
 
 /** The department's own columns, as every answer shows them. */
@@ -24,18 +25,16 @@ class DepartmentFieldsDto {
 
 export class DepartmentDto extends DepartmentFieldsDto {
   @ApiPropertyOptional({
-    description:
-      'Users in the department (any status). On single records; in lists with `include_counts=true`.',
+    description: `On single records; in lists with \`include_counts=true\`. ${USER_COUNT_NOTE}`,
   })
   user_count?: number;
   @ApiPropertyOptional({
     description:
-      'Active users in the department. On single records; in lists with `include_counts=true`.',
+      'The active ones among `user_count`. On single records; in lists with `include_counts=true`.',
   })
   active_user_count?: number;
   @ApiPropertyOptional({
-    description:
-      'Applications made in the department (any status). In lists with `include_counts=true`.',
+    description: `In lists with \`include_counts=true\`. ${APPLICATION_COUNT_NOTE}`,
   })
   application_count?: number;
 }
@@ -44,8 +43,8 @@ export class DepartmentDto extends DepartmentFieldsDto {
 export class DepartmentStatsDto {
   @ApiProperty({ format: 'uuid' }) department_id: string;
   @ApiProperty() department_name: string;
-  @ApiProperty() user_count: number;
-  @ApiProperty() application_count: number;
+  @ApiProperty({ description: USER_COUNT_NOTE }) user_count: number;
+  @ApiProperty({ description: APPLICATION_COUNT_NOTE }) application_count: number;
   @ApiProperty() is_active: boolean;
 }
 
@@ -58,11 +57,16 @@ export class DepartmentBranchDto {
 
 /** `GET /departments/{id}/with-relations`. */
 export class DepartmentWithRelationsDto extends DepartmentFieldsDto {
-  @ApiProperty() user_count: number;
-  @ApiProperty() active_user_count: number;
-  @ApiProperty() application_count: number;
-  @ApiProperty({ description: 'Distinct branches where its users work.' }) branch_count: number;
-  @ApiProperty({ type: [OrgMemberDto] }) users: OrgMemberDto[];
+  @ApiProperty({ description: USER_COUNT_NOTE }) user_count: number;
+  @ApiProperty({ description: 'The active ones among `user_count`.' }) active_user_count: number;
+  @ApiProperty({ description: APPLICATION_COUNT_NOTE }) application_count: number;
+  @ApiProperty({ description: 'Distinct branches where any of its users work.' })
+  branch_count: number;
+  @ApiProperty({
+    type: [OrgMemberDto],
+    description: 'Its users that you may list through GET /users; empty for officers and viewers.',
+  })
+  users: OrgMemberDto[];
   @ApiProperty({ type: [DepartmentBranchDto] }) branches: DepartmentBranchDto[];
 }
 
