@@ -9,6 +9,7 @@ import { MAX_KEYS_PER_OBJECT, verifyFormBody, verifyJsonBody } from './common/ht
 import { sendProblem } from './common/http/problem.filter';
 import { requestIdMiddleware } from './common/http/request-id';
 import { setupOpenApi } from './common/http/openapi';
+import { bodyRateLimit, limitSlowClients } from './common/http/slow-clients';
 import { trailingSlashMiddleware } from './common/http/trailing-slash';
 import { useNestContainerForValidators } from './common/validation/in-catalog';
 import type { AppConfig } from './config/app-config';
@@ -45,6 +46,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
 
   // Order matters: the request id first, so that even a refused body is answered with it.
   app.use(requestIdMiddleware);
+  limitSlowClients(app.getHttpServer(), config.app);
+  app.use(bodyRateLimit(config.app.bodyMinBytesPerWindow, config.app.bodyRateWindowMs));
   app.use(app.get(GracefulShutdown).middleware);
   app.use(app.get(MetricsService).middleware);
   app.use(trailingSlashMiddleware);

@@ -18,6 +18,13 @@ export interface ApplicationConfig {
   allowedOrigins: string[];
   trustProxy: TrustProxy;
   bodyLimitBytes: number;
+  /** A client must send its request headers within this time. */
+  headersTimeoutMs: number;
+  /** A body slower than this many bytes per `bodyRateWindowMs` is cut. */
+  bodyMinBytesPerWindow: number;
+  bodyRateWindowMs: number;
+  /** Swagger UI at /docs and the OpenAPI document at /docs-json. */
+  docsEnabled: boolean;
   metricsToken?: string;
   setupToken?: string;
 }

@@ -44,6 +44,10 @@ describe('parseEnvironment', () => {
         allowedOrigins: ['http://localhost:3000'],
         trustProxy: false,
         bodyLimitBytes: 1024 * 1024,
+        headersTimeoutMs: 20000,
+        bodyMinBytesPerWindow: 30720,
+        bodyRateWindowMs: 30000,
+        docsEnabled: true,
       });
       expect(config.app.metricsToken).toBeUndefined();
       expect(config.app.setupToken).toBeUndefined();

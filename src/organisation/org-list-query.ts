@@ -1,18 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { SearchField } from '../common/http/fields';
 import { PageQueryDto } from '../common/http/pagination';
 import { ValidationProblem } from '../common/http/problem';
-import { EmptyToNull, ToBoolean, Trim } from '../common/http/transforms';
+import { ToBoolean } from '../common/http/transforms';
 
 /**
  * The list filters that departments, branches and positions share: `search`, `is_active`
@@ -20,15 +13,7 @@ import { EmptyToNull, ToBoolean, Trim } from '../common/http/transforms';
  * adds its own `sort_by` allow-list and any filter of its own.
  */
 export class OrgListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({
-    description:
-      'Case-insensitive substring of the name (departments and branches: or of the code).',
-  })
-  @Trim()
-  @EmptyToNull()
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @SearchField('Case-insensitive substring of the name (departments and branches: or of the code).')
   search?: string | null;
 
   @ApiPropertyOptional({ description: '`true` or `false`.' })

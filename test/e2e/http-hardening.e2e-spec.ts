@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
@@ -33,15 +33,52 @@ const largest = Buffer.from('{"username":"a","password":"b",' + objects.join(','
  * compressed bodies that do not decompress, reserved keys. Each test reproduces an attack
  * that worked before the fix.
  */
+/** Starts listening on a free loopback port; answers the port. */
+async function listen(t: TestApp): Promise<number> {
+  const server = t.app.getHttpServer() as Server;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** A raw connection: writes `head`, then `chunk` every `everyMs` until `total` bytes; collects the answer. */
+function rawRequest(
+  port: number,
+  head: string,
+  body?: { chunk: string; everyMs: number; total: number },
+) {
+  const socket = connect(port, '127.0.0.1');
+  let answer = '';
+  socket.on('data', (data) => (answer += data.toString()));
+  socket.on('error', () => undefined);
+  socket.write(head);
+  let sent = 0;
+  const timer = body
+    ? setInterval(() => {
+        if (socket.destroyed || sent >= body.total) return clearInterval(timer);
+        const part = body.chunk.slice(0, body.total - sent);
+        socket.write(part);
+        sent += part.length;
+      }, body.everyMs)
+    : undefined;
+  const started = Date.now();
+  // The server should close the connection; if it does not, the test gives up after 8 s.
+  const giveUp = setTimeout(() => socket.destroy(), 8000);
+  return new Promise<{ answer: string; ms: number; sent: number }>((resolve) =>
+    socket.on('close', () => {
+      clearInterval(timer);
+      clearTimeout(giveUp);
+      resolve({ answer, ms: Date.now() - started, sent });
+    }),
+  );
+}
+
 describe('HTTP hardening', () => {
   let t: TestApp;
   let base: string;
 
   beforeAll(async () => {
     t = await createTestApp();
-    const server = t.app.getHttpServer() as Server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = `http://127.0.0.1:${await listen(t)}`;
   });
   afterAll(() => t.close());
 
@@ -211,6 +248,110 @@ describe('HTTP hardening', () => {
     it('415 for an unsupported encoding', async () => {
       const response = await post('/api/v1/auth/login', login, { 'Content-Encoding': 'zstd' });
       await expectProblem(response, 415);
+    });
+  });
+
+  describe('authenticated answers are not cached', () => {
+    it('Cache-Control: no-store on answers to a signed-in caller, refusals too', async () => {
+      const viewer = await t.signIn('viewer');
+      const me = await t.http.get('/api/v1/users/me').set('Authorization', viewer.bearer);
+      expect(me.status).toBe(200);
+      expect(me.headers['cache-control']).toBe('no-store');
+      const refused = await t.http
+        .post('/api/v1/positions')
+        .set('Authorization', viewer.bearer)
+        .send({ name: 'Teller' });
+      expect(refused.status).toBe(403);
+      expect(refused.headers['cache-control']).toBe('no-store');
+      const list = await t.http.get('/api/v1/applications').set('Authorization', viewer.bearer);
+      expect(list.headers['cache-control']).toBe('no-store');
+    });
+  });
+
+  describe('cost bounds for signed-in callers', () => {
+    it.each([
+      '/api/v1/users',
+      '/api/v1/customers',
+      '/api/v1/applications',
+      '/api/v1/applications/cards',
+      '/api/v1/applications/export/csv',
+      '/api/v1/departments',
+      '/api/v1/branches',
+      '/api/v1/positions',
+    ])('%s refuses a search longer than 100 characters (422) and takes 100', async (path) => {
+      const { bearer } = await t.signIn('admin');
+      const tooLong = await t.http
+        .get(path)
+        .query({ search: 'x'.repeat(101) })
+        .set('Authorization', bearer);
+      expect(tooLong.status).toBe(422);
+      expect(tooLong.body.errors).toEqual([
+        expect.objectContaining({ loc: ['query', 'search'], type: 'maxLength' }),
+      ]);
+      const longest = await t.http
+        .get(path)
+        .query({ search: 'x'.repeat(100) })
+        .set('Authorization', bearer);
+      expect(longest.status).toBe(200);
+    });
+  });
+
+  describe('slow clients and operator switches', () => {
+    let slow: TestApp;
+    let port: number;
+
+    beforeAll(async () => {
+      slow = await createTestApp({
+        env: {
+          HTTP_HEADERS_TIMEOUT_MS: '1000',
+          HTTP_BODY_RATE_WINDOW_MS: '2000',
+          HTTP_BODY_MIN_BYTES_PER_30S: '2048',
+          DOCS_ENABLED: 'false',
+        },
+      });
+      port = await listen(slow);
+    });
+    afterAll(() => slow.close());
+
+    const head = (length: number) =>
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n' +
+      `Content-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+
+    it('a body slower than the minimum rate over a window is cut with a 408 problem', async () => {
+      const { answer, ms, sent } = await rawRequest(port, head(10000), {
+        chunk: ' '.repeat(100),
+        everyMs: 250,
+        total: 10000,
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(answer).toMatch(/connection: close/i);
+      expect(answer).toContain('urn:lc-workflow:problem:body-too-slow');
+      expect(sent).toBeLessThan(10000);
+      expect(ms).toBeLessThan(4000);
+    });
+
+    it('a slow but steady body arrives whole, over more than one window', async () => {
+      // JSON first, then white space (valid JSON padding) at 2,000 bytes/s for 3 s.
+      const json = '{"username":"nobody","password":"wrong"}';
+      const { answer, ms } = await rawRequest(port, head(json.length + 6000) + json, {
+        chunk: ' '.repeat(500),
+        everyMs: 250,
+        total: 6000,
+      });
+      expect(ms).toBeGreaterThan(2000);
+      expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    });
+
+    it('headers that do not arrive within HTTP_HEADERS_TIMEOUT_MS: 408 and the connection closed', async () => {
+      const { answer, ms } = await rawRequest(port, 'GET /health HTTP/1.1\r\nHost: localhost\r\n');
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(ms).toBeLessThan(3000);
+    });
+
+    it('DOCS_ENABLED=false hides Swagger UI and the OpenAPI document', async () => {
+      expect((await slow.http.get('/docs-json')).status).toBe(404);
+      expect((await slow.http.get('/docs')).status).toBe(404);
+      expect((await t.http.get('/docs-json')).status).toBe(200);
     });
   });
 });

@@ -1,16 +1,16 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn } from 'class-validator';
 import {
   DateField,
   field,
   MoneyField,
+  SearchField,
   TextField,
   UpdatedSinceField,
   UuidField,
 } from '../../common/http/fields';
 import { PageQueryDto } from '../../common/http/pagination';
-import { EmptyToNull, ToList, Trim } from '../../common/http/transforms';
+import { ToList } from '../../common/http/transforms';
 import {
   APPLICATION_STATUSES,
   type ApplicationStatus,
@@ -42,15 +42,9 @@ const StatusListField = () =>
 export class ApplicationFiltersDto extends PageQueryDto {
   @StatusListField() status?: ApplicationStatus[] | null;
 
-  @ApiPropertyOptional({
-    description:
-      'Part of a borrower name (Khmer or Latin), phone or portfolio officer name, or an exact id number',
-  })
-  @EmptyToNull()
-  @Trim()
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @SearchField(
+    'Part of a borrower name (Khmer or Latin), phone or portfolio officer name, or an exact id number',
+  )
   search?: string | null;
 
   @field('nullable', { enum: values(RISK_CATEGORIES) }, oneOf(values(RISK_CATEGORIES)))
@@ -86,11 +80,6 @@ export class ApplicationCardsQuery extends PageQueryDto {
   @field('nullable', { enum: values(LOAN_STATUSES) }, oneOf(values(LOAN_STATUSES)))
   loan_status?: string | null;
 
-  @ApiPropertyOptional({ description: 'As the list: names, phone, officer, exact id number' })
-  @EmptyToNull()
-  @Trim()
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @SearchField('As the list: names, phone, officer, exact id number')
   search?: string | null;
 }

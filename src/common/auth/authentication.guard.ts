@@ -6,7 +6,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { ClsService } from 'nestjs-cls';
 import { AccessTokenService, bearerToken } from './access-token.service';
 import { IS_PUBLIC } from './decorators';
@@ -15,7 +15,8 @@ import { SESSION_AUTHENTICATOR, type SessionAuthenticator } from './session-auth
 /**
  * Global: every route needs a valid access token unless it is @Public(). The token's session
  * is checked in PostgreSQL on every request (one indexed lookup), so a logout, a revocation or
- * a deactivation takes effect at once on every instance.
+ * a deactivation takes effect at once on every instance. Authenticated answers are
+ * `Cache-Control: no-store`.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
@@ -46,6 +47,9 @@ export class AuthenticationGuard implements CanActivate {
     }
     request.user = user;
     this.cls.set('user', user);
+    // What a signed-in caller reads is theirs: no shared or browser cache keeps it. A route
+    // that allows caching (a thumbnail) sets its own header, which replaces this one.
+    context.switchToHttp().getResponse<Response>().setHeader('Cache-Control', 'no-store');
     return true;
   }
 }

@@ -65,6 +65,13 @@ export const TextField = (presence: Presence, max: number, api: ApiPropertyOptio
     MaxLength(max),
   );
 
+/** The longest `search` a list takes: a longer one is 422 (it could only cost the database). */
+export const MAX_SEARCH_LENGTH = 100;
+
+/** A list's free-text `search` query parameter. */
+export const SearchField = (description: string) =>
+  TextField('nullable', MAX_SEARCH_LENGTH, { description });
+
 export const PhoneField = (presence: Presence) =>
   field(
     presence,

@@ -59,8 +59,13 @@ export function ApiProblems(...statuses: number[]) {
   );
 }
 
-/** Swagger UI at /docs, JSON at /docs-json; "Authorize" logs in through /api/v1/auth/login. */
+/**
+ * Swagger UI at /docs, JSON at /docs-json (unless DOCS_ENABLED=false); "Authorize" logs in
+ * through /api/v1/auth/login.
+ */
 export function setupOpenApi(app: INestApplication, appConfig: ApplicationConfig): void {
+  // Operators may hide the docs (DOCS_ENABLED=false); integrators have them by default.
+  if (!appConfig.docsEnabled) return;
   const config = new DocumentBuilder()
     .setTitle(appConfig.name)
     .setDescription(

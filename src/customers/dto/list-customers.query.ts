@@ -1,20 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { SearchField } from '../../common/http/fields';
 import { PageQueryDto } from '../../common/http/pagination';
 import { EmptyToNull, Trim } from '../../common/http/transforms';
 
 /** GET /customers: newest first; filters combine with AND, within the caller's scope. */
 export class ListCustomersQuery extends PageQueryDto {
-  @ApiPropertyOptional({
-    description:
-      'Part of a name (Latin or Khmer) or of the phone number, ignoring case; or an exact id ' +
+  @SearchField(
+    'Part of a name (Latin or Khmer) or of the phone number, ignoring case; or an exact id ' +
       'number (ignoring case, spaces and dashes).',
-  })
-  @Trim()
-  @EmptyToNull()
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  )
   search?: string | null;
 
   @ApiPropertyOptional({ format: 'uuid' })

@@ -1,21 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { ROLES, type Role } from '../../common/auth/permissions';
-import { UpdatedSinceField, UuidField } from '../../common/http/fields';
+import { SearchField, UpdatedSinceField, UuidField } from '../../common/http/fields';
 import { PageQueryDto } from '../../common/http/pagination';
-import { EmptyToNull, Trim } from '../../common/http/transforms';
+import { EmptyToNull } from '../../common/http/transforms';
 import type { UserStatus } from '../user.entity';
 
 /** GET /users: page, filters; newest first. Filters combine with AND, within the caller's scope. */
 export class ListUsersQuery extends PageQueryDto {
-  @ApiPropertyOptional({
-    description: 'Part of the username, email, first or last name (case-insensitive)',
-  })
-  @EmptyToNull()
-  @Trim()
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @SearchField('Part of the username, email, first or last name (case-insensitive)')
   search?: string | null;
 
   @ApiPropertyOptional({ enum: ROLES })
