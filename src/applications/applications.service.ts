@@ -131,6 +131,7 @@ export class ApplicationsService {
         ...this.contentColumns(body),
         id,
         user_id: caller.id,
+        created_by: caller.id,
         branch_id: caller.branchId,
         department_id: caller.departmentId,
         status: 'draft',
