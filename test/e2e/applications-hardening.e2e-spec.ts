@@ -9,12 +9,14 @@ import {
   applicationBody,
   createApplication,
   expectStatus,
+  insertApplications,
   makeUnit,
   member,
   newIdNumber,
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
+import { SegregationOfDuties1764750000000 } from '../../migrations/1764750000000-SegregationOfDuties';
 import { createTestApp, type TestApp, testEnvironment } from '../harness/test-app';
 import { expectProblem } from '../harness/users-fixtures';
 
@@ -150,7 +152,10 @@ describe('applications hardening (issue 9)', () => {
       const first = await transition(t, branchManager, app.id, 'submit');
       expectStatus(first, 200);
       expect(first.body.assigned_reviewer).toBe(departmentManager.user.id);
-      expectStatus(await transition(t, admin, app.id, 'return', { reason: 'Add a guarantor' }), 200);
+      expectStatus(
+        await transition(t, admin, app.id, 'return', { reason: 'Add a guarantor' }),
+        200,
+      );
       const again = await transition(t, officer, app.id, 'submit');
       expectStatus(again, 200);
       expect(again.body).toMatchObject({
@@ -188,6 +193,60 @@ describe('applications hardening (issue 9)', () => {
       });
       expectStatus(ok, 200);
       expect(ok.body.assigned_reviewer).toBe(reviewer.user.id);
+    });
+
+    it('fills created_by and submitter_ids of existing rows from the audit trail (migration)', async () => {
+      const { unit, officer, submitter, app } = await returnedAndResubmitted();
+      const successor = await member(t, 'officer', unit);
+      const moved = await as(admin).post('/applications/reassign', {
+        from_user_id: officer.user.id,
+        to_user_id: successor.user.id,
+      });
+      expectStatus(moved, 200);
+      // A row written outside the API: no audit events, no created_by.
+      const [legacy] = await insertApplications(t, 1, { userId: officer.user.id });
+      await t.dataSource.query(`UPDATE customer_applications SET submitted_by = $2 WHERE id = $1`, [
+        legacy,
+        submitter.user.id,
+      ]);
+      const columns = () =>
+        t.dataSource.query(
+          `SELECT id, user_id, created_by, submitter_ids FROM customer_applications
+            WHERE id = ANY($1) ORDER BY id = $2 DESC`,
+          [[app.id, legacy], app.id],
+        );
+      expect(await columns()).toEqual([
+        {
+          id: app.id,
+          user_id: successor.user.id,
+          created_by: officer.user.id,
+          submitter_ids: [submitter.user.id, officer.user.id],
+        },
+        { id: legacy, user_id: officer.user.id, created_by: null, submitter_ids: [] },
+      ]);
+
+      const migration = new SegregationOfDuties1764750000000();
+      const runner = t.dataSource.createQueryRunner();
+      try {
+        await migration.down(runner);
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      expect(await columns()).toEqual([
+        {
+          id: app.id,
+          user_id: successor.user.id,
+          created_by: officer.user.id,
+          submitter_ids: [submitter.user.id, officer.user.id],
+        },
+        {
+          id: legacy,
+          user_id: officer.user.id,
+          created_by: officer.user.id,
+          submitter_ids: [submitter.user.id],
+        },
+      ]);
     });
 
     it('is kept in server-only columns that no body may write (422)', async () => {
@@ -328,6 +387,13 @@ describe('applications hardening (issue 9)', () => {
         old.id,
         fromA.customer_id,
       ]);
+      // Such a draft keeps the customer it links already when its id number is typed again.
+      const retyped = await as(officerB).patch(`/applications/${old.id}`, {
+        id_card_type: fromA.id_card_type,
+        id_number: fromA.id_number.toLowerCase(),
+      });
+      expectStatus(retyped, 200);
+      expect(retyped.body.customer_id).toBe(fromA.customer_id);
       const before = await t.dataSource.query(
         `SELECT id, customer_id FROM customer_applications ORDER BY id`,
       );
