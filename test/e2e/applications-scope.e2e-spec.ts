@@ -534,7 +534,8 @@ describe('Applications and customers: scope, who may act, refusal order, reassig
     describe('approve: segregation of duties and approval authority', () => {
       it('refuses an admin who created and submitted the application (403), not another admin', async () => {
         const admin = actors.adminX;
-        const app = await applicationIn('approval_pending', { owner: admin, reviewer: admin });
+        // Its creator may not review it either (segregation of duties): adminY does.
+        const app = await applicationIn('approval_pending', { owner: admin, reviewer: adminY });
         expect(app.user_id).toBe(admin.user.id);
         const res = await transition(t, admin, app.id, 'approve');
         expectProblem(res, 403);
