@@ -10,6 +10,10 @@
  * - `npm run cli -- reencrypt`: after a key rotation, every encrypted value and its hash
  *   under the current key (src/common/crypto/reencrypt.ts).
  *
+ * - `npm run cli -- customer-links`: lists, read-only, the applications linked (before the
+ *   rule of SPEC §4) to a customer their creator could not see, one tab-separated line each
+ *   (src/customers/customer-link-queries.ts). Nothing is unlinked.
+ *
  * They use the same configuration as the server; with no DATABASE_URL they reach the embedded
  * PostgreSQL of a running `npm start`, or start it. They need the database only (an embedded
  * S3 server is started only because the runtime does so for `npm start`; the commands do not
@@ -28,6 +32,7 @@ import { CredentialsModule } from './auth/credentials.module';
 import { PasswordHasher } from './auth/password-hasher';
 import { FieldCipher } from './common/crypto/field-cipher';
 import { reencryptAll } from './common/crypto/reencrypt';
+import { findUnseenCustomerLinks } from './customers/customer-link-queries';
 import { SettingsModule } from './settings/settings.module';
 import { UsersModule } from './users/users.module';
 import { ConfigValidationError } from './config/environment';
@@ -49,7 +54,8 @@ const USAGE =
   'Usage: npm run cli -- create-admin --username NAME --email EMAIL [--first-name F] [--last-name L]\n' +
   '       (password from ADMIN_PASSWORD, or asked for)\n' +
   DEMO_SEED_USAGE.replace(/^Usage: /, '       ') +
-  '\n       npm run cli -- reencrypt   (after a key rotation; see README)';
+  '\n       npm run cli -- reencrypt   (after a key rotation; see README)' +
+  '\n       npm run cli -- customer-links   (applications linked to a customer their creator could not see)';
 
 /** What the commands need: the database and users, not HTTP nor the object store. */
 @Module({})
@@ -200,10 +206,47 @@ async function reencrypt(): Promise<void> {
   });
 }
 
+/** Read-only: the links whose creator could not see the customer, for an operator to review. */
+async function customerLinks(): Promise<void> {
+  await withApplicationContext([], async (app) => {
+    const links = await findUnseenCustomerLinks(app.get(DataSource));
+    if (links.length === 0) {
+      process.stdout.write('No application links a customer its creator could not see.\n');
+      return;
+    }
+    const columns = [
+      'application_id',
+      'customer_id',
+      'creator_id',
+      'creator',
+      'creator_branch',
+      'customer_branch',
+    ];
+    const lines = links.map((link) =>
+      [
+        link.application_id,
+        link.customer_id,
+        link.creator_id,
+        link.creator_username,
+        link.creator_branch ?? '-',
+        link.customer_branch ?? '-',
+      ].join('\t'),
+    );
+    const count =
+      links.length === 1
+        ? '1 application links a customer its creator could not see'
+        : `${links.length} applications link a customer their creator could not see`;
+    process.stdout.write(
+      `${columns.join('\t')}\n${lines.join('\n')}\n${count} (nothing was changed).\n`,
+    );
+  });
+}
+
 const COMMANDS = new Map<string, (args: string[]) => Promise<void>>([
   ['create-admin', createAdmin],
   ['seed-demo', seedDemoData],
   ['reencrypt', reencrypt],
+  ['customer-links', customerLinks],
 ]);
 
 const [command, ...args] = process.argv.slice(2);
@@ -221,6 +264,8 @@ main().catch((error: unknown) => {
     );
   } else if (error instanceof Error && error.message.startsWith('Usage')) {
     process.stderr.write(`${error.message}\n`);
+  } else if (command === 'customer-links') {
+    process.stderr.write(`Could not list the customer links: ${(error as Error).message}\n`);
   } else if (command === 'seed-demo') {
     // The seed writes in one transaction: a failure leaves nothing behind.
     process.stderr.write(`Demo data not created: ${(error as Error).message}\n`);

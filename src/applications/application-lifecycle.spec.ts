@@ -15,8 +15,10 @@ import {
   mayPerform,
   nextStatus,
   OPEN_REVIEW_STATUSES,
+  segregatedIds,
   statusColorOf,
   TERMINAL_STATUSES,
+  withSubmitter,
 } from './application-lifecycle';
 
 /**
@@ -200,8 +202,8 @@ describe('mayPerform (SPEC §4)', () => {
   const REVIEWER = 'u-reviewer';
   const facts: LifecycleFacts = {
     userId: CREATOR,
-    submittedBy: CREATOR,
     assignedReviewer: REVIEWER,
+    segregated: [CREATOR],
   };
 
   const actors = {
@@ -257,14 +259,19 @@ describe('mayPerform (SPEC §4)', () => {
   });
 
   it.each<[string, LifecycleActor, LifecycleFacts]>([
-    ['admin creator', { id: 'a1', role: 'admin' }, { ...facts, userId: 'a1', submittedBy: 'x' }],
-    ['admin submitter', { id: 'a1', role: 'admin' }, { ...facts, submittedBy: 'a1' }],
-    ['manager creator', { id: 'm1', role: 'manager' }, { ...facts, userId: 'm1' }],
-    ['manager submitter', { id: 'm1', role: 'manager' }, { ...facts, submittedBy: 'm1' }],
+    ['admin owner', { id: 'a1', role: 'admin' }, { ...facts, userId: 'a1', segregated: ['x'] }],
+    ['admin submitter', { id: 'a1', role: 'admin' }, { ...facts, segregated: [CREATOR, 'a1'] }],
+    ['manager owner', { id: 'm1', role: 'manager' }, { ...facts, userId: 'm1' }],
+    ['manager submitter', { id: 'm1', role: 'manager' }, { ...facts, segregated: ['m1'] }],
+    [
+      'manager who created it before a reassign',
+      { id: 'm1', role: 'manager' },
+      { ...facts, userId: 'o2', segregated: ['m1', 'o2'] },
+    ],
     [
       'manager who is also the assigned reviewer and the creator',
       { id: 'm1', role: 'manager' },
-      { userId: 'm1', submittedBy: 'm1', assignedReviewer: 'm1' },
+      { userId: 'm1', assignedReviewer: 'm1', segregated: ['m1'] },
     ],
   ])('refuses approval by the %s (segregation of duties)', (_name, actor, sodFacts) => {
     expect(mayPerform('approve', actor, sodFacts)).toEqual({
@@ -276,7 +283,7 @@ describe('mayPerform (SPEC §4)', () => {
 
   it('lets the creator who is a manager do everything else a manager may', () => {
     const creatorManager: LifecycleActor = { id: 'm1', role: 'manager' };
-    const own: LifecycleFacts = { userId: 'm1', submittedBy: 'm1', assignedReviewer: null };
+    const own: LifecycleFacts = { userId: 'm1', assignedReviewer: null, segregated: ['m1'] };
     expect(mayPerform('reject', creatorManager, own).ok).toBe(true);
     expect(mayPerform('withdraw', creatorManager, own).ok).toBe(true);
   });
@@ -307,6 +314,63 @@ describe('mayPerform (SPEC §4)', () => {
     ],
   ])('explains a refusal of %s by %s', (action, name, detail) => {
     expect(mayPerform(action, actors[name], facts)).toEqual({ ok: false, detail });
+  });
+});
+
+describe('segregation of duties: segregatedIds and withSubmitter (SPEC §4)', () => {
+  it('excludes the creator, the owner, the last submitter and every earlier submitter', () => {
+    expect(
+      segregatedIds({
+        created_by: 'creator',
+        user_id: 'successor',
+        submitted_by: 'officer',
+        submitter_ids: ['manager', 'officer'],
+      }),
+    ).toEqual(['creator', 'successor', 'officer', 'manager']);
+  });
+
+  it('counts the owner as the creator on a row written without created_by, and no one twice', () => {
+    expect(
+      segregatedIds({ created_by: null, user_id: 'o1', submitted_by: null, submitter_ids: [] }),
+    ).toEqual(['o1']);
+    expect(
+      segregatedIds({ created_by: 'o1', user_id: 'o1', submitted_by: 'o1', submitter_ids: ['o1'] }),
+    ).toEqual(['o1']);
+  });
+
+  it('keeps the submitter of a row whose submitter_ids missed them (seeded rows)', () => {
+    expect(
+      segregatedIds({ created_by: 'o1', user_id: 'o1', submitted_by: 'm1', submitter_ids: [] }),
+    ).toEqual(['o1', 'm1']);
+  });
+
+  it('appends a new submitter once and never drops an earlier one', () => {
+    const first = withSubmitter([], 'm1');
+    expect(first).toEqual(['m1']);
+    const second = withSubmitter(first, 'o1');
+    expect(second).toEqual(['m1', 'o1']);
+    expect(withSubmitter(second, 'm1')).toEqual(['m1', 'o1']);
+    expect(first).toEqual(['m1']);
+  });
+
+  it('refuses approval to each of them after a return, a resubmission and a reassign', () => {
+    // Officer o1 created it, manager m1 submitted, it was returned, o1 resubmitted, and a
+    // reassign gave it to o2.
+    const row = {
+      created_by: 'o1',
+      user_id: 'o2',
+      submitted_by: 'o1',
+      submitter_ids: ['m1', 'o1'],
+    };
+    const facts: LifecycleFacts = {
+      userId: row.user_id,
+      assignedReviewer: 'm2',
+      segregated: segregatedIds(row),
+    };
+    for (const id of ['o1', 'o2', 'm1']) {
+      expect(mayPerform('approve', { id, role: 'manager' }, facts).ok).toBe(false);
+    }
+    expect(mayPerform('approve', { id: 'm2', role: 'manager' }, facts).ok).toBe(true);
   });
 });
 

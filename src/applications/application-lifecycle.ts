@@ -128,10 +128,35 @@ export interface LifecycleActor {
 }
 
 export interface LifecycleFacts {
-  /** The creator (owner). */
+  /** The owner: the creator, or the officer a reassign gave the application to. */
   userId: string;
-  submittedBy: string | null;
   assignedReviewer: string | null;
+  /** Who may never approve nor review it (`segregatedIds`). */
+  segregated: readonly string[];
+}
+
+/** The columns that remember who had a hand in an application. */
+export interface SegregationColumns {
+  user_id: string;
+  /** Set at create and never changed; null only on rows written outside the API. */
+  created_by: string | null;
+  submitted_by: string | null;
+  /** Everyone who ever submitted it: a return and resubmission adds, never replaces. */
+  submitter_ids: readonly string[];
+}
+
+/**
+ * Segregation of duties (SPEC §4): whoever created it, owns it now, or ever submitted it may
+ * not approve it nor be its reviewer, whatever their role. Distinct ids, in a stable order.
+ */
+export function segregatedIds(row: SegregationColumns): string[] {
+  const ids = [row.created_by, row.user_id, row.submitted_by, ...row.submitter_ids];
+  return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+}
+
+/** The submitters after `submitterId` submits (appended once, earlier ones kept). */
+export function withSubmitter(submitterIds: readonly string[], submitterId: string): string[] {
+  return submitterIds.includes(submitterId) ? [...submitterIds] : [...submitterIds, submitterId];
 }
 
 export type ActorCheck = { ok: true } | { ok: false; detail: string };
@@ -171,7 +196,7 @@ export function mayPerform(
     case 'approve':
       if (!manages) return refused(`Only a manager or an admin may ${phrase} this application.`);
       // Segregation of duties binds every role, admins included.
-      if (actor.id === facts.userId || actor.id === facts.submittedBy) {
+      if (actor.id === facts.userId || facts.segregated.includes(actor.id)) {
         return refused(
           'You created or submitted this application, so you cannot approve it ' +
             '(segregation of duties).',

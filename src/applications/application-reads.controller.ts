@@ -8,7 +8,7 @@ import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
 import { ApiProblems } from '../common/http/openapi';
 import { ApiPageResponse, PageQueryDto } from '../common/http/pagination';
 import { ParseUuidPipe } from '../common/http/validation';
-import { ApplicationReadsService } from './application-reads.service';
+import { ApplicationReadsService, type CsvExport } from './application-reads.service';
 import { ApplicationCard } from './dto/application-card.dto';
 import { ApplicationEnumOptionsDto } from './dto/application-enum-options.dto';
 import { ApplicationHistoryEvent } from './dto/application-history.dto';
@@ -92,7 +92,10 @@ export class ApplicationReadsController {
       "The list's filters and order; streamed. UTF-8 with a byte-order mark, CRLF line ends, " +
       "RFC 4180 quoting; a cell starting with =, +, -, @, tab or CR is prefixed with `'` so " +
       'that no spreadsheet runs it as a formula. Id numbers are in clear. Audited ' +
-      '(`applications.exported`, with the filters and the number of rows).',
+      '(`applications.exported`, with the filters and the number of rows). One export per user ' +
+      'at a time: another while the first still streams is 429 with `Retry-After`. The bound ' +
+      'is kept in the memory of each server instance (the export holds no database connection ' +
+      'while it streams), so with several instances it applies per instance.',
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({
@@ -100,14 +103,30 @@ export class ApplicationReadsController {
       'The CSV file (`Content-Disposition: attachment; filename="applications-YYYYMMDD.csv"`)',
     content: { 'text/csv': { schema: { type: 'string' } } },
   })
-  @ApiProblems(422)
+  @ApiProblems(422, 429)
   async exportCsv(
     @CurrentUser() caller: AuthUser,
     @Query() query: UnpagedApplicationFiltersQuery,
     @Res() response: Response,
   ): Promise<void> {
-    // Everything that can fail cleanly (validation, the first batch) has happened by now.
+    // Everything that can fail cleanly (validation, the export slot, the first batch) has
+    // happened by now.
     const csv = await this.reads.openCsvExport(caller, query);
+    try {
+      await this.stream(caller, query, csv, response);
+    } finally {
+      // Also when the client broke off: the slot is free for the user's next export.
+      csv.close();
+    }
+  }
+
+  /** Streams the lines, then audits the export (completed or not) and ends the response. */
+  private async stream(
+    caller: AuthUser,
+    query: UnpagedApplicationFiltersQuery,
+    csv: CsvExport,
+    response: Response,
+  ): Promise<void> {
     response.status(200);
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="${csv.filename}"`);

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { In, type SelectQueryBuilder } from 'typeorm';
@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { Branch } from '../branches/branch.entity';
 import type { AuthUser } from '../common/auth/auth-user';
 import { type Page, pageOf, type PageQueryDto, pageWindow } from '../common/http/pagination';
+import { ProblemException } from '../common/http/problem';
 import { Department } from '../departments/department.entity';
 import type { ApplicationEnumOptions } from '../enums/code-enums';
 import { EnumsService } from '../enums/enums.service';
@@ -28,6 +29,7 @@ import {
   statusDistribution,
 } from './application-stats';
 import { ApplicationsService } from './applications.service';
+import { RunningExports } from './running-exports';
 import { csvLine, UTF8_BOM } from './csv';
 import { type ApplicationCard, toApplicationCard } from './dto/application-card.dto';
 import {
@@ -47,6 +49,9 @@ import { todayIn } from './loan-term';
 /** Rows per query of the CSV export (each batch is one short query; see `openCsvExport`). */
 export const EXPORT_BATCH_SIZE = 1000;
 
+/** The Retry-After of a second export while the first runs: a short wait, then try again. */
+export const EXPORT_RETRY_AFTER_SECONDS = 5;
+
 /** Where the export's keyset pagination stands: the list order's key of the last row sent. */
 interface ExportCursor {
   rank: number;
@@ -57,11 +62,15 @@ interface ExportCursor {
 
 type ExportRow = ExportSourceRow & { cursor_rank: number; cursor_created_at: string };
 
-/** A CSV export under way: its file name, its lines (pulled one by one) and the rows sent. */
+/**
+ * A CSV export under way: its file name, its lines (pulled one by one), the rows sent, and
+ * `close`, which frees the caller's export slot (call it once the export ended, however).
+ */
 export interface CsvExport {
   filename: string;
   lines: AsyncGenerator<string, void, undefined>;
   readonly rowCount: number;
+  close(): void;
 }
 
 /**
@@ -71,6 +80,8 @@ export interface CsvExport {
  */
 @Injectable()
 export class ApplicationReadsService {
+  private readonly runningExports = new RunningExports();
+
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly applications: ApplicationsService,
@@ -231,8 +242,35 @@ export class ApplicationReadsService {
    * The price: an application whose priority changes during the export can appear twice or
    * not at all. The id number is decrypted: the export is for managers and admins, who may
    * read it on the application anyway, and it is audited (`recordExport`).
+   *
+   * One export per user at a time (RunningExports): another while it runs is 429.
    */
   async openCsvExport(caller: AuthUser, filters: ApplicationFilters): Promise<CsvExport> {
+    const release = this.runningExports.claim(caller.id);
+    if (!release) {
+      throw new ProblemException(
+        HttpStatus.TOO_MANY_REQUESTS,
+        'You already have a CSV export running. Wait until it has finished (or cancel it), ' +
+          'then start the next one.',
+        {
+          type: 'export-in-progress',
+          headers: { 'Retry-After': String(EXPORT_RETRY_AFTER_SECONDS) },
+        },
+      );
+    }
+    try {
+      return await this.startCsvExport(caller, filters, release);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  private async startCsvExport(
+    caller: AuthUser,
+    filters: ApplicationFilters,
+    close: () => void,
+  ): Promise<CsvExport> {
     // Captured now: the later batches run outside the request's context.
     const manager = this.txHost.tx;
     const timeZone = await this.settings.get('timezone');
@@ -284,6 +322,7 @@ export class ApplicationReadsService {
       get rowCount() {
         return progress.rows;
       },
+      close,
     };
   }
 

@@ -51,7 +51,7 @@ export class ApplicationWorkflowController {
     operationId: 'applications_submit',
     summary: 'Submit a draft',
     description:
-      'The owner, or a manager/admin in scope. 422 lists the required fields (setting required_application_fields) and document types (required_document_types) still missing. With auto_assign_applications on, the least busy manager (branch, then department, then any) becomes the reviewer and the application moves to initial_review.',
+      'The owner, or a manager/admin in scope. 422 lists the required fields (setting required_application_fields) and document types (required_document_types) still missing. With auto_assign_applications on, the least busy manager (branch, then department, then any; never one who created, owns or ever submitted it) becomes the reviewer and the application moves to initial_review.',
   })
   submit(
     @CurrentUser() caller: AuthUser,
@@ -65,7 +65,7 @@ export class ApplicationWorkflowController {
     operationId: 'applications_assign_reviewer',
     summary: 'Assign (or reassign) the reviewer',
     description:
-      'Manager/admin in scope, while submitted or in review. The reviewer must be an active manager or admin who can see the application (else 422). From submitted it moves to initial_review.',
+      'Manager/admin in scope, while submitted or in review. The reviewer must be an active manager or admin who can see the application and who neither created, owns nor ever submitted it (segregation of duties); else 422 on reviewer_id (`loc` names the body or the query, where it was given). From submitted it moves to initial_review.',
   })
   @ApiQuery({ name: 'reviewer_id', required: false, description: 'Instead of the body field.' })
   assignReviewer(
@@ -74,10 +74,13 @@ export class ApplicationWorkflowController {
     @Body() body: AssignReviewerBody,
     @Query() query: AssignReviewerBody,
   ) {
-    return this.workflow.assignReviewer(caller, id, {
-      ...body,
-      reviewer_id: body.reviewer_id ?? query.reviewer_id,
-    });
+    const source = body.reviewer_id ? 'body' : 'query';
+    return this.workflow.assignReviewer(
+      caller,
+      id,
+      { ...body, reviewer_id: body.reviewer_id ?? query.reviewer_id },
+      source,
+    );
   }
 
   @Transition('complete-review', 'applications:review', {
@@ -111,7 +114,7 @@ export class ApplicationWorkflowController {
     operationId: 'applications_approve',
     summary: 'Approve',
     description:
-      'Manager/admin in scope, never whoever created or submitted it (403). approved_amount (> 0, at most the requested amount; default the requested amount) becomes loan_amount; above your approval_limits for the currency is 403.',
+      'Manager/admin in scope, never whoever created, owns or ever submitted it (403; a return and resubmission or a reassign does not change that). approved_amount (> 0, at most the requested amount; default the requested amount) becomes loan_amount; above your approval_limits for the currency is 403.',
   })
   approve(
     @CurrentUser() caller: AuthUser,

@@ -18,7 +18,9 @@ import {
   mayPerform,
   nextStatus,
   OPEN_REVIEW_STATUSES,
+  segregatedIds,
   TERMINAL_STATUSES,
+  withSubmitter,
 } from './application-lifecycle';
 import { scopeApplications } from './application-query';
 import { isApplicationInScope, recordScopeOf } from '../common/auth/record-scope';
@@ -65,6 +67,7 @@ export class ApplicationWorkflowService {
       await this.assertComplete(row);
       row.submitted_at = now;
       row.submitted_by = caller.id;
+      row.submitter_ids = withSubmitter(row.submitter_ids, caller.id);
       const details: AuditDetails = { comment: body.comment ?? undefined };
       if (await this.settings.get('auto_assign_applications')) {
         const reviewer = await this.pickReviewer(row);
@@ -79,10 +82,12 @@ export class ApplicationWorkflowService {
     });
   }
 
+  /** `source`: where the request gave `reviewer_id`, so that a 422 names that place. */
   assignReviewer(
     caller: AuthUser,
     id: string,
     body: AssignReviewerBody,
+    source: 'body' | 'query' = 'body',
   ): Promise<ApplicationResponse> {
     return this.act(caller, id, 'assign_reviewer', async (row, now) => {
       if (!body.reviewer_id) {
@@ -94,7 +99,7 @@ export class ApplicationWorkflowService {
           },
         ]);
       }
-      await this.assertReviewer(row, body.reviewer_id);
+      await this.assertReviewer(row, body.reviewer_id, source);
       const previous = row.assigned_reviewer;
       this.assign(row, body.reviewer_id, now);
       return {
@@ -238,7 +243,8 @@ export class ApplicationWorkflowService {
   /**
    * Operator action (SPEC §4): moves an officer's open applications within the caller's scope
    * to another active officer the caller manages, one audit event per application. Their
-   * branch and department stay (they are where the application was captured).
+   * branch and department stay (they are where the application was captured), and so does
+   * their creator (`created_by`, filled here from `user_id` on a row that lacks it).
    */
   async reassign(caller: AuthUser, body: ReassignBody): Promise<ReassignResult> {
     if (body.from_user_id === body.to_user_id) {
@@ -263,7 +269,11 @@ export class ApplicationWorkflowService {
         .getRepository(CustomerApplication)
         .createQueryBuilder()
         .update()
-        .set({ user_id: body.to_user_id, version: () => 'version + 1' })
+        .set({
+          created_by: () => 'coalesce(created_by, user_id)',
+          user_id: body.to_user_id,
+          version: () => 'version + 1',
+        })
         .whereInIds(rows.map((row) => row.id))
         .execute();
       for (const row of rows) {
@@ -338,8 +348,8 @@ export class ApplicationWorkflowService {
       }
       const actor = mayPerform(action, caller, {
         userId: row.user_id,
-        submittedBy: row.submitted_by,
         assignedReviewer: row.assigned_reviewer,
+        segregated: segregatedIds(row),
       });
       if (!actor.ok) throw new ProblemException(HttpStatus.FORBIDDEN, actor.detail);
       const now = new Date();
@@ -409,7 +419,8 @@ export class ApplicationWorkflowService {
 
   /**
    * The auto-assigned reviewer (SPEC §6): an active manager of the application's branch, else
-   * of its department, else any — never its creator or submitter — with the fewest open
+   * of its department, else any — never its creator, owner or any of its submitters
+   * (`segregatedIds`) — with the fewest open
    * assignments, ties to the one assigned least recently. Assignments are serialised by a
    * transaction-scoped advisory lock, so two submits never both pick by the same counts.
    */
@@ -422,28 +433,37 @@ export class ApplicationWorkflowService {
       `SELECT u.id
          FROM users u
          LEFT JOIN LATERAL (
-           SELECT count(*) FILTER (WHERE a.status = ANY($5)) AS open,
+           SELECT count(*) FILTER (WHERE a.status = ANY($4)) AS open,
                   max(a.reviewer_assigned_at) AS last_assigned
              FROM customer_applications a
             WHERE a.assigned_reviewer = u.id
          ) load ON true
-        WHERE u.role = 'manager' AND u.status = 'active' AND u.id <> $3 AND u.id <> $4
+        WHERE u.role = 'manager' AND u.status = 'active' AND u.id <> ALL($3::uuid[])
         ORDER BY CASE WHEN u.branch_id = $1 THEN 0 WHEN u.department_id = $2 THEN 1 ELSE 2 END,
                  load.open, load.last_assigned ASC NULLS FIRST, u.id
         LIMIT 1`,
-      [
-        row.branch_id,
-        row.department_id,
-        row.user_id,
-        row.submitted_by ?? row.user_id,
-        OPEN_REVIEW_STATUSES,
-      ],
+      [row.branch_id, row.department_id, segregatedIds(row), OPEN_REVIEW_STATUSES],
     );
     return candidate?.id ?? null;
   }
 
-  /** A reviewer is an active manager or admin who has the application in scope (else 422). */
-  private async assertReviewer(row: CustomerApplication, reviewerId: string): Promise<void> {
+  /**
+   * A reviewer is an active manager or admin who has the application in scope and had no hand
+   * in it (segregation of duties); else 422 on `reviewer_id` where the request gave it.
+   */
+  private async assertReviewer(
+    row: CustomerApplication,
+    reviewerId: string,
+    source: 'body' | 'query',
+  ): Promise<void> {
+    const refuse = (msg: string): never => {
+      throw new ValidationProblem([{ loc: [source, 'reviewer_id'], msg, type: 'reviewer' }]);
+    };
+    if (segregatedIds(row).includes(reviewerId)) {
+      refuse(
+        'must not be someone who created, owns or submitted this application (segregation of duties)',
+      );
+    }
     const reviewer = await this.txHost.tx.getRepository(User).findOne({
       where: { id: reviewerId },
       select: { id: true, role: true, status: true, branchId: true, departmentId: true },
@@ -452,13 +472,7 @@ export class ApplicationWorkflowService {
       (reviewer?.role === 'admin' || reviewer?.role === 'manager') &&
       isApplicationInScope(recordScopeOf(reviewer), row);
     if (reviewer?.status === 'active' && inScope) return;
-    throw new ValidationProblem([
-      {
-        loc: ['body', 'reviewer_id'],
-        msg: 'must be an active manager or admin who can see this application',
-        type: 'reviewer',
-      },
-    ]);
+    refuse('must be an active manager or admin who can see this application');
   }
 
   /** The approved amount: > 0 and at most the requested amount; default the requested amount. */

@@ -64,8 +64,8 @@ const STATUSES =
  * `*_hash` columns their blind indexes. `search_text` and `priority_rank` are generated
  * columns the list queries use; they are never written, nor read unless asked.
  *
- * The decorators mirror migration Applications1764547200000 so that `migration:generate`
- * finds no difference; the relations exist for that (they are never loaded unless asked).
+ * The decorators mirror migrations Applications1764547200000 and SegregationOfDuties so that
+ * `migration:generate` finds no difference; the relations exist for that (they are never loaded unless asked).
  */
 @Entity('customer_applications')
 @Index('customer_applications_order_idx', { synchronize: false })
@@ -137,6 +137,16 @@ export class CustomerApplication {
   @ManyToOne(() => User)
   @JoinColumn(userKey('submitted_by'))
   submitter?: User | null;
+  /**
+   * Segregation of duties (application-lifecycle.ts `segregatedIds`): the creator, which a
+   * reassign does not change, and everyone who ever submitted it, which a resubmission does not
+   * replace. Server-only, never answered. No foreign keys: they exclude people, and must not
+   * keep a user who has left from being deleted. `created_by` is null only on rows written
+   * outside the API (the demo seed, bulk loads), whose `user_id` is still the creator; a
+   * reassign fills it before it changes `user_id`.
+   */
+  @Column({ type: 'uuid', nullable: true }) created_by: string | null;
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" }) submitter_ids: string[];
   @Column({ type: 'varchar', length: 3 }) currency: string;
   @Column(varchar(50)) account_id: string | null;
 

@@ -35,7 +35,9 @@ const UPDATE_NOTE =
   'Partial update (PUT and PATCH alike): only the fields present change; "" or null clears a ' +
   'field. Only drafts can be edited (else 409; a manager returns an application to draft), ' +
   'officers only their own. `status` and the other server-written fields are refused (422): ' +
-  'use the workflow routes. Send If-Match to refuse the change (412) when it changed since you read it.';
+  'use the workflow routes. Send If-Match to refuse the change (412) when it changed since you read it. ' +
+  'A new id number links its customer as on create (409 customer-not-visible when you may not ' +
+  'see that customer); the customer the draft links already is kept.';
 
 @ApiTags('Applications')
 @Controller('applications')
@@ -66,7 +68,7 @@ export class ApplicationsController {
     operationId: 'applications_create',
     summary: 'Create a draft application',
     description:
-      'Flat fields of SPEC §5 ("" = not given). Copies your branch and department; links the customer with this id card type and number (creating it when new); creates the folders borrower-documents, guarantor-documents and collateral-documents.',
+      'Flat fields of SPEC §5 ("" = not given). Copies your branch and department; links the customer with this id card type and number (creating it when new); creates the folders borrower-documents, guarantor-documents and collateral-documents. An existing customer is linked only when you may see it or it belongs to your branch; otherwise 409 `customer-not-visible` (which says nothing of the customer), and nothing is created: a manager whose scope covers the customer creates the application instead.',
   })
   @ApiCreatedResponse({ type: ApplicationResponse })
   @ApiProblems(409, 422)
@@ -85,7 +87,7 @@ export class ApplicationsController {
     operationId: 'applications_reassign',
     summary: "Move an officer's open applications to another officer",
     description:
-      'Managers (within their scope, to an officer of their branch) and admins. Open means not rejected, withdrawn or completed. Audited per application.',
+      'Managers (within their scope, to an officer of their branch) and admins. Open means not rejected, withdrawn or completed. Audited per application. Who created or submitted an application stays barred from approving it.',
   })
   @ApiOkResponse({ type: ReassignResult })
   @ApiProblems(403, 422)

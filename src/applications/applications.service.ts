@@ -131,6 +131,7 @@ export class ApplicationsService {
         ...this.contentColumns(body),
         id,
         user_id: caller.id,
+        created_by: caller.id,
         branch_id: caller.branchId,
         department_id: caller.departmentId,
         status: 'draft',
@@ -270,7 +271,10 @@ export class ApplicationsService {
     return { table: TABLE, column, rowId: row.id };
   }
 
-  /** The customer with this identity, created from the borrower fields when new; null without. */
+  /**
+   * The customer with this identity, created from the borrower fields when new; null without.
+   * An existing customer the caller may not link (SPEC §4) is 409, and nothing is written.
+   */
   private async linkCustomer(
     row: CustomerApplication,
     idNumber: string | null,
@@ -304,7 +308,13 @@ export class ApplicationsService {
         monthly_income: row.monthly_income,
         income_source: row.income_source,
       },
-      { id: caller.id, branchId: caller.branchId, departmentId: caller.departmentId },
+      {
+        id: caller.id,
+        role: caller.role,
+        branchId: caller.branchId,
+        departmentId: caller.departmentId,
+      },
+      row,
     );
   }
 }

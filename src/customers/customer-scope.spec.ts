@@ -1,5 +1,5 @@
 import { recordScopeOf } from '../common/auth/record-scope';
-import { customerScopeCondition } from './customer-scope';
+import { customerScopeCondition, linkableCustomerCondition } from './customer-scope';
 
 const caller = (role: 'admin' | 'manager' | 'officer' | 'viewer') => ({
   id: 'u1',
@@ -45,5 +45,45 @@ describe('customer scope', () => {
     const condition = customerScopeCondition(recordScopeOf(caller('viewer')));
     expect(condition?.sql).toContain('c.branch_id = :customerScopeBranch');
     expect(condition?.sql).not.toContain('department');
+  });
+
+  it('leaves out one application when asked (the one being linked)', () => {
+    const condition = customerScopeCondition(recordScopeOf(caller('officer')), 'c', 'app-1');
+    expect(condition?.sql).toContain(
+      'WHERE scope_app.customer_id = c.id AND scope_app.id <> :appScopeExcept AND ',
+    );
+    expect(condition?.params.appScopeExcept).toBe('app-1');
+    expect(customerScopeCondition(recordScopeOf(caller('officer')))?.sql).not.toContain(
+      'appScopeExcept',
+    );
+  });
+});
+
+describe('linkable customers (SPEC §4: link only with sight of the customer, or in your branch)', () => {
+  it('admin may link any customer', () => {
+    expect(linkableCustomerCondition(recordScopeOf(caller('admin')), 'b1', 'app-1')).toBeNull();
+  });
+
+  it("officer: their branch's customers, or those visible without the application being linked", () => {
+    expect(linkableCustomerCondition(recordScopeOf(caller('officer')), 'b1', 'app-1')).toEqual({
+      sql:
+        '(c.branch_id = :linkerBranch OR ((c.created_by = :customerScopeUser) OR EXISTS ' +
+        '(SELECT 1 FROM customer_applications scope_app WHERE scope_app.customer_id = c.id AND ' +
+        'scope_app.id <> :appScopeExcept AND ' +
+        '(scope_app.user_id = :appScopeUser OR scope_app.assigned_reviewer = :appScopeUser))))',
+      params: {
+        linkerBranch: 'b1',
+        customerScopeUser: 'u1',
+        appScopeUser: 'u1',
+        appScopeExcept: 'app-1',
+      },
+    });
+  });
+
+  it('without a branch: only what they may see', () => {
+    const condition = linkableCustomerCondition(recordScopeOf(caller('manager')), null, 'app-1');
+    expect(condition?.sql).not.toContain('linkerBranch');
+    expect(condition?.sql).toContain('c.department_id = :customerScopeDepartment');
+    expect(condition?.params.appScopeExcept).toBe('app-1');
   });
 });

@@ -9,6 +9,7 @@ import {
   applicationScopeColumns,
   recordScopeOf,
   scopeCondition,
+  type SqlCondition,
 } from '../common/auth/record-scope';
 import { FieldCipher, normaliseIdNumber } from '../common/crypto/field-cipher';
 import { assertIfMatch, type IfMatch } from '../common/http/etag';
@@ -17,7 +18,7 @@ import { ProblemException, ValidationProblem } from '../common/http/problem';
 import { sameValue } from '../common/same-value';
 import { escapeLike, parseUtc } from '../organisation/org-list-query';
 import { Customer } from './customer.entity';
-import { customerScopeCondition } from './customer-scope';
+import { customerScopeCondition, linkableCustomerCondition } from './customer-scope';
 import {
   type CustomerApplicationRow,
   type CustomerApplicationSummary,
@@ -79,6 +80,9 @@ export interface CustomerCreator {
   branchId: string | null;
   departmentId: string | null;
 }
+
+/** Who links an application to a customer (and registers the customer when new). */
+export type CustomerLinker = CustomerCreator & Pick<AuthUser, 'role'>;
 
 /**
  * Customers (borrowers), SPEC §7 "Customers". The id number is stored encrypted with its blind
@@ -236,7 +240,7 @@ export class CustomersService {
         const idCardType = values.id_card_type ?? customer.id_card_type;
         assertIdNumberReadable(idNumber);
         const holder = await this.findByIdentity(idCardType, idNumber);
-        if (holder && holder !== id) throw identityTaken();
+        if (holder && holder.id !== id) throw identityTaken();
         values.id_number = this.cipher.encrypt(idNumber, idNumberContext(id));
         values.id_number_hash = this.cipher.blindIndex(idNumber);
       }
@@ -261,21 +265,37 @@ export class CustomersService {
 
   /**
    * For the applications module, inside the caller's transaction: the id of the customer with
-   * this identity (id card type and id number, whatever key hashed it), created from the given
-   * fields when there is none. An existing customer is never changed. Linking is by identity,
-   * so the caller's scope is not checked. Concurrent calls with one identity agree on one row.
+   * this identity (id card type and id number, whatever key hashed it) for `application` (new,
+   * or a draft being edited), created from the given fields (in the linker's branch and
+   * department) when there is none. An existing customer is never changed, and is linked only
+   * when the linker may see it without counting this application, or it is of the linker's
+   * branch, or it is the one the application links already (SPEC §4); otherwise 409, saying
+   * nothing of the customer. Concurrent calls with one identity agree on one row.
    */
-  async linkOrCreate(given: CustomerIdentityInput, creator: CustomerCreator): Promise<string> {
+  async linkOrCreate(
+    given: CustomerIdentityInput,
+    linker: CustomerLinker,
+    application: { id: string; customer_id: string | null },
+  ): Promise<string> {
     const input = { ...given, id_number: given.id_number.trim() };
     assertIdNumberReadable(input.id_number);
-    const existing = await this.findByIdentity(input.id_card_type, input.id_number);
-    if (existing) return existing;
-    const created = await this.insert(input, creator);
+    const linkable = linkableCustomerCondition(
+      recordScopeOf(linker),
+      linker.branchId,
+      application.id,
+    );
+    const linkedOrRefused = (match: IdentityMatch): string => {
+      if (match.passes || match.id === application.customer_id) return match.id;
+      throw customerNotVisible();
+    };
+    const existing = await this.findByIdentity(input.id_card_type, input.id_number, linkable);
+    if (existing) return linkedOrRefused(existing);
+    const created = await this.insert(input, linker);
     if (created) return created;
     // Another transaction created it meanwhile (ON CONFLICT waited for it to commit).
-    const winner = await this.findByIdentity(input.id_card_type, input.id_number);
+    const winner = await this.findByIdentity(input.id_card_type, input.id_number, linkable);
     if (!winner) throw new Error('A customer identity conflicted but its row could not be read');
-    return winner;
+    return linkedOrRefused(winner);
   }
 
   // --- helpers -------------------------------------------------------------------------------
@@ -315,17 +335,26 @@ export class CustomersService {
     return id;
   }
 
-  /** The id of the customer with this identity, under the current or a previous hashing key. */
-  private async findByIdentity(idCardType: string, idNumber: string): Promise<string | null> {
+  /**
+   * The customer with this identity, under the current or a previous hashing key, and whether
+   * it passes `linkable` (a condition on alias `c`; null: every customer does).
+   */
+  private async findByIdentity(
+    idCardType: string,
+    idNumber: string,
+    linkable: SqlCondition | null = null,
+  ): Promise<IdentityMatch | null> {
     const row = await this.customers
       .createQueryBuilder('c')
       .select('c.id', 'id')
+      .addSelect(linkable ? linkable.sql : 'true', 'passes')
       .where('c.id_card_type = :idCardType', { idCardType })
       .andWhere('c.id_number_hash IN (:...hashes)', {
         hashes: this.cipher.blindIndexCandidates(idNumber),
       })
-      .getRawOne<{ id: string }>();
-    return row?.id ?? null;
+      .setParameters(linkable?.params ?? {})
+      .getRawOne<IdentityMatch>();
+    return row ?? null;
   }
 
   /** Customers the caller may see. */
@@ -351,6 +380,22 @@ export class CustomersService {
       this.cipher.decrypt(customer.id_number, idNumberContext(customer.id)),
     );
   }
+}
+
+/** A customer found by identity, and whether the caller may link it. */
+interface IdentityMatch {
+  id: string;
+  passes: boolean;
+}
+
+/** SPEC §4: the same words whatever the customer's branch, and nothing of the customer. */
+function customerNotVisible(): ProblemException {
+  return new ProblemException(
+    HttpStatus.CONFLICT,
+    'A customer with this id number already exists and you cannot see it. ' +
+      'Ask a manager to create this application.',
+    { type: 'customer-not-visible' },
+  );
 }
 
 function idNumberContext(rowId: string) {

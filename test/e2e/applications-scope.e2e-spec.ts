@@ -362,23 +362,28 @@ describe('Applications and customers: scope, who may act, refusal order, reassig
 
       it("shows a shared customer's other-branch applications to nobody outside their scope", async () => {
         const a = await createApplication(t, actors.officerA2);
-        const b = await createApplication(t, actors.officerB, {
-          id_card_type: a.id_card_type,
-          id_number: a.id_number,
+        const identity = { id_card_type: a.id_card_type, id_number: a.id_number };
+        // Branch B's officer may not link unit A's customer (SPEC §4); managerCross, who sees
+        // it through department A, creates the branch B application instead.
+        expectProblem(await as(actors.officerB).post('/applications', identity), 409);
+        const b = await createApplication(t, actors.managerCross, identity);
+        expect(b).toMatchObject({
+          customer_id: a.customer_id,
+          branch_id: unitB.branchId,
+          department_id: unitA.departmentId,
         });
-        expect(b.customer_id).toBe(a.customer_id);
         const apps = async (who: ActorName) => {
           const res = await as(actors[who]).get(`/customers/${a.customer_id}/applications`);
           expectStatus(res, 200);
           return (res.body.items as Listed[]).map((item) => item.id).sort();
         };
-        expect(await apps('officerB')).toEqual([b.id]);
         expect(await apps('managerB')).toEqual([b.id]);
         expect(await apps('viewerB')).toEqual([b.id]);
         expect(await apps('officerA2')).toEqual([a.id]);
-        expect(await apps('managerA')).toEqual([a.id]);
+        expect(await apps('managerA')).toEqual([a.id, b.id].sort());
         expect(await apps('managerCross')).toEqual([a.id, b.id].sort());
         expect(await apps('adminX')).toEqual([a.id, b.id].sort());
+        expectProblem(await as(actors.officerB).get(`/customers/${a.customer_id}`), 404);
         expectProblem(await as(actors.officerA1).get(`/customers/${a.customer_id}`), 404);
       });
     });
@@ -529,7 +534,8 @@ describe('Applications and customers: scope, who may act, refusal order, reassig
     describe('approve: segregation of duties and approval authority', () => {
       it('refuses an admin who created and submitted the application (403), not another admin', async () => {
         const admin = actors.adminX;
-        const app = await applicationIn('approval_pending', { owner: admin, reviewer: admin });
+        // Its creator may not review it either (segregation of duties): adminY does.
+        const app = await applicationIn('approval_pending', { owner: admin, reviewer: adminY });
         expect(app.user_id).toBe(admin.user.id);
         const res = await transition(t, admin, app.id, 'approve');
         expectProblem(res, 403);

@@ -723,7 +723,12 @@ describe('Customers', () => {
 
     it('creates one customer for concurrent links of one identity', async () => {
       const idNumber = newIdNumber();
-      const creator = { id: officerA.user.id, branchId: branchA.id, departmentId: null };
+      const creator = {
+        id: officerA.user.id,
+        role: 'officer' as const,
+        branchId: branchA.id,
+        departmentId: null,
+      };
       const spellings = [idNumber, idNumber.toLowerCase(), ` ${idNumber} `, idNumber, idNumber];
       // Every transaction holds its connection before any of them looks for the customer, so
       // that all of them find none and race to insert it.
@@ -744,6 +749,7 @@ describe('Customers', () => {
                 monthly_income: '250.00',
               },
               creator,
+              { id: randomUUID(), customer_id: null },
             );
           }),
         ),
@@ -773,20 +779,29 @@ describe('Customers', () => {
       expect([idNumber, idNumber.toLowerCase()]).toContain(read.body.id_number);
     });
 
-    it('links an existing customer without changing it, whoever links it', async () => {
-      const customer = await createCustomer(officerB, { phone: '+855 12 000 000' });
+    it("links an existing customer of the linker's branch without changing it; another branch's is 409", async () => {
+      const customer = await createCustomer(officerA2, { phone: '+855 12 000 000' });
+      const given = {
+        id_card_type: customer.id_card_type,
+        id_number: customer.id_number.toLowerCase(),
+        full_name_latin: 'Someone Else',
+        phone: '+855 99 999 999',
+      };
+      const linker = (who: Caller) => ({
+        id: who.user.id,
+        role: who.user.role,
+        branchId: who.user.branchId,
+        departmentId: null,
+      });
       const linked = await inTransaction(() =>
-        service().linkOrCreate(
-          {
-            id_card_type: customer.id_card_type,
-            id_number: customer.id_number.toLowerCase(),
-            full_name_latin: 'Someone Else',
-            phone: '+855 99 999 999',
-          },
-          { id: officerA.user.id, branchId: branchA.id, departmentId: null },
-        ),
+        service().linkOrCreate(given, linker(officerA), { id: randomUUID(), customer_id: null }),
       );
       expect(linked).toBe(customer.id);
+      await expect(
+        inTransaction(() =>
+          service().linkOrCreate(given, linker(officerB), { id: randomUUID(), customer_id: null }),
+        ),
+      ).rejects.toMatchObject({ status: 409 });
       expect((await as(admin).get(customer.id)).body).toEqual(customer);
     });
 
@@ -795,7 +810,8 @@ describe('Customers', () => {
         inTransaction(() =>
           service().linkOrCreate(
             { id_card_type: 'passport', id_number: ' -- ' },
-            { id: officerA.user.id, branchId: null, departmentId: null },
+            { id: officerA.user.id, role: 'officer', branchId: null, departmentId: null },
+            { id: randomUUID(), customer_id: null },
           ),
         ),
       ).rejects.toBeInstanceOf(ValidationProblem);

@@ -177,6 +177,8 @@ export const SERVER_FIELDS = [
   'department_id',
   'status',
   'submitted_by',
+  'submitter_ids',
+  'created_by',
   'submitted_at',
   'credit_score',
   'risk_category',

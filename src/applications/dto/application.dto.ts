@@ -117,6 +117,9 @@ export function toApplicationResponse(
     reviewer_assigned_at: _assignedAt,
     search_text: _searchText,
     priority_rank: _priorityRank,
+    // Segregation of duties, for the server only (who submitted is in the history).
+    created_by: _createdBy,
+    submitter_ids: _submitterIds,
     ...columns
   } = row;
   const response = {
