@@ -45,7 +45,7 @@ export function coreModules(config: AppConfig): NonNullable<ModuleMetadata['impo
   return [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
     LoggerModule.forRoot(loggerParams(config.app)),
-    DatabaseModule,
+    DatabaseModule.forRoot(config.database),
     CryptoModule,
     ClsModule.forRoot({
       global: true,

@@ -26,6 +26,9 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { type INestApplicationContext, Module, type ModuleMetadata } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ConfigService } from '@nestjs/config';
+import type { AppConfig } from './config/app-config';
+import { dataSourceOptions } from './database/data-source-options';
 import { coreModules } from './app.module';
 import { AuditModule } from './audit/audit.module';
 import { CredentialsModule } from './auth/credentials.module';
@@ -129,16 +132,27 @@ async function seedDemoData(args: string[]): Promise<void> {
   await withApplicationContext(
     [],
     async (app) => {
-      const result = await seedDemo(
-        {
-          dataSource: app.get(DataSource),
-          cipher: app.get(FieldCipher),
-          hashPassword: (password) => app.get(PasswordHasher).hash(password),
-          log: (line) => process.stdout.write(`${line}\n`),
-        },
-        options,
-      );
-      process.stdout.write(`${describeDemoSeed(result)}\n`);
+      const database = app.get(ConfigService<AppConfig, true>).get('database', { infer: true });
+      const owner = database.migrationUrl
+        ? await new DataSource(
+            dataSourceOptions({ ...database, url: database.migrationUrl, poolSize: 7 }),
+          ).initialize()
+        : undefined;
+      try {
+        const result = await seedDemo(
+          {
+            dataSource: app.get(DataSource),
+            owner,
+            cipher: app.get(FieldCipher),
+            hashPassword: (password) => app.get(PasswordHasher).hash(password),
+            log: (line) => process.stdout.write(`${line}\n`),
+          },
+          options,
+        );
+        process.stdout.write(`${describeDemoSeed(result)}\n`);
+      } finally {
+        await owner?.destroy();
+      }
     },
     [PasswordHasher],
   );

@@ -30,7 +30,10 @@ export interface ApplicationConfig {
 }
 
 export interface DatabaseConfig {
+  /** The pool's (runtime) role. */
   url: string;
+  /** The schema owner's, for start-up migrations; without it the runtime role migrates. */
+  migrationUrl?: string;
   poolSize: number;
   ssl: DatabaseSsl;
   statementTimeoutMs: number;

@@ -75,23 +75,19 @@ function isSecretName(name: string): boolean {
 }
 
 /** `postgresql+asyncpg://` and friends: the driver suffix of the original deployment is ignored. */
-function normaliseDatabaseUrl(reader: EnvReader): string | undefined {
-  const found = reader.raw('DATABASE_URL');
+function normaliseDatabaseUrl(reader: EnvReader, name: string): string | undefined {
+  const found = reader.raw(name);
   if (!found) return undefined;
   const match = /^(postgres|postgresql)(\+[a-z0-9]+)?:\/\//i.exec(found.value);
   if (!match) {
-    reader.problem(
-      'DATABASE_URL',
-      'must start with postgres:// or postgresql://',
-      redactUrl(found.value),
-    );
+    reader.problem(name, 'must start with postgres:// or postgresql://', redactUrl(found.value));
     return undefined;
   }
   const url = 'postgresql://' + found.value.slice(match[0].length);
   try {
     new URL(url);
   } catch {
-    reader.problem('DATABASE_URL', 'is not a valid URL', redactUrl(found.value));
+    reader.problem(name, 'is not a valid URL', redactUrl(found.value));
     return undefined;
   }
   return url;
@@ -290,7 +286,11 @@ export function parseEnvironment(env: Env, version = '0.0.0'): EnvironmentConfig
     'MINIO_ROOT_PASSWORD',
     'S3_SECRET_KEY',
   ]);
-  const databaseUrl = normaliseDatabaseUrl(reader);
+  const databaseUrl = normaliseDatabaseUrl(reader, 'DATABASE_URL');
+  const migrationUrl = normaliseDatabaseUrl(reader, 'DATABASE_MIGRATION_URL');
+  if (migrationUrl && !databaseUrl) {
+    reader.problem('DATABASE_MIGRATION_URL', 'needs DATABASE_URL (the runtime role) too');
+  }
   const dataEncryptionKey = readEncryptionKey(reader);
   const previousKeys = readPreviousEncryptionKeys(reader);
 
@@ -339,6 +339,7 @@ export function parseEnvironment(env: Env, version = '0.0.0'): EnvironmentConfig
     },
     database: {
       url: databaseUrl,
+      migrationUrl,
       poolSize: reader.int('DATABASE_POOL_SIZE', 10, 1, 200),
       ssl: readDatabaseSsl(reader),
       statementTimeoutMs: reader.int('DATABASE_STATEMENT_TIMEOUT_MS', 15000, 100, 600000),

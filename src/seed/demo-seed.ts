@@ -92,6 +92,8 @@ export function assertMaySeed(nodeEnv: string | undefined, force: boolean): void
 
 export interface DemoSeedDependencies {
   dataSource: DataSource;
+  /** Connections of the schema owner, when it is another role: only the owner may VACUUM. */
+  owner?: DataSource;
   cipher: FieldCipher;
   /** The server's bcrypt hasher (its cost comes from the configuration): used once. */
   hashPassword(password: string): Promise<string>;
@@ -175,7 +177,7 @@ export async function seedDemo(
   // use index-only scans from the first query, and refreshes the planner's statistics.
   await Promise.all(
     ANALYZED.map(async (table) => {
-      const vacuumer = deps.dataSource.createQueryRunner();
+      const vacuumer = (deps.owner ?? deps.dataSource).createQueryRunner();
       try {
         await vacuumer.query(`SET statement_timeout = 0`);
         await vacuumer.query(`VACUUM (ANALYZE) ${table}`);
@@ -238,6 +240,8 @@ export function describeDemoSeed(result: DemoSeedResult): string {
 interface LoanContext {
   runner: QueryRunner;
   dataSource: DataSource;
+  /** Connections of the schema owner, when it is another role: only the owner may VACUUM. */
+  owner?: DataSource;
   cipher: FieldCipher;
   random: Random;
   organisation: Organisation;

@@ -500,7 +500,7 @@ describe('Application read views', () => {
                   gen_random_uuid()::text
              FROM generate_series(1, 20000) AS n`,
         );
-        await t.dataSource.query('ANALYZE audit_events');
+        await t.ownerQuery('ANALYZE audit_events');
         const [sql, parameters] = t.app
           .get(ApplicationReadsService)
           .historyQuery(approved.id)

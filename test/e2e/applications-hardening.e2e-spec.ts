@@ -4,6 +4,8 @@ import { get as httpGet, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source-options';
 import {
   type Actor,
   applicationBody,
@@ -225,13 +227,22 @@ describe('applications hardening (issue 9)', () => {
         { id: legacy, user_id: officer.user.id, created_by: null, submitter_ids: [] },
       ]);
 
+      // As the schema owner, as migrations run.
       const migration = new SegregationOfDuties1764750000000();
-      const runner = t.dataSource.createQueryRunner();
+      const owner = await new DataSource(
+        dataSourceOptions({
+          ...t.config.database,
+          url: t.config.database.migrationUrl!,
+          poolSize: 1,
+        }),
+      ).initialize();
+      const runner = owner.createQueryRunner();
       try {
         await migration.down(runner);
         await migration.up(runner);
       } finally {
         await runner.release();
+        await owner.destroy();
       }
       expect(await columns()).toEqual([
         {

@@ -200,15 +200,59 @@ describe('Audit trail', () => {
       original = await onlyRow(name);
     });
 
+    /** Even the owner of the table is refused by its triggers (the second line of defence). */
     async function expectRefused(sql: string, params: unknown[] = []) {
+      const error = await t.ownerQuery(sql, params).then(
+        () => undefined,
+        (caught: unknown) => caught as { message: string; code?: string },
+      );
+      expect(error).toBeDefined();
+      expect(error!.message).toContain('append-only');
+      expect(error!.code).toBe('42501');
+    }
+
+    /** The server's own role may not even try: it lacks the rights (the first line). */
+    async function expectRefusedToServer(sql: string, params: unknown[] = []) {
       const error = await t.dataSource.query(sql, params).then(
         () => undefined,
         (caught: unknown) => caught as { message: string; driverError?: { code?: string } },
       );
       expect(error).toBeDefined();
-      expect(error!.message).toContain('append-only');
       expect(error!.driverError?.code).toBe('42501');
+      expect(error!.message).toMatch(/permission denied|must be owner/);
     }
+
+    it("the server's role cannot UPDATE, DELETE, TRUNCATE, disable or drop the triggers", async () => {
+      await expectRefusedToServer(`UPDATE audit_events SET action = 'x'`);
+      await expectRefusedToServer('DELETE FROM audit_events WHERE id = $1', [original.id]);
+      await expectRefusedToServer('TRUNCATE audit_events');
+      await expectRefusedToServer('ALTER TABLE audit_events DISABLE TRIGGER ALL');
+      await expectRefusedToServer(
+        'ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_or_delete',
+      );
+      await expectRefusedToServer('DROP TRIGGER audit_events_no_truncate ON audit_events');
+      await expectRefusedToServer('DROP FUNCTION audit_events_append_only() CASCADE');
+      await expectRefusedToServer(
+        `CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger
+           LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`,
+      );
+      await expectUnchanged();
+    });
+
+    it("the server's role is not the owner and cannot become it", async () => {
+      const [{ owner, me, member }] = await t.dataSource.query(
+        `SELECT tableowner AS owner, current_user AS me,
+                pg_has_role(current_user, tableowner, 'MEMBER') AS member
+           FROM pg_tables WHERE tablename = 'audit_events'`,
+      );
+      expect(me).not.toBe(owner);
+      expect(member).toBe(false);
+      const error = await t.dataSource.query(`SET ROLE "${owner}"`).then(
+        () => undefined,
+        (caught: unknown) => caught as { message: string },
+      );
+      expect(error?.message).toMatch(/permission denied/);
+    });
 
     async function expectUnchanged() {
       expect(await onlyRow(name)).toEqual(original);

@@ -11,7 +11,7 @@ describe('HTTP platform', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ imports: [ProbeModule] });
-    await createProbeTables(t.dataSource);
+    await createProbeTables(t);
     officer = (await t.signIn('officer')).bearer;
     viewer = (await t.signIn('viewer')).bearer;
   });

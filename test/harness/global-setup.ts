@@ -9,12 +9,18 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
+import {
+  APPLICATION_ROLE,
+  applicationRolePassword,
+  ensureApplicationRole,
+  grantRuntimePrivileges,
+} from '../../src/database/database-roles';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { runMigrationsLocked } from '../../src/database/migrate';
 import { startEmbeddedS3 } from '../../src/storage/embedded-s3';
 import { databaseUrl, type HarnessState, saveState, TEMPLATE_PREFIX } from './state';
 
-async function createTemplate(adminUrl: string, name: string): Promise<void> {
+async function createTemplate(adminUrl: string, name: string, appRole: string): Promise<void> {
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
@@ -34,7 +40,8 @@ async function createTemplate(adminUrl: string, name: string): Promise<void> {
   });
   await dataSource.initialize();
   try {
-    await runMigrationsLocked(dataSource);
+    // Clones inherit the grants: their servers' pools log in as the application role.
+    await runMigrationsLocked(dataSource, () => grantRuntimePrivileges(dataSource, appRole));
   } finally {
     await dataSource.destroy();
   }
@@ -53,6 +60,9 @@ export default async function globalSetup(): Promise<void> {
       stops.push(() => postgres.stop());
       adminUrl = postgres.url;
     }
+    // Once per cluster (the embedded launcher has made it already; an external one may not have).
+    const appPassword = applicationRolePassword(adminUrl);
+    await ensureApplicationRole(adminUrl, appPassword);
     let s3: HarnessState['s3'];
     const externalS3 = process.env.TEST_S3_ENDPOINT?.trim();
     if (externalS3) {
@@ -69,8 +79,8 @@ export default async function globalSetup(): Promise<void> {
       s3 = { ...server, s3rver: true };
     }
     const template = `${TEMPLATE_PREFIX}${process.pid}`;
-    await createTemplate(adminUrl, template);
-    saveState({ adminUrl, template, s3, workDir });
+    await createTemplate(adminUrl, template, APPLICATION_ROLE);
+    saveState({ adminUrl, appPassword, template, s3, workDir });
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     rmSync(workDir, { recursive: true, force: true });

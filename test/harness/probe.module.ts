@@ -39,9 +39,12 @@ import { assertIfMatch, type IfMatch, IfMatchHeader } from '../../src/common/htt
 import { Idempotent } from '../../src/common/http/idempotency/idempotent.decorator';
 import { pageOf, PageQueryDto, pageWindow } from '../../src/common/http/pagination';
 import { ParseUuidPipe } from '../../src/common/http/validation';
+import { grantRuntimePrivileges, roleOf } from '../../src/database/database-roles';
+import type { TestApp } from './test-app';
 
-export async function createProbeTables(dataSource: DataSource): Promise<void> {
-  await dataSource.query(`
+/** As the schema owner, like a migration; the server's role gets the rows, as after migrations. */
+export async function createProbeTables(t: TestApp): Promise<void> {
+  await t.ownerQuery(`
     CREATE TABLE probe_owners (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL);
     CREATE TABLE probe_widgets (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -51,6 +54,10 @@ export async function createProbeTables(dataSource: DataSource): Promise<void> {
       version integer NOT NULL DEFAULT 1,
       created_at timestamptz NOT NULL DEFAULT clock_timestamp()
     );`);
+  await grantRuntimePrivileges(
+    { query: (sql, parameters) => t.ownerQuery(sql, parameters) },
+    roleOf(t.config.database.url),
+  );
 }
 
 class PartDto {

@@ -15,7 +15,7 @@ import { prepareRuntime } from '../../src/config/runtime';
 import { StorageService } from '../../src/storage/storage.service';
 import type { User } from '../../src/users/user.entity';
 import { signIn, type UserOverrides } from './identity';
-import { databaseUrl, loadState } from './state';
+import { asApplicationRole, asOwner, databaseUrl, loadState } from './state';
 
 export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
 
@@ -24,7 +24,10 @@ export interface TestApp {
   config: AppConfig;
   /** supertest bound to the app's HTTP server. */
   http: TestAgent;
+  /** The server's own pool: the application role, as the server runs its queries. */
   dataSource: DataSource;
+  /** SQL as the schema owner (superuser), for what the server itself may not do. */
+  ownerQuery<T = unknown>(sql: string, parameters?: unknown[]): Promise<T[]>;
   storage: StorageService;
   databaseName: string;
   /** A new user (of `role`, or with these fields) and a bearer header for a real session. */
@@ -82,7 +85,9 @@ export function testEnvironment(databaseUrlValue: string, overrides: Env = {}): 
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATA_DIR: workDir,
-    DATABASE_URL: databaseUrlValue,
+    // The pool logs in as the application role; start-up migrations run as the owner.
+    DATABASE_URL: asApplicationRole(databaseUrlValue),
+    DATABASE_MIGRATION_URL: asOwner(databaseUrlValue),
     DATABASE_POOL_SIZE: '5',
     SECRET_KEY: TEST_SECRET_KEY,
     DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
@@ -124,15 +129,24 @@ export async function createTestApp(
     });
     configureApp(app, config);
     await app.init();
+    let owner: Client | undefined;
     return {
       app,
       config,
       http: request(app.getHttpServer()),
       dataSource: app.get(DataSource),
+      ownerQuery: async <T>(sql: string, parameters?: unknown[]) => {
+        if (!owner) {
+          owner = new Client({ connectionString: config.database.migrationUrl });
+          await owner.connect();
+        }
+        return (await owner.query(sql, parameters)).rows as T[];
+      },
       storage: app.get(StorageService),
       databaseName: database.name,
       signIn: (roleOrFields) => signIn(app, roleOrFields),
       close: async () => {
+        await owner?.end();
         await app.close();
         await database.drop();
       },
