@@ -1,25 +1,13 @@
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { get as httpGet, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import {
-  type Actor,
-  applicationBody,
-  createApplication,
-  expectStatus,
-  insertApplications,
-  makeUnit,
-  member,
-  newIdNumber,
-  transition,
-  type Unit,
-} from '../harness/applications-fixtures';
+import { type Actor, applicationBody, createApplication, expectStatus, insertApplications, makeUnit, member, newIdNumber, transition, type Unit } from '../harness/applications-fixtures';
 import { SegregationOfDuties1764750000000 } from '../../migrations/1764750000000-SegregationOfDuties';
-import { createTestApp, type TestApp, testEnvironment } from '../harness/test-app';
+import { runCli } from '../harness/cli';
+import { createTestApp, type TestApp } from '../harness/test-app';
 import { expectProblem } from '../harness/users-fixtures';
 
 /**
@@ -28,7 +16,6 @@ import { expectProblem } from '../harness/users-fixtures';
  * sight of it (finding 4, with the `customer-links` report), and one CSV export per user at a
  * time (cost bound).
  */
-const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
 
 const UNSEEN_CUSTOMER =
   'A customer with this id number already exists and you cannot see it. ' +
@@ -408,7 +395,7 @@ describe('applications hardening (issue 9)', () => {
       const before = await t.dataSource.query(
         `SELECT id, customer_id FROM customer_applications ORDER BY id`,
       );
-      const result = await runCli(['customer-links']);
+      const result = await runCli(t.config.database.url, ['customer-links']);
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
       const lines = result.stdout.trim().split('\n');
@@ -506,25 +493,4 @@ describe('applications hardening (issue 9)', () => {
       }
     });
   });
-
-  /** The compiled CLI over this suite's database (asynchronous: S3 may run in this process). */
-  function runCli(args: string[]) {
-    const env = {
-      ...testEnvironment(t.config.database.url),
-      PATH: process.env.PATH ?? '',
-    };
-    return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [CLI, ...args],
-        { env, timeout: 20_000 },
-        (error, stdout, stderr) =>
-          resolve({
-            status: error ? (typeof error.code === 'number' ? error.code : null) : 0,
-            stdout,
-            stderr,
-          }),
-      );
-    });
-  }
 });

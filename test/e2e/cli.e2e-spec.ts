@@ -2,13 +2,9 @@
  * `npm run cli -- create-admin` as an operator runs it: the compiled `dist/src/cli.js`
  * (npm test builds first) against a database of the harness.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import type { Env } from '../../src/config/environment';
-import { cloneDatabase, testEnvironment } from '../harness/test-app';
-
-const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
+import { runCli } from '../harness/cli';
+import { cloneDatabase } from '../harness/test-app';
 
 describe('cli create-admin', () => {
   let database: Awaited<ReturnType<typeof cloneDatabase>>;
@@ -18,23 +14,13 @@ describe('cli create-admin', () => {
   });
   afterAll(() => database.drop());
 
-  /** Asynchronous: the harness's S3 server may run in this very process. */
   function run(args: string[], password?: string) {
-    const env: Env = { ...testEnvironment(database.url), PATH: process.env.PATH ?? '' };
-    if (password !== undefined) env.ADMIN_PASSWORD = password;
-    return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [CLI, ...args],
-        { env, timeout: 20_000 },
-        (error, stdout, stderr) =>
-          resolve({
-            status: error ? (typeof error.code === 'number' ? error.code : null) : 0,
-            stdout,
-            stderr,
-          }),
-      );
-    });
+    return runCli(
+      database.url,
+      args,
+      password === undefined ? {} : { ADMIN_PASSWORD: password },
+      20_000,
+    );
   }
 
   async function users(): Promise<{ username: string; role: string; password_hash: string }[]> {

@@ -4,20 +4,11 @@
  * reencrypt` (the compiled CLI, as an operator runs it) rewrites them, after which the old key
  * can go.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import type { Env } from '../../src/config/environment';
-import {
-  type Actor,
-  type ApplicationJson,
-  createApplication,
-  makeUnit,
-  member,
-} from '../harness/applications-fixtures';
-import { createTestApp, type TestApp, testEnvironment } from '../harness/test-app';
-
-const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
+import { type Actor, type ApplicationJson, createApplication, makeUnit, member } from '../harness/applications-fixtures';
+import { runCli } from '../harness/cli';
+import { createTestApp, type TestApp } from '../harness/test-app';
 
 describe('data encryption key rotation', () => {
   const oldKey = randomBytes(32).toString('base64');
@@ -66,19 +57,9 @@ describe('data encryption key rotation', () => {
     expect(found.body.items.map((item: { id: string }) => item.id)).toEqual([application.id]);
   }
 
-  function reencrypt(env: Env) {
-    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [CLI, 'reencrypt'],
-        {
-          env: { ...testEnvironment(owner.config.database.url, env), PATH: process.env.PATH ?? '' },
-          timeout: 30_000,
-        },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  async function reencrypt(env: Env) {
+    const { status, stdout, stderr } = await runCli(owner.config.database.url, ['reencrypt'], env);
+    return { code: status ?? 1, stdout, stderr };
   }
 
   it('reads and finds old values with the old key kept as a previous one', async () => {
