@@ -5,7 +5,7 @@ import {
   scopeCondition,
 } from '../common/auth/record-scope';
 import type { FieldCipher } from '../common/crypto/field-cipher';
-import { escapeLike } from '../organisation/org-list-query';
+import { escapeLike } from '../common/escape-like';
 import type { CustomerApplication } from './application.entity';
 import type { ApplicationCardsQuery, ApplicationFiltersDto } from './dto/list-applications.query';
 

@@ -6,7 +6,7 @@ import { Brackets, type SelectQueryBuilder } from 'typeorm';
 import type { AuthUser } from '../common/auth/auth-user';
 import { type Page, pageOf, pageWindow } from '../common/http/pagination';
 import { ValidationProblem } from '../common/http/problem';
-import { escapeLike } from '../organisation/org-list-query';
+import { escapeLike } from '../common/escape-like';
 import { AuditEvent } from './audit-event.entity';
 import { auditScopeOf } from './audit-scope';
 import { type AuditEventDto, toAuditEventDto } from './dto/audit-event.dto';

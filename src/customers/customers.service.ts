@@ -16,7 +16,7 @@ import { assertIfMatch, type IfMatch } from '../common/http/etag';
 import { type Page, type PageQueryDto, pageOf, pageWindow } from '../common/http/pagination';
 import { ProblemException, ValidationProblem } from '../common/http/problem';
 import { sameValue } from '../common/same-value';
-import { escapeLike, parseUtc } from '../organisation/org-list-query';
+import { escapeLike } from '../common/escape-like';
 import { Customer } from './customer.entity';
 import { customerScopeCondition, linkableCustomerCondition } from './customer-scope';
 import {
@@ -119,9 +119,7 @@ export class CustomersService {
       qb.andWhere('c.id_card_type = :idCardType', { idCardType: query.id_card_type });
     }
     if (query.updated_since) {
-      qb.andWhere('c.updated_at >= :updatedSince', {
-        updatedSince: parseUtc(query.updated_since),
-      });
+      qb.andWhere('c.updated_at >= :updatedSince', { updatedSince: query.updated_since });
     }
     const { skip, take } = pageWindow(query);
     const [rows, total] = await qb

@@ -1,16 +1,11 @@
 import { ValidationProblem } from '../common/http/problem';
-import { activeFilter, escapeLike, OrgListQueryDto, parseUtc } from './org-list-query';
+import { activeFilter, OrgListQueryDto, parseUtc } from './org-list-query';
 
 function query(fields: Partial<OrgListQueryDto>): OrgListQueryDto {
   return Object.assign(new OrgListQueryDto(), fields);
 }
 
 describe('org list helpers', () => {
-  it('escapes LIKE wildcards and the escape character', () => {
-    expect(escapeLike('100%_off\\now')).toBe('100\\%\\_off\\\\now');
-    expect(escapeLike('plain')).toBe('plain');
-  });
-
   it('reads is_active and status as one filter, refusing a disagreement', () => {
     expect(activeFilter(query({}))).toBeUndefined();
     expect(activeFilter(query({ is_active: false }))).toBe(false);

@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { SearchField } from '../common/http/fields';
+import { escapeLike } from '../common/escape-like';
+import { SearchField, UpdatedSinceField } from '../common/http/fields';
 import { PageQueryDto } from '../common/http/pagination';
 import { ValidationProblem } from '../common/http/problem';
 import { ToBoolean } from '../common/http/transforms';
@@ -30,13 +31,8 @@ export class OrgListQueryDto extends PageQueryDto {
   @IsIn(['active', 'inactive'])
   status?: 'active' | 'inactive';
 
-  @ApiPropertyOptional({
-    format: 'date-time',
-    description: 'Only rows changed at or after this time (ISO 8601; UTC when no offset).',
-  })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  updated_since?: string;
+  @UpdatedSinceField()
+  updated_since?: Date | null;
 
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
@@ -87,11 +83,6 @@ export function activeFilter(query: OrgListQueryDto): boolean | undefined {
   return query.is_active ?? fromStatus;
 }
 
-/** `%`, `_` and `\` match themselves in a LIKE pattern. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
-
 /** An ISO 8601 time; one without an offset is read as UTC (times in this API are UTC). */
 export function parseUtc(iso: string): Date {
   const hasZone = /(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/.test(iso) || !iso.includes('T');
@@ -115,9 +106,7 @@ export function applyOrgListFilters<T extends ObjectLiteral>(
   const isActive = activeFilter(query);
   if (isActive !== undefined) qb.andWhere(`${alias}.is_active = :isActive`, { isActive });
   if (query.updated_since) {
-    qb.andWhere(`${alias}.updated_at >= :updatedSince`, {
-      updatedSince: parseUtc(query.updated_since),
-    });
+    qb.andWhere(`${alias}.updated_at >= :updatedSince`, { updatedSince: query.updated_since });
   }
   return qb;
 }

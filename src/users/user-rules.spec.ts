@@ -1,5 +1,5 @@
 import type { Role } from '../common/auth/permissions';
-import { changedColumns, changesForAudit, escapeLike } from './user-changes';
+import { changedColumns, changesForAudit } from './user-changes';
 import type { User } from './user.entity';
 import {
   type Actor,
@@ -266,12 +266,5 @@ describe('changedColumns', () => {
       last_name: { from: 'Chan', to: 'Chea' },
       branch_id: { from: OWN, to: null },
     });
-  });
-});
-
-describe('escapeLike', () => {
-  it('makes %, _ and \\ match themselves', () => {
-    expect(escapeLike('50%_off\\')).toBe('50\\%\\_off\\\\');
-    expect(escapeLike('plain')).toBe('plain');
   });
 });

@@ -26,7 +26,8 @@ import {
 } from './dto/user-response.dto';
 import { SettingsService } from '../settings/settings.service';
 import { User } from './user.entity';
-import { changedColumns, type ColumnChanges, changesForAudit, escapeLike } from './user-changes';
+import { escapeLike } from '../common/escape-like';
+import { changedColumns, type ColumnChanges, changesForAudit } from './user-changes';
 import {
   branchForNewUser,
   canSee,

@@ -634,6 +634,8 @@ describe('Customers', () => {
       const queries: Record<string, string | number>[] = [
         { branch_id: 'x' },
         { updated_since: 'yesterday' },
+        // Issue 10: a time without an offset is 422 on every list.
+        { updated_since: '2020-01-01T00:00:00' },
         { page: 0 },
         { search: 's'.repeat(101) },
       ];

@@ -1,5 +1,6 @@
 import { ArgumentMetadata } from '@nestjs/common';
-import { PageQueryDto, pageOf, pageWindow, toInteger } from './pagination';
+import { PageQueryDto, pageOf, pageWindow } from './pagination';
+import { toInteger } from './transforms';
 import { ValidationProblem } from './problem';
 import { ProblemValidationPipe } from './validation';
 

@@ -8,19 +8,15 @@ import {
 } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
+import { toInteger, ToInteger } from './transforms';
 
 export const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 10;
 
-/** Query strings arrive as text: convert explicitly, leave anything else for the validator. */
-export function toInteger(value: unknown): unknown {
-  return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-}
-
 /** `page` (from 1) and `size` (default 10; larger than 100 is clamped to 100). */
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @Transform(({ value }) => toInteger(value))
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(1_000_000)

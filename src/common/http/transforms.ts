@@ -17,11 +17,14 @@ export function ToBoolean(): PropertyDecorator {
   });
 }
 
+/** A whole number from a query string's text; anything else untouched, for the validator. */
+export function toInteger(value: unknown): unknown {
+  return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+}
+
 /** A whole number from a query string. */
 export function ToInteger(): PropertyDecorator {
-  return Transform(({ value }) =>
-    typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
-  );
+  return Transform(({ value }) => toInteger(value));
 }
 
 /** In an optional field, an empty (or blank) string means "not given": null. */

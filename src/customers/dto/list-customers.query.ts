@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { SearchField } from '../../common/http/fields';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { SearchField, UpdatedSinceField } from '../../common/http/fields';
 import { PageQueryDto } from '../../common/http/pagination';
 import { EmptyToNull, Trim } from '../../common/http/transforms';
 
@@ -26,11 +26,6 @@ export class ListCustomersQuery extends PageQueryDto {
   @MaxLength(50)
   id_card_type?: string | null;
 
-  @ApiPropertyOptional({
-    format: 'date-time',
-    description: 'Only customers changed at or after this time (ISO 8601; UTC when no offset).',
-  })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 time, e.g. 2025-01-31T10:00:00Z' })
-  updated_since?: string;
+  @UpdatedSinceField()
+  updated_since?: Date | null;
 }
