@@ -80,7 +80,7 @@ async function resolveDatabase(
   const postgres = await startEmbeddedPostgres({ directory });
   stops.push(() => postgres.stop());
   const forgetUrl = writeEmbeddedDatabaseUrl(dataDir, postgres.url);
-  stops.push(async () => forgetUrl());
+  stops.push(() => Promise.resolve().then(forgetUrl));
   notices.push(`Embedded PostgreSQL on 127.0.0.1:${postgres.port}, data in ${directory}`);
   // Its superuser migrates; the pool logs in as the application role (database-roles.ts).
   return { ...parsed.database, url: postgres.appUrl, migrationUrl: postgres.url };
