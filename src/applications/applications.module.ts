@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { EnumsModule } from '../enums/enums.module';
+import { SettingsModule } from '../settings/settings.module';
 import { ApplicationReadsController } from './application-reads.controller';
 import { ApplicationReadsService } from './application-reads.service';
 import { ApplicationWorkflowController } from './application-workflow.controller';
@@ -10,7 +11,7 @@ import { ApplicationsService } from './applications.service';
 
 /** Loan applications (SPEC §5-7): records, their lifecycle, and the read views. */
 @Module({
-  imports: [CustomersModule, EnumsModule],
+  imports: [CustomersModule, EnumsModule, SettingsModule],
   // The read views' fixed paths (cards, stats, ...) come before `:id`.
   controllers: [ApplicationReadsController, ApplicationsController, ApplicationWorkflowController],
   providers: [ApplicationsService, ApplicationWorkflowService, ApplicationReadsService],

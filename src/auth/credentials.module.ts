@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SESSION_AUTHENTICATOR } from '../common/auth/session-authenticator';
+import { SettingsModule } from '../settings/settings.module';
 import { LoginAttemptsService } from './login-attempts.service';
 import { LoginFailure } from './login-failure.entity';
 import { PasswordHasher } from './password-hasher';
@@ -14,7 +15,7 @@ import { SessionsService } from './sessions.service';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Session, LoginFailure])],
+  imports: [TypeOrmModule.forFeature([Session, LoginFailure]), SettingsModule],
   providers: [
     PasswordHasher,
     PasswordRulesService,
