@@ -28,7 +28,7 @@ import {
   scopeApplications,
 } from '../src/applications/application-query';
 import { CustomerApplication } from '../src/applications/application.entity';
-import { PasswordHasher } from '../src/auth/password-hasher';
+import { PasswordHasher } from '../src/credentials/password-hasher';
 import type { Role } from '../src/common/auth/permissions';
 import type { RecordScope } from '../src/common/auth/record-scope';
 import { FieldCipher } from '../src/common/crypto/field-cipher';

@@ -1,27 +1,19 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth/auth-user';
 import type { IfMatch } from '../common/http/etag';
-import { type Page, pageOf, pageWindow } from '../common/http/pagination';
-import { applyChanges, statusChange } from '../organisation/apply-changes';
-import { type OrgMemberDto, type OrgTotalsDto, toMember } from '../organisation/dto/org-user.dto';
-import { countScopeOf, unitCountsBy, unitCountsOf } from '../organisation/org-counts';
+import type { Page } from '../common/http/pagination';
+import type { OrgMemberDto, OrgTotalsDto } from '../org-units/dto/org-user.dto';
+import { type OrgUnitKind, OrgUnits } from '../org-units/org-units';
 import {
-  applyOrgListFilters,
-  applyOrgSort,
-  type UnitListQueryDto,
-} from '../organisation/org-list-query';
-import { orgTotals } from '../organisation/org-totals';
-import {
-  lockUnit,
-  type OrgUnitKind,
-  removeUnit,
-  toggleUnitStatus,
-} from '../organisation/org-units';
-import { assertActiveManager, countUsersOf, usersOf } from '../organisation/org-users';
-import { listableUsersOf } from '../users/user-rules';
+  APPLICATIONS_IN_UNITS,
+  type ApplicationsInUnits,
+  CUSTOMERS_IN_UNITS,
+  type CustomersInUnits,
+} from '../org-units/records-in-unit';
+import type { UnitListQuery } from '../org-units/unit-list-query';
 import { Branch } from './branch.entity';
 import { type BranchDto, type BranchStatsDto, toBranchDto } from './dto/branch.dto';
 import type { CreateBranchDto, UpdateBranchDto } from './dto/branch-write.dto';
@@ -41,6 +33,7 @@ const UPDATABLE = {
 
 const BRANCHES: OrgUnitKind<Branch> = {
   entity: Branch,
+  alias: 'b',
   type: 'branch',
   column: 'branch_id',
   notFound: 'Branch not found.',
@@ -54,54 +47,41 @@ function toNumeric(degrees: number | null | undefined): string | null | undefine
 
 @Injectable()
 export class BranchesService {
+  private readonly units: OrgUnits<Branch>;
+
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly audit: AuditService,
-  ) {}
+    audit: AuditService,
+    @Inject(APPLICATIONS_IN_UNITS) applications: ApplicationsInUnits,
+    @Inject(CUSTOMERS_IN_UNITS) customers: CustomersInUnits,
+  ) {
+    this.units = new OrgUnits(txHost, audit, { applications, customers }, BRANCHES);
+  }
 
-  async list(caller: AuthUser, query: UnitListQueryDto): Promise<Page<BranchDto>> {
-    const qb = this.withManager();
-    applyOrgListFilters(qb, 'b', query, ['name', 'code']);
-    if (query.manager_id) qb.andWhere('b.manager_id = :managerId', { managerId: query.manager_id });
-    applyOrgSort(qb, 'b', query.sort_by ?? 'name', query.sort_order);
-    const { skip, take } = pageWindow(query);
-    const [branches, total] = await qb.offset(skip).limit(take).getManyAndCount();
-    const counts = query.include_counts
-      ? await unitCountsBy(
-          this.txHost.tx,
-          'branch_id',
-          branches.map((branch) => branch.id),
-          countScopeOf(caller),
-        )
-      : undefined;
-    const items = branches.map((branch) => toBranchDto(branch, counts?.get(branch.id)));
-    return pageOf(items, total, query);
+  list(caller: AuthUser, query: UnitListQuery): Promise<Page<BranchDto>> {
+    return this.units.list(caller, query, toBranchDto);
   }
 
   /** Every active branch, by name (for pickers). */
   async listActive(): Promise<BranchDto[]> {
-    const qb = this.withManager().where('b.is_active = true');
-    const branches = await applyOrgSort(qb, 'b', 'name').getMany();
+    const branches = await this.units.listActive();
     return branches.map((branch) => toBranchDto(branch));
   }
 
   totals(): Promise<OrgTotalsDto> {
-    return orgTotals(this.txHost.tx, 'branches');
+    return this.units.totals();
   }
 
   /** The branch, with the users in it that the caller may list. */
   async get(caller: AuthUser, id: string): Promise<BranchDto> {
-    const branch = await this.find(id);
-    const counts = await countUsersOf(this.txHost.tx, 'branch_id', id, listableUsersOf(caller));
-    return toBranchDto(branch, counts);
+    const branch = await this.units.find(id);
+    return toBranchDto(branch, await this.units.userCounts(caller, id));
   }
 
   create(caller: AuthUser, body: CreateBranchDto): Promise<BranchDto> {
     return this.txHost.withTransaction(async () => {
-      if (body.manager_id) await assertActiveManager(this.txHost.tx, body.manager_id);
-      const repository = this.txHost.tx.getRepository(Branch);
-      const branch = await repository.save(
-        repository.create({
+      const branch = await this.units.create(
+        {
           name: body.name,
           code: body.code,
           address: body.address,
@@ -111,25 +91,19 @@ export class BranchesService {
           latitude: toNumeric(body.latitude) ?? null,
           longitude: toNumeric(body.longitude) ?? null,
           isActive: body.is_active ?? true,
+        },
+        (created) => ({
+          name: created.name,
+          code: created.code,
+          address: created.address,
+          phone_number: created.phoneNumber,
+          email: created.email,
+          manager_id: created.managerId,
+          latitude: created.latitude,
+          longitude: created.longitude,
+          is_active: created.isActive,
         }),
       );
-      await this.audit.record({
-        action: 'branch.created',
-        entityType: 'branch',
-        entityId: branch.id,
-        branchId: branch.id,
-        details: {
-          name: branch.name,
-          code: branch.code,
-          address: branch.address,
-          phone_number: branch.phoneNumber,
-          email: branch.email,
-          manager_id: branch.managerId,
-          latitude: branch.latitude,
-          longitude: branch.longitude,
-          is_active: branch.isActive,
-        },
-      });
       return this.get(caller, branch.id);
     });
   }
@@ -142,55 +116,32 @@ export class BranchesService {
     ifMatch?: IfMatch,
   ): Promise<BranchDto> {
     return this.txHost.withTransaction(async () => {
-      const branch = await lockUnit(this.txHost.tx, BRANCHES, id, ifMatch);
-      if (body.manager_id && body.manager_id !== branch.managerId) {
-        await assertActiveManager(this.txHost.tx, body.manager_id);
-      }
-      const wasActive = branch.isActive;
-      const patch = {
+      const requested = {
         ...body,
         latitude: toNumeric(body.latitude),
         longitude: toNumeric(body.longitude),
       };
-      const changes = applyChanges(branch, patch, UPDATABLE);
-      if (Object.keys(changes).length > 0) {
-        await this.txHost.tx.getRepository(Branch).save(branch);
-        await this.audit.record({
-          action: 'branch.updated',
-          entityType: 'branch',
-          entityId: id,
-          branchId: id,
-          ...statusChange(wasActive, branch.isActive),
-          details: changes,
-        });
-      }
+      await this.units.update(id, requested, UPDATABLE, ifMatch);
       return this.get(caller, id);
     });
   }
 
   toggleStatus(caller: AuthUser, id: string, ifMatch?: IfMatch): Promise<BranchDto> {
     return this.txHost.withTransaction(async () => {
-      await toggleUnitStatus(this.txHost.tx, this.audit, BRANCHES, id, ifMatch);
+      await this.units.toggleStatus(id, ifMatch);
       return this.get(caller, id);
     });
   }
 
   /** Refused (409) while users work there: they must be moved first. */
   remove(id: string, ifMatch?: IfMatch): Promise<void> {
-    return this.txHost.withTransaction(() =>
-      removeUnit(this.txHost.tx, this.audit, BRANCHES, id, ifMatch),
-    );
+    return this.txHost.withTransaction(() => this.units.remove(id, ifMatch));
   }
 
   /** Its users the caller may list, and its applications the caller may read. */
   async stats(caller: AuthUser, id: string): Promise<BranchStatsDto> {
-    const branch = await this.find(id);
-    const { user_count, application_count } = await unitCountsOf(
-      this.txHost.tx,
-      'branch_id',
-      id,
-      countScopeOf(caller),
-    );
+    const branch = await this.units.find(id);
+    const { user_count, application_count } = await this.units.figures(caller, id);
     return {
       branch_id: branch.id,
       branch_name: branch.name,
@@ -201,24 +152,7 @@ export class BranchesService {
   }
 
   /** Its users that the caller may list (GET /users). */
-  async users(caller: AuthUser, id: string): Promise<OrgMemberDto[]> {
-    await this.find(id);
-    const users = await usersOf(this.txHost.tx, 'branch_id', id, listableUsersOf(caller));
-    return users.map(toMember);
-  }
-
-  /** Branches with their manager's summary (only the columns shown). */
-  private withManager() {
-    return this.txHost.tx
-      .getRepository(Branch)
-      .createQueryBuilder('b')
-      .leftJoin('b.manager', 'm')
-      .addSelect(['m.id', 'm.username', 'm.firstName', 'm.lastName', 'm.email']);
-  }
-
-  private async find(id: string): Promise<Branch> {
-    const branch = await this.withManager().where('b.id = :id', { id }).getOne();
-    if (!branch) throw new NotFoundException(BRANCHES.notFound);
-    return branch;
+  users(caller: AuthUser, id: string): Promise<OrgMemberDto[]> {
+    return this.units.members(caller, id);
   }
 }

@@ -9,7 +9,7 @@ import {
   NameField,
   OptionalText,
   RequiredText,
-} from '../../organisation/org-fields';
+} from '../../org-units/org-fields';
 
 /** A number or a numeric string (forms send text); "" means none. Anything else is refused. */
 function toCoordinate(value: unknown): unknown {
