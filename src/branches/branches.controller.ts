@@ -1,4 +1,15 @@
-import { Body, Controller, Param, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser } from '../common/auth/decorators';
@@ -18,31 +29,37 @@ const BRANCH: UnitWords = { plural: 'branches', singular: 'branch', usersAre: 'w
 export class BranchesController {
   constructor(private readonly branches: BranchesService) {}
 
+  @Get()
   @UnitRoutes.list(BRANCH, BranchDto)
   list(@CurrentUser() caller: AuthUser, @Query() query: UnitListQuery) {
     return this.branches.list(caller, query);
   }
 
+  @Post()
   @UnitRoutes.create(BRANCH, BranchDto)
   create(@CurrentUser() caller: AuthUser, @Body() body: CreateBranchDto): Promise<BranchDto> {
     return this.branches.create(caller, body);
   }
 
+  @Get('active')
   @UnitRoutes.listActive(BRANCH, BranchDto)
   listActive(): Promise<BranchDto[]> {
     return this.branches.listActive();
   }
 
+  @Get('stats')
   @UnitRoutes.totals(BRANCH)
   totals(): Promise<OrgTotalsDto> {
     return this.branches.totals();
   }
 
+  @Get(':id')
   @UnitRoutes.get(BRANCH, BranchDto)
   get(@CurrentUser() caller: AuthUser, @Param('id', ParseUuidPipe) id: string): Promise<BranchDto> {
     return this.branches.get(caller, id);
   }
 
+  @Put(':id')
   @UnitRoutes.replace(BRANCH, BranchDto)
   replace(
     @CurrentUser() caller: AuthUser,
@@ -53,6 +70,7 @@ export class BranchesController {
     return this.update(caller, id, body, ifMatch);
   }
 
+  @Patch(':id')
   @UnitRoutes.update(BRANCH, BranchDto)
   update(
     @CurrentUser() caller: AuthUser,
@@ -63,6 +81,8 @@ export class BranchesController {
     return this.branches.update(caller, id, body, ifMatch);
   }
 
+  @Delete(':id')
+  @HttpCode(204)
   @UnitRoutes.remove(BRANCH)
   remove(
     @Param('id', ParseUuidPipe) id: string,
@@ -71,6 +91,7 @@ export class BranchesController {
     return this.branches.remove(id, ifMatch);
   }
 
+  @Patch(':id/toggle-status')
   @UnitRoutes.toggleStatus(BRANCH, BranchDto)
   toggleStatus(
     @CurrentUser() caller: AuthUser,
@@ -80,6 +101,7 @@ export class BranchesController {
     return this.branches.toggleStatus(caller, id, ifMatch);
   }
 
+  @Get(':id/stats')
   @UnitRoutes.stats(BRANCH, BranchStatsDto)
   stats(
     @CurrentUser() caller: AuthUser,
@@ -88,6 +110,7 @@ export class BranchesController {
     return this.branches.stats(caller, id);
   }
 
+  @Get(':id/users')
   @UnitRoutes.users(BRANCH)
   users(
     @CurrentUser() caller: AuthUser,

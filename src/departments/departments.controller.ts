@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Param, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
@@ -28,11 +39,13 @@ const DEPARTMENT: UnitWords = {
 export class DepartmentsController {
   constructor(private readonly departments: DepartmentsService) {}
 
+  @Get()
   @UnitRoutes.list(DEPARTMENT, DepartmentDto)
   list(@CurrentUser() caller: AuthUser, @Query() query: UnitListQuery) {
     return this.departments.list(caller, query);
   }
 
+  @Post()
   @UnitRoutes.create(DEPARTMENT, DepartmentDto)
   create(
     @CurrentUser() caller: AuthUser,
@@ -41,16 +54,19 @@ export class DepartmentsController {
     return this.departments.create(caller, body);
   }
 
+  @Get('active')
   @UnitRoutes.listActive(DEPARTMENT, DepartmentDto)
   listActive(): Promise<DepartmentDto[]> {
     return this.departments.listActive();
   }
 
+  @Get('stats')
   @UnitRoutes.totals(DEPARTMENT)
   totals(): Promise<OrgTotalsDto> {
     return this.departments.totals();
   }
 
+  @Get(':id')
   @UnitRoutes.get(DEPARTMENT, DepartmentDto)
   get(
     @CurrentUser() caller: AuthUser,
@@ -59,6 +75,7 @@ export class DepartmentsController {
     return this.departments.get(caller, id);
   }
 
+  @Put(':id')
   @UnitRoutes.replace(DEPARTMENT, DepartmentDto)
   replace(
     @CurrentUser() caller: AuthUser,
@@ -69,6 +86,7 @@ export class DepartmentsController {
     return this.update(caller, id, body, ifMatch);
   }
 
+  @Patch(':id')
   @UnitRoutes.update(DEPARTMENT, DepartmentDto)
   update(
     @CurrentUser() caller: AuthUser,
@@ -79,6 +97,8 @@ export class DepartmentsController {
     return this.departments.update(caller, id, body, ifMatch);
   }
 
+  @Delete(':id')
+  @HttpCode(204)
   @UnitRoutes.remove(DEPARTMENT)
   remove(
     @Param('id', ParseUuidPipe) id: string,
@@ -87,6 +107,7 @@ export class DepartmentsController {
     return this.departments.remove(id, ifMatch);
   }
 
+  @Patch(':id/toggle-status')
   @UnitRoutes.toggleStatus(DEPARTMENT, DepartmentDto)
   toggleStatus(
     @CurrentUser() caller: AuthUser,
@@ -96,6 +117,7 @@ export class DepartmentsController {
     return this.departments.toggleStatus(caller, id, ifMatch);
   }
 
+  @Get(':id/stats')
   @UnitRoutes.stats(DEPARTMENT, DepartmentStatsDto)
   stats(
     @CurrentUser() caller: AuthUser,
@@ -104,6 +126,7 @@ export class DepartmentsController {
     return this.departments.stats(caller, id);
   }
 
+  @Get(':id/users')
   @UnitRoutes.users(DEPARTMENT)
   users(
     @CurrentUser() caller: AuthUser,

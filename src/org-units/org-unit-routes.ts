@@ -35,15 +35,18 @@ const UPDATE_NOTE =
   'Partial update (PUT and PATCH alike): only the fields present change; "" or null clears an ' +
   'optional field. Send If-Match to refuse the change (412) when the record changed since you read it.';
 
+/** Decorators applied as if stacked in this order above a method (the last one first). */
+const stacked = (...decorators: (MethodDecorator | ClassDecorator | PropertyDecorator)[]) =>
+  applyDecorators(...decorators.reverse());
+
 /**
- * The routes departments and branches share, each its verb, permission and OpenAPI text
- * behind one name; the controllers keep the handlers (typed parameters, one call each), in
- * this order: static paths (`active`, `stats`) before `:id`.
+ * What the routes of departments and branches share: permission, idempotency and OpenAPI text
+ * behind one name each. The controllers keep the verbs and paths (static paths such as
+ * `active` and `stats` before `:id`) and the handlers (typed parameters, one call each).
  */
 export const UnitRoutes = {
   list: (words: UnitWords, dto: Type<unknown>) =>
-    applyDecorators(
-      Get(),
+    stacked(
       RequirePermissions('org:read'),
       ApiOperation({
         operationId: `${words.plural}_list`,
@@ -58,8 +61,7 @@ export const UnitRoutes = {
     ),
 
   create: (words: UnitWords, dto: Type<unknown>) =>
-    applyDecorators(
-      Post(),
+    stacked(
       Idempotent(),
       RequirePermissions('org:write'),
       ApiOperation({
@@ -71,8 +73,7 @@ export const UnitRoutes = {
     ),
 
   listActive: (words: UnitWords, dto: Type<unknown>) =>
-    applyDecorators(
-      Get('active'),
+    stacked(
       RequirePermissions('org:read'),
       ApiOperation({
         operationId: `${words.plural}_list_active`,
@@ -82,8 +83,7 @@ export const UnitRoutes = {
     ),
 
   totals: (words: UnitWords) =>
-    applyDecorators(
-      Get('stats'),
+    stacked(
       RequirePermissions('org:read'),
       ApiOperation({
         operationId: `${words.plural}_stats`,
@@ -93,8 +93,7 @@ export const UnitRoutes = {
     ),
 
   get: (words: UnitWords, dto: Type<unknown>) =>
-    applyDecorators(
-      Get(':id'),
+    stacked(
       RequirePermissions('org:read'),
       ApiOperation({
         operationId: `${words.plural}_get`,
@@ -107,37 +106,29 @@ export const UnitRoutes = {
 
   /** PUT, the twin of `update`: its handler calls the PATCH one. */
   replace: (words: UnitWords, dto: Type<unknown>) =>
-    applyDecorators(
-      Put(':id'),
-      PartialUpdate({
-        permission: 'org:write',
-        type: dto,
-        operation: {
-          operationId: `${words.plural}_update_put`,
-          summary: `Update a ${words.singular} (partial, like PATCH)`,
-          description: UPDATE_NOTE,
-        },
-      }),
-    ),
+    PartialUpdate({
+      permission: 'org:write',
+      type: dto,
+      operation: {
+        operationId: `${words.plural}_update_put`,
+        summary: `Update a ${words.singular} (partial, like PATCH)`,
+        description: UPDATE_NOTE,
+      },
+    }),
 
   update: (words: UnitWords, dto: Type<unknown>) =>
-    applyDecorators(
-      Patch(':id'),
-      PartialUpdate({
-        permission: 'org:write',
-        type: dto,
-        operation: {
-          operationId: `${words.plural}_update`,
-          summary: `Update a ${words.singular}`,
-          description: UPDATE_NOTE,
-        },
-      }),
-    ),
+    PartialUpdate({
+      permission: 'org:write',
+      type: dto,
+      operation: {
+        operationId: `${words.plural}_update`,
+        summary: `Update a ${words.singular}`,
+        description: UPDATE_NOTE,
+      },
+    }),
 
   remove: (words: UnitWords) =>
-    applyDecorators(
-      Delete(':id'),
-      HttpCode(204),
+    stacked(
       RequirePermissions('org:write'),
       ApiIfMatch(),
       ApiOperation({
@@ -150,8 +141,7 @@ export const UnitRoutes = {
     ),
 
   toggleStatus: (words: UnitWords, dto: Type<unknown>) =>
-    applyDecorators(
-      Patch(':id/toggle-status'),
+    stacked(
       Idempotent(),
       RequirePermissions('org:write'),
       ApiIfMatch(),
@@ -165,8 +155,7 @@ export const UnitRoutes = {
     ),
 
   stats: (words: UnitWords, dto: Type<unknown>) =>
-    applyDecorators(
-      Get(':id/stats'),
+    stacked(
       RequirePermissions('org:read'),
       ApiOperation({
         operationId: `${words.plural}_get_stats`,
@@ -178,8 +167,7 @@ export const UnitRoutes = {
     ),
 
   users: (words: UnitWords) =>
-    applyDecorators(
-      Get(':id/users'),
+    stacked(
       RequirePermissions('org:read', 'users:read'),
       ApiOperation({
         operationId: `${words.plural}_list_users`,
