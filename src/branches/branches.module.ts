@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { ModuleImport } from '../common/module-import';
+import { UnitRecords } from '../org-units/org-unit.service';
 import { BRANCHES_FOR_USERS } from '../users/units-for-users';
 import { BranchesController } from './branches.controller';
 import { BranchesForUsers } from './branches-for-users';
@@ -18,6 +19,7 @@ export class BranchesModule {
       controllers: [BranchesController],
       providers: [
         BranchesService,
+        UnitRecords,
         BranchesForUsers,
         { provide: BRANCHES_FOR_USERS, useExisting: BranchesForUsers },
       ],

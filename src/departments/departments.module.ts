@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { ModuleImport } from '../common/module-import';
+import { UnitRecords } from '../org-units/org-unit.service';
 import { DEPARTMENTS_FOR_USERS } from '../users/units-for-users';
 import { DepartmentsController } from './departments.controller';
 import { DepartmentsForUsers } from './departments-for-users';
@@ -18,6 +19,7 @@ export class DepartmentsModule {
       controllers: [DepartmentsController],
       providers: [
         DepartmentsService,
+        UnitRecords,
         DepartmentsForUsers,
         { provide: DEPARTMENTS_FOR_USERS, useExisting: DepartmentsForUsers },
       ],

@@ -1,13 +1,4 @@
-import {
-  applyDecorators,
-  Delete,
-  Get,
-  HttpCode,
-  Patch,
-  Post,
-  Put,
-  type Type,
-} from '@nestjs/common';
+import { applyDecorators, type Type } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,

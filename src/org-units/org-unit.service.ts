@@ -1,4 +1,4 @@
-import { HttpStatus, NotFoundException } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { DeepPartial, EntityTarget, FindOptionsWhere } from 'typeorm';
@@ -20,7 +20,13 @@ import {
 import { type OrgMemberDto, type OrgTotalsDto, toMember } from './dto/org-user.dto';
 import { type UnitCounts, unitCountsBy } from './org-counts';
 import { stillReferenced } from './org-http';
-import type { ApplicationsInUnits, CustomersInUnits, OrgUnitColumn } from './records-in-unit';
+import {
+  APPLICATIONS_IN_UNITS,
+  type ApplicationsInUnits,
+  CUSTOMERS_IN_UNITS,
+  type CustomersInUnits,
+  type OrgUnitColumn,
+} from './records-in-unit';
 import type { UnitListQuery } from './unit-list-query';
 import type { UnitForUsers } from '../users/units-for-users';
 
@@ -35,7 +41,7 @@ export interface OrgUnitRow {
 }
 
 /** What tells a department from a branch here. */
-export interface OrgUnitKind<E extends OrgUnitRow> {
+export interface OrgUnitKind<E extends OrgUnitRow, D> {
   entity: EntityTarget<E>;
   /** The alias of its queries. */
   alias: string;
@@ -46,26 +52,36 @@ export interface OrgUnitKind<E extends OrgUnitRow> {
   notFound: string;
   /** How users belong, said of one and of many: "works at this branch", "work at this branch". */
   membership: [singular: string, plural: string];
-}
-
-/** Where a unit's figures and delete refusals come from (records-in-unit.ts). */
-export interface UnitRecords {
-  applications: ApplicationsInUnits;
-  customers: CustomersInUnits;
+  /** Request field → entity property, for partial updates. */
+  updatable: Record<string, keyof E>;
+  /** The answer: the unit, with its figures where shown. */
+  toDto(unit: E, counts?: UserCounts | UnitCounts): D;
 }
 
 /**
- * What departments and branches do alike, over a description of the unit: reads with their
- * figures and members, partial updates, toggle-status and delete with its 409s, each audited.
- * Each service builds one, keeps its own create fields and answers (DTOs), and wraps writes in
- * its transaction.
+ * Where a unit's figures and delete refusals come from: the tokens of records-in-unit.ts.
+ * Provided by the departments and branches modules.
  */
-export class OrgUnits<E extends OrgUnitRow> {
+@Injectable()
+export class UnitRecords {
   constructor(
-    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    @Inject(APPLICATIONS_IN_UNITS) readonly applications: ApplicationsInUnits,
+    @Inject(CUSTOMERS_IN_UNITS) readonly customers: CustomersInUnits,
+  ) {}
+}
+
+/**
+ * The use cases departments and branches share, over a description of the unit: reads with
+ * their figures and members, partial updates, toggle-status and delete with its 409s, each
+ * write in one transaction with its audit event. DepartmentsService and BranchesService extend
+ * it with their create and their own reads.
+ */
+export abstract class OrgUnitService<E extends OrgUnitRow, D> {
+  protected constructor(
+    protected readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly audit: AuditService,
     private readonly records: UnitRecords,
-    readonly kind: OrgUnitKind<E>,
+    protected readonly kind: OrgUnitKind<E, D>,
   ) {}
 
   private get repository() {
@@ -73,11 +89,7 @@ export class OrgUnits<E extends OrgUnitRow> {
   }
 
   /** A page of units, with their figures when `include_counts` (one grouped query each). */
-  async list<D>(
-    caller: AuthUser,
-    query: UnitListQuery,
-    toDto: (unit: E, counts?: UnitCounts) => D,
-  ): Promise<Page<D>> {
+  async list(caller: AuthUser, query: UnitListQuery): Promise<Page<D>> {
     const { alias } = this.kind;
     const qb = this.withManager();
     applyListFilters(qb, alias, query, ['name', 'code']);
@@ -94,16 +106,17 @@ export class OrgUnits<E extends OrgUnitRow> {
         )
       : undefined;
     return pageOf(
-      units.map((unit) => toDto(unit, counts?.get(unit.id))),
+      units.map((unit) => this.kind.toDto(unit, counts?.get(unit.id))),
       total,
       query,
     );
   }
 
   /** Every active unit, by name (for pickers). */
-  async listActive(): Promise<E[]> {
+  async listActive(): Promise<D[]> {
     const qb = this.withManager().where(`${this.kind.alias}.is_active = true`);
-    return applyListSort(qb, this.kind.alias, 'name').getMany();
+    const units = await applyListSort(qb, this.kind.alias, 'name').getMany();
+    return units.map((unit) => this.kind.toDto(unit));
   }
 
   /** `{total, active, inactive}`, in one query. */
@@ -117,107 +130,124 @@ export class OrgUnits<E extends OrgUnitRow> {
     return { total, active, inactive: total - active };
   }
 
+  /** The unit, with the users in it that the caller may list. */
+  async get(caller: AuthUser, id: string): Promise<D> {
+    const unit = await this.find(id);
+    const counts = await countUsersOf(
+      this.txHost.tx,
+      this.kind.column,
+      id,
+      listableUsersOf(caller),
+    );
+    return this.kind.toDto(unit, counts);
+  }
+
   /** The unit with its manager's summary (only the columns shown); 404 when missing. */
-  async find(id: string): Promise<E> {
+  protected async find(id: string): Promise<E> {
     const unit = await this.withManager().where(`${this.kind.alias}.id = :id`, { id }).getOne();
     if (!unit) throw new NotFoundException(this.kind.notFound);
     return unit;
   }
 
-  /** Its users that the caller may list (GET /users). */
-  userCounts(caller: AuthUser, id: string): Promise<UserCounts> {
-    return countUsersOf(this.txHost.tx, this.kind.column, id, listableUsersOf(caller));
-  }
-
   /** Its users the caller may list, and its applications the caller may read. */
-  async figures(caller: AuthUser, id: string): Promise<UnitCounts> {
+  protected async figures(caller: AuthUser, id: string): Promise<UnitCounts> {
     return (await this.countsBy(caller, [id])).get(id)!;
   }
 
   /** Its users that the caller may list (GET /users), by name; 404 when the unit is missing. */
-  async members(caller: AuthUser, id: string): Promise<OrgMemberDto[]> {
+  async users(caller: AuthUser, id: string): Promise<OrgMemberDto[]> {
     await this.find(id);
     const users = await usersOf(this.txHost.tx, this.kind.column, id, listableUsersOf(caller));
     return users.map(toMember);
   }
 
   /**
-   * Inserts a unit, audited with `details` (its fields by API name, read from the saved row).
-   * Call in a transaction.
+   * Inserts a unit, audited with `details` (its fields by API name, read from the saved row),
+   * in one transaction; a manager must be an active user.
    */
-  async create(values: DeepPartial<E>, details: (unit: E) => Record<string, unknown>): Promise<E> {
-    if (values.managerId) await this.assertActiveManager(values.managerId as string);
-    const unit = await this.repository.save(this.repository.create(values));
-    await this.audit.record({
-      action: `${this.kind.type}.created`,
-      entityType: this.kind.type,
-      entityId: unit.id,
-      ...this.auditScope(unit.id),
-      details: details(unit),
+  protected createUnit(
+    caller: AuthUser,
+    values: DeepPartial<E>,
+    details: (unit: E) => Record<string, unknown>,
+  ): Promise<D> {
+    return this.txHost.withTransaction(async () => {
+      if (values.managerId) await this.assertActiveManager(values.managerId as string);
+      const unit = await this.repository.save(this.repository.create(values));
+      await this.audit.record({
+        action: `${this.kind.type}.created`,
+        entityType: this.kind.type,
+        entityId: unit.id,
+        ...this.auditScope(unit.id),
+        details: details(unit),
+      });
+      return this.get(caller, unit.id);
     });
-    return unit;
   }
 
   /**
-   * PUT and PATCH: the fields present in `requested` (by API name; `fields` maps them to the
-   * entity) that change the unit are saved and audited; nothing changed writes nothing. A new
-   * manager must be an active user. Call in a transaction.
+   * PUT and PATCH: the fields present in `requested` (by API name, mapped by
+   * `kind.updatable`) that change the unit are saved and audited; nothing changed writes
+   * nothing. A new manager must be an active user.
    */
-  async update<P extends object>(
-    id: string,
-    requested: P,
-    fields: { [K in keyof P]?: keyof E },
-    ifMatch: IfMatch | undefined,
-  ): Promise<void> {
-    const unit = await this.lock(id, ifMatch);
-    const managerId = (requested as { manager_id?: string | null }).manager_id;
-    if (managerId && managerId !== unit.managerId) await this.assertActiveManager(managerId);
-    const wasActive = unit.isActive;
-    const changes = applyFieldChanges(unit, requested, fields);
-    if (isEmpty(changes)) return;
-    await this.repository.save(unit);
-    await this.audit.record({
-      action: `${this.kind.type}.updated`,
-      entityType: this.kind.type,
-      entityId: id,
-      ...this.auditScope(id),
-      ...statusChange(wasActive, unit.isActive),
-      details: changes,
+  update(caller: AuthUser, id: string, requested: object, ifMatch?: IfMatch): Promise<D> {
+    return this.txHost.withTransaction(async () => {
+      const unit = await this.lock(id, ifMatch);
+      const managerId = (requested as { manager_id?: string | null }).manager_id;
+      if (managerId && managerId !== unit.managerId) await this.assertActiveManager(managerId);
+      const wasActive = unit.isActive;
+      const changes = applyFieldChanges(unit, requested, this.kind.updatable);
+      if (!isEmpty(changes)) {
+        await this.repository.save(unit);
+        await this.audit.record({
+          action: `${this.kind.type}.updated`,
+          entityType: this.kind.type,
+          entityId: id,
+          ...this.auditScope(id),
+          ...statusChange(wasActive, unit.isActive),
+          details: changes as Record<string, unknown>,
+        });
+      }
+      return this.get(caller, id);
     });
   }
 
-  /** Activates an inactive unit or deactivates an active one, audited. Call in a transaction. */
-  async toggleStatus(id: string, ifMatch: IfMatch | undefined): Promise<void> {
-    const unit = await this.lock(id, ifMatch);
-    const wasActive = unit.isActive;
-    unit.isActive = !wasActive;
-    await this.repository.save(unit);
-    await this.audit.record({
-      action: `${this.kind.type}.status_changed`,
-      entityType: this.kind.type,
-      entityId: id,
-      ...this.auditScope(id),
-      ...statusChange(wasActive, unit.isActive),
-      details: { is_active: unit.isActive },
+  /** Activates an inactive unit or deactivates an active one, audited. */
+  toggleStatus(caller: AuthUser, id: string, ifMatch?: IfMatch): Promise<D> {
+    return this.txHost.withTransaction(async () => {
+      const unit = await this.lock(id, ifMatch);
+      const wasActive = unit.isActive;
+      unit.isActive = !wasActive;
+      await this.repository.save(unit);
+      await this.audit.record({
+        action: `${this.kind.type}.status_changed`,
+        entityType: this.kind.type,
+        entityId: id,
+        ...this.auditScope(id),
+        ...statusChange(wasActive, unit.isActive),
+        details: { is_active: unit.isActive },
+      });
+      return this.get(caller, id);
     });
   }
 
   /**
    * Deletes a unit, audited; refused (409, saying how many) while users belong to it, as they
-   * must be moved first, or while applications or customers keep it. Call in a transaction.
+   * must be moved first, or while applications or customers keep it.
    */
-  async remove(id: string, ifMatch: IfMatch | undefined): Promise<void> {
-    const unit = await this.lock(id, ifMatch);
-    const { user_count } = await countUsersOf(this.txHost.tx, this.kind.column, id, EVERY_USER);
-    if (user_count > 0) throw stillReferenced(user_count, ...this.kind.membership);
-    await this.assertNoRecordsMadeIn(id);
-    await this.repository.delete(id);
-    await this.audit.record({
-      action: `${this.kind.type}.deleted`,
-      entityType: this.kind.type,
-      entityId: id,
-      ...this.auditScope(id),
-      details: { name: unit.name, code: unit.code },
+  remove(id: string, ifMatch?: IfMatch): Promise<void> {
+    return this.txHost.withTransaction(async () => {
+      const unit = await this.lock(id, ifMatch);
+      const { user_count } = await countUsersOf(this.txHost.tx, this.kind.column, id, EVERY_USER);
+      if (user_count > 0) throw stillReferenced(user_count, ...this.kind.membership);
+      await this.assertNoRecordsMadeIn(id);
+      await this.repository.delete(id);
+      await this.audit.record({
+        action: `${this.kind.type}.deleted`,
+        entityType: this.kind.type,
+        entityId: id,
+        ...this.auditScope(id),
+        details: { name: unit.name, code: unit.code },
+      });
     });
   }
 
