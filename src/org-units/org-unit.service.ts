@@ -4,7 +4,7 @@ import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import type { DeepPartial, EntityTarget, FindOptionsWhere } from 'typeorm';
 import type { AuditRecord, AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth/auth-user';
-import { changedValues, changesOf, isEmpty } from '../common/changes';
+import { isEmpty } from '../common/changes';
 import { assertIfMatch, type IfMatch } from '../common/http/etag';
 import { applyListFilters, applyListSort } from '../common/http/list-query';
 import { type Page, pageOf, pageWindow } from '../common/http/pagination';
@@ -18,6 +18,7 @@ import {
   usersOf,
 } from '../users/user-queries';
 import { type OrgMemberDto, type OrgTotalsDto, toMember } from './dto/org-user.dto';
+import { applyFieldChanges, statusChange } from './field-changes';
 import { type UnitCounts, unitCountsBy } from './org-counts';
 import { stillReferenced } from './org-http';
 import {
@@ -28,7 +29,6 @@ import {
   type OrgUnitColumn,
 } from './records-in-unit';
 import type { UnitListQuery } from './unit-list-query';
-import type { UnitForUsers } from '../users/units-for-users';
 
 /** The columns of a department or branch that the code below touches. */
 export interface OrgUnitRow {
@@ -324,59 +324,5 @@ export abstract class OrgUnitService<E extends OrgUnitRow, D> {
         extensions: { application_count: applications, customer_count: customers },
       },
     );
-  }
-}
-
-/**
- * Partial update of an organisation record (PUT and PATCH alike): the fields present in
- * `requested` (by API name) whose value differs (`changesOf`) are copied onto the entity
- * property `fields` maps them to. Returns their new values by API name, for the audit trail
- * (empty when nothing changed). Absent (undefined) fields are left alone; null clears.
- */
-export function applyFieldChanges<E extends object, P extends object>(
-  entity: E,
-  requested: P,
-  fields: { [K in keyof P]?: keyof E },
-): Partial<P> {
-  const apiNames = Object.keys(fields) as (keyof P)[];
-  const current = Object.fromEntries(
-    apiNames.map((name) => [name, entity[fields[name]!]]),
-  ) as unknown as Partial<P>;
-  const given = Object.fromEntries(apiNames.map((name) => [name, requested[name]])) as Partial<P>;
-  const values = changedValues(changesOf<Partial<P>>(current, given));
-  for (const name of Object.keys(values) as (keyof P)[]) {
-    entity[fields[name]!] = values[name] as E[keyof E];
-  }
-  return values;
-}
-
-/** The audit record's from/to status (`active`/`inactive`) when `is_active` changed. */
-export function statusChange(
-  wasActive: boolean,
-  isActive: boolean,
-): { fromStatus?: string; toStatus?: string } {
-  if (wasActive === isActive) return {};
-  const name = (active: boolean) => (active ? 'active' : 'inactive');
-  return { fromStatus: name(wasActive), toStatus: name(isActive) };
-}
-
-/**
- * What users asks of departments and branches (users/units-for-users.ts), over the entity of
- * the module that provides it: one indexed lookup each (by primary key, by manager_id).
- */
-export class UnitsForUsers<E extends OrgUnitRow> implements UnitForUsers {
-  constructor(
-    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly entity: EntityTarget<E>,
-  ) {}
-
-  exists(id: string): Promise<boolean> {
-    return this.txHost.tx.getRepository(this.entity).existsBy({ id } as FindOptionsWhere<E>);
-  }
-
-  managedBy(userId: string): Promise<boolean> {
-    return this.txHost.tx
-      .getRepository(this.entity)
-      .existsBy({ managerId: userId } as FindOptionsWhere<E>);
   }
 }

@@ -6,7 +6,7 @@ import { assertIfMatch, type IfMatch } from '../common/http/etag';
 import { type Page, pageOf, pageWindow } from '../common/http/pagination';
 import { applyListFilters, applyListSort } from '../common/http/list-query';
 import { stillReferenced } from '../org-units/org-http';
-import { applyFieldChanges, statusChange } from '../org-units/org-unit.service';
+import { applyFieldChanges, statusChange } from '../org-units/field-changes';
 import { countUsersOf, EVERY_USER } from '../users/user-queries';
 import type { ListPositionsQuery } from './dto/list-positions.query';
 import { type PositionDto, toPositionDto } from './dto/position.dto';

@@ -1,4 +1,4 @@
-import { applyFieldChanges, statusChange } from './org-unit.service';
+import { applyFieldChanges, statusChange } from './field-changes';
 
 describe('applyFieldChanges', () => {
   const fields = { name: 'name', manager_id: 'managerId', is_active: 'isActive' } as const;
