@@ -9,11 +9,12 @@ const PLATFORM = ['common', 'config', 'database', 'storage'];
 /** Domain modules. */
 const DOMAIN = [
   'auth',
+  'credentials',
   'users',
   'departments',
   'branches',
   'positions',
-  'organisation',
+  'org-units',
   'customers',
   'applications',
   'files',
@@ -28,11 +29,13 @@ const BELOW_WORKFLOW = [
   'audit',
   'settings',
   'enums',
-  'organisation',
+  'org-units',
   'departments',
   'branches',
   'positions',
   'users',
+  'credentials',
+  'auth',
 ];
 const folders = (names) => names.map((name) => `./src/${name}`);
 

@@ -28,11 +28,11 @@ import {
   scopeApplications,
 } from '../src/applications/application-query';
 import { CustomerApplication } from '../src/applications/application.entity';
-import { PasswordHasher } from '../src/auth/password-hasher';
+import { PasswordHasher } from '../src/credentials/password-hasher';
 import type { Role } from '../src/common/auth/permissions';
 import type { RecordScope } from '../src/common/auth/record-scope';
 import { FieldCipher } from '../src/common/crypto/field-cipher';
-import { prepareRuntime } from '../src/config/runtime';
+import { prepareRuntime } from '../src/runtime';
 import type { DemoUser } from '../src/seed/demo-organisation';
 import { PROVINCES } from '../src/seed/demo-population';
 import { DEMO_PASSWORD, parseDemoSeedArgs, seedDemo } from '../src/seed/demo-seed';

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
-import { prepareRuntime } from '../src/config/runtime';
+import { prepareRuntime } from '../src/runtime';
 
 const concurrency = Number(process.env.CONCURRENCY ?? 20);
 const password = 'Bench-Passw0rd';

@@ -11,13 +11,14 @@ import { AppController } from './app.controller';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BranchesModule } from './branches/branches.module';
-import { ApplicationsModule } from './applications/applications.module';
-import { CustomersModule } from './customers/customers.module';
+import { ApplicationLookupsModule, ApplicationsModule } from './applications/applications.module';
+import { CustomerLookupsModule, CustomersModule } from './customers/customers.module';
 import { DepartmentsModule } from './departments/departments.module';
 import { EnumsModule } from './enums/enums.module';
 import { PositionsModule } from './positions/positions.module';
 import { UsersModule } from './users/users.module';
-import { CredentialsModule } from './auth/credentials.module';
+import { FileLookupsModule } from './files/files-for-users';
+import { FolderLookupsModule } from './folders/folders-for-users';
 import { AuthPlatformModule } from './common/auth/auth-platform.module';
 import { AuthenticationGuard } from './common/auth/authentication.guard';
 import { PermissionGuard } from './common/auth/permission.guard';
@@ -65,25 +66,49 @@ export function coreModules(config: AppConfig): NonNullable<ModuleMetadata['impo
   ];
 }
 
+/**
+ * The organisation and users modules, wired to what they ask of the modules above them (their
+ * provider tokens, answered by those modules' read-only lookups) through `forRoot({ imports })`,
+ * so that they import nothing of them (STYLE.md "Boundaries"). Departments and branches ask
+ * the workflow for their figures and delete refusals; users ask the units and the workflow
+ * whether a user is placed in, manages or is named by their records. Also for the CLI.
+ */
+export function identityModules() {
+  const workflow = [ApplicationLookupsModule, CustomerLookupsModule];
+  const departments = DepartmentsModule.forRoot({ imports: workflow });
+  const branches = BranchesModule.forRoot({ imports: workflow });
+  const users = UsersModule.forRoot({
+    imports: [
+      departments,
+      branches,
+      PositionsModule,
+      ...workflow,
+      FolderLookupsModule,
+      FileLookupsModule,
+    ],
+  });
+  return { users, departments, branches };
+}
+
 @Module({})
 export class AppModule {
   /** The whole server, for a configuration already validated and completed (see runtime.ts). */
   static forRoot(config: AppConfig): DynamicModule {
+    const { users, departments, branches } = identityModules();
     return {
       module: AppModule,
       imports: [
         ...coreModules(config),
         TypeOrmModule.forFeature([IdempotencyKey]),
         AuthPlatformModule,
-        CredentialsModule,
         AuditModule,
         SettingsModule,
         StorageModule,
         HealthModule,
-        AuthModule,
-        UsersModule,
-        DepartmentsModule,
-        BranchesModule,
+        AuthModule.forRoot({ imports: [users] }),
+        users,
+        departments,
+        branches,
         PositionsModule,
         CustomersModule,
         ApplicationsModule,

@@ -11,7 +11,7 @@ import { requestIdMiddleware } from './common/http/request-id';
 import { setupOpenApi } from './common/http/openapi';
 import { bodyRateLimit, limitSlowClients } from './common/http/slow-clients';
 import { trailingSlashMiddleware } from './common/http/trailing-slash';
-import { useNestContainerForValidators } from './common/validation/in-catalog';
+import { useNestContainerForValidators } from './common/validation/validator-container';
 import type { AppConfig } from './config/app-config';
 import { MetricsService } from './health/metrics.service';
 

@@ -29,17 +29,15 @@ import { DataSource } from 'typeorm';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
-import { coreModules } from './app.module';
+import { coreModules, identityModules } from './app.module';
 import { AuditModule } from './audit/audit.module';
-import { CredentialsModule } from './auth/credentials.module';
-import { PasswordHasher } from './auth/password-hasher';
+import { PasswordHasher } from './credentials/password-hasher';
 import { FieldCipher } from './common/crypto/field-cipher';
 import { reencryptAll } from './common/crypto/reencrypt';
 import { findUnseenCustomerLinks } from './customers/customer-link-queries';
-import { SettingsModule } from './settings/settings.module';
-import { UsersModule } from './users/users.module';
 import { ConfigValidationError } from './config/environment';
-import { loadDotEnv, prepareRuntime } from './config/runtime';
+import { loadDotEnv } from './config/dotenv';
+import { prepareRuntime } from './runtime';
 import { readEmbeddedDatabaseUrl } from './database/embedded-database-url';
 import { problemFromError } from './common/http/problem';
 import { ProblemValidationPipe } from './common/http/validation';
@@ -100,25 +98,22 @@ async function createAdmin(args: string[]): Promise<void> {
   if (!values.username || !values.email) throw new Error(USAGE);
   const password = process.env.ADMIN_PASSWORD ?? (await askPassword());
 
-  await withApplicationContext(
-    [AuditModule, SettingsModule, CredentialsModule, UsersModule],
-    async (app) => {
-      // The same validation as the HTTP route's body.
-      const input = (await new ProblemValidationPipe().transform(
-        {
-          username: values.username,
-          email: values.email,
-          password,
-          first_name: values['first-name'],
-          last_name: values['last-name'],
-          role: 'admin',
-        },
-        { type: 'body', metatype: CreateUserDto },
-      )) as CreateUserDto;
-      const user = await app.get(ClsService).run(() => app.get(UsersService).create(input, null));
-      process.stdout.write(`Created administrator ${user.username} (${user.id}).\n`);
-    },
-  );
+  await withApplicationContext([AuditModule, identityModules().users], async (app) => {
+    // The same validation as the HTTP route's body.
+    const input = (await new ProblemValidationPipe().transform(
+      {
+        username: values.username,
+        email: values.email,
+        password,
+        first_name: values['first-name'],
+        last_name: values['last-name'],
+        role: 'admin',
+      },
+      { type: 'body', metatype: CreateUserDto },
+    )) as CreateUserDto;
+    const user = await app.get(ClsService).run(() => app.get(UsersService).create(input, null));
+    process.stdout.write(`Created administrator ${user.username} (${user.id}).\n`);
+  });
 }
 
 async function seedDemoData(args: string[]): Promise<void> {

@@ -4,7 +4,8 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigValidationError } from './config/environment';
-import { loadDotEnv, prepareRuntime, type Runtime } from './config/runtime';
+import { loadDotEnv } from './config/dotenv';
+import { prepareRuntime, type Runtime } from './runtime';
 
 async function bootstrap(): Promise<void> {
   loadDotEnv();

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
 import { ApiProblems } from '../common/http/openapi';
-import { ApiPageResponse, PageQueryDto } from '../common/http/pagination';
+import { ApiPageResponse, PageQuery } from '../common/http/pagination';
 import { ParseUuidPipe } from '../common/http/validation';
 import { ApplicationReadsService, type CsvExport } from './application-reads.service';
 import { ApplicationCard } from './dto/application-card.dto';
@@ -197,7 +197,7 @@ export class ApplicationReadsController {
   history(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-    @Query() query: PageQueryDto,
+    @Query() query: PageQuery,
   ) {
     return this.reads.history(caller, id, query);
   }

@@ -6,7 +6,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { Branch } from '../branches/branch.entity';
 import type { AuthUser } from '../common/auth/auth-user';
-import { type Page, pageOf, type PageQueryDto, pageWindow } from '../common/http/pagination';
+import { type Page, pageOf, type PageQuery, pageWindow } from '../common/http/pagination';
 import { ProblemException } from '../common/http/problem';
 import { Department } from '../departments/department.entity';
 import type { ApplicationEnumOptions } from '../enums/code-enums';
@@ -162,7 +162,7 @@ export class ApplicationReadsService {
   async history(
     caller: AuthUser,
     id: string,
-    query: PageQueryDto,
+    query: PageQuery,
   ): Promise<Page<ApplicationHistoryEvent>> {
     await this.applications.findInScope(caller, id);
     const { skip, take } = pageWindow(query);

@@ -7,7 +7,7 @@ import type { AuthUser } from '../common/auth/auth-user';
 import { recordScopeOf } from '../common/auth/record-scope';
 import { FieldCipher } from '../common/crypto/field-cipher';
 import { assertIfMatch, type IfMatch } from '../common/http/etag';
-import { type Page, pageOf, type PageQueryDto, pageWindow } from '../common/http/pagination';
+import { type Page, pageOf, type PageQuery, pageWindow } from '../common/http/pagination';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { ProblemException, ValidationProblem } from '../common/http/problem';
 import { CustomersService } from '../customers/customers.service';
@@ -15,7 +15,7 @@ import { StoredFile } from '../files/stored-file.entity';
 import { DEFAULT_FOLDERS, Folder } from '../folders/folder.entity';
 import { SettingsService } from '../settings/settings.service';
 import { StorageService } from '../storage/storage.service';
-import { sameValue } from '../common/same-value';
+import { sameValue } from '../common/changes';
 import { EDITABLE_STATUSES } from './application-lifecycle';
 import {
   type ApplicationFilters,
@@ -90,7 +90,7 @@ export class ApplicationsService {
   /** A page of the caller's applications passing the filters, in the list's order. */
   async page<T>(
     caller: AuthUser,
-    query: ApplicationFilters & PageQueryDto,
+    query: ApplicationFilters & PageQuery,
     toItem: (row: CustomerApplication) => T,
   ): Promise<Page<T>> {
     const filtered = await this.filteredQuery(caller, query);

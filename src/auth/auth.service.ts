@@ -14,16 +14,17 @@ import { AccessTokenService } from '../common/auth/access-token.service';
 import type { AuthUser } from '../common/auth/auth-user';
 import { ProblemException } from '../common/http/problem';
 import type { AppConfig } from '../config/app-config';
+import { attemptKey, loginName } from '../credentials/lockout';
+import { LoginAttemptsService } from '../credentials/login-attempts.service';
+import { PasswordHasher } from '../credentials/password-hasher';
+import { type ClientInfo, SessionsService } from '../credentials/sessions.service';
 import { CreateUserDto } from '../users/dto/create-user.dto';
 import { toUserResponse, UserResponseDto } from '../users/dto/user-response.dto';
-import { User } from '../users/user.entity';
+import type { User } from '../users/user.entity';
+import { anyUserExists, userWithUnits } from '../users/user-queries';
 import { UsersService } from '../users/users.service';
 import type { LoginDto } from './dto/login.dto';
 import type { TokenResponseDto } from './dto/token-response.dto';
-import { attemptKey, loginName } from './lockout';
-import { LoginAttemptsService } from './login-attempts.service';
-import { PasswordHasher } from './password-hasher';
-import { type ClientInfo, SessionsService } from './sessions.service';
 
 const INVALID_CREDENTIALS = 'Incorrect username or password.';
 // Any fixed number; only one first-admin set-up runs at a time. Exported for a test.
@@ -48,21 +49,6 @@ export class AuthService {
     private readonly config: ConfigService<AppConfig, true>,
   ) {}
 
-  private get userRepository() {
-    return this.txHost.tx.getRepository(User);
-  }
-
-  /** A user with the department, branch and position the response nests. */
-  private findUser(condition: string, parameters: Record<string, string>): Promise<User | null> {
-    return this.userRepository
-      .createQueryBuilder('user')
-      .leftJoinAndSelect('user.department', 'department')
-      .leftJoinAndSelect('user.branch', 'branch')
-      .leftJoinAndSelect('user.position', 'position')
-      .where(condition, parameters)
-      .getOne();
-  }
-
   /**
    * Username or email, ignoring case. Failed attempts count against the account whichever
    * spelling was typed, and against the typed name when it names no account (lockout.ts
@@ -76,9 +62,7 @@ export class AuthService {
     client: ClientInfo & { ip: string },
   ): Promise<TokenResponseDto> {
     const name = loginName(credentials.username);
-    const user = await this.findUser('lower(user.username) = :name OR lower(user.email) = :name', {
-      name,
-    });
+    const user = await userWithUnits(this.txHost.tx, { loginName: name });
     const key = attemptKey(name, user?.id);
     await this.refuseWhileLocked(key, client.ip, name, user);
     const passwordMatches = user
@@ -96,8 +80,7 @@ export class AuthService {
     return this.txHost.withTransaction(async () => {
       await this.attempts.resetAccount(user.id);
       const { sessionId, refreshToken } = await this.sessions.start(user.id, client);
-      user.lastLoginAt = new Date();
-      await this.userRepository.update(user.id, { lastLoginAt: user.lastLoginAt });
+      user.lastLoginAt = await this.users.recordLogin(user.id);
       await this.audit.record({
         ...auditTarget(user),
         action: 'auth.login',
@@ -164,7 +147,7 @@ export class AuthService {
   async refresh(refreshToken: string): Promise<TokenResponseDto> {
     const result = await this.sessions.rotate(refreshToken);
     if (result.kind === 'reused') {
-      const owner = await this.userRepository.findOneBy({ id: result.userId });
+      const owner = await userWithUnits(this.txHost.tx, { id: result.userId });
       await this.audit.record({
         ...auditTarget(owner),
         entityId: result.userId,
@@ -181,7 +164,7 @@ export class AuthService {
         'The refresh token is invalid or has expired. Sign in again.',
       );
     }
-    const user = await this.findUser('user.id = :id', { id: result.userId });
+    const user = await userWithUnits(this.txHost.tx, { id: result.userId });
     if (!user || user.status !== 'active') {
       await this.sessions.revoke(result.sessionId, 'user_inactive');
       throw new UnauthorizedException(
@@ -211,7 +194,7 @@ export class AuthService {
   }
 
   async setupRequired(): Promise<boolean> {
-    return !(await this.userRepository.exists());
+    return !(await anyUserExists(this.txHost.tx));
   }
 
   /**
@@ -234,7 +217,7 @@ export class AuthService {
           'Another first-admin set-up is running right now. If it does not succeed, try again.',
         );
       }
-      if (await this.userRepository.exists()) {
+      if (await anyUserExists(this.txHost.tx)) {
         throw new ConflictException(
           'Set-up is done: an administrator already exists. Sign in instead.',
         );

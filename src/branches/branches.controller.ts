@@ -10,30 +10,19 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user';
-import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
+import { CurrentUser } from '../common/auth/decorators';
 import { type IfMatch, IfMatchHeader } from '../common/http/etag';
-import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
-import { ApiProblems } from '../common/http/openapi';
-import { ApiPageResponse } from '../common/http/pagination';
 import { ParseUuidPipe } from '../common/http/validation';
-import { OrgMemberDto, OrgTotalsDto } from '../organisation/dto/org-user.dto';
-import { ApiIfMatch, FIGURES_NOTE, MEMBERS_NOTE, USER_COUNT_NOTE } from '../organisation/org-http';
-import { UnitListQueryDto } from '../organisation/org-list-query';
+import type { OrgMemberDto, OrgTotalsDto } from '../org-units/dto/org-user.dto';
+import { UnitRoutes, type UnitWords } from '../org-units/org-unit-routes';
+import { UnitListQuery } from '../org-units/unit-list-query';
 import { BranchesService } from './branches.service';
 import { BranchDto, BranchStatsDto } from './dto/branch.dto';
 import { CreateBranchDto, UpdateBranchDto } from './dto/branch-write.dto';
 
-const UPDATE_NOTE =
-  'Partial update (PUT and PATCH alike): only the fields present change; "" or null clears an ' +
-  'optional field. Send If-Match to refuse the change (412) when the record changed since you read it.';
+const BRANCH: UnitWords = { plural: 'branches', singular: 'branch', usersAre: 'work there' };
 
 @ApiTags('Branches')
 @Controller('branches')
@@ -41,92 +30,48 @@ export class BranchesController {
   constructor(private readonly branches: BranchesService) {}
 
   @Get()
-  @RequirePermissions('org:read')
-  @ApiOperation({
-    operationId: 'branches_list',
-    summary: 'List branches',
-    description:
-      'Default order: name ascending (ignoring case). `search` matches name and code. ' +
-      '`include_counts=true` adds `user_count`, `active_user_count` and `application_count` to ' +
-      `each item (one grouped query each for users and applications). ${FIGURES_NOTE}`,
-  })
-  @ApiPageResponse(BranchDto)
-  @ApiProblems(422)
-  list(@CurrentUser() caller: AuthUser, @Query() query: UnitListQueryDto) {
+  @UnitRoutes.list(BRANCH, BranchDto)
+  list(@CurrentUser() caller: AuthUser, @Query() query: UnitListQuery) {
     return this.branches.list(caller, query);
   }
 
   @Post()
-  @Idempotent()
-  @RequirePermissions('org:write')
-  @ApiOperation({ operationId: 'branches_create', summary: 'Create a branch' })
-  @ApiCreatedResponse({ type: BranchDto })
-  @ApiProblems(409, 422)
+  @UnitRoutes.create(BRANCH, BranchDto)
   create(@CurrentUser() caller: AuthUser, @Body() body: CreateBranchDto): Promise<BranchDto> {
     return this.branches.create(caller, body);
   }
 
   @Get('active')
-  @RequirePermissions('org:read')
-  @ApiOperation({
-    operationId: 'branches_list_active',
-    summary: 'All active branches, by name (a plain array, for pickers)',
-  })
-  @ApiOkResponse({ type: [BranchDto] })
+  @UnitRoutes.listActive(BRANCH, BranchDto)
   listActive(): Promise<BranchDto[]> {
     return this.branches.listActive();
   }
 
   @Get('stats')
-  @RequirePermissions('org:read')
-  @ApiOperation({ operationId: 'branches_stats', summary: 'How many branches are active' })
-  @ApiOkResponse({ type: OrgTotalsDto })
+  @UnitRoutes.totals(BRANCH)
   totals(): Promise<OrgTotalsDto> {
     return this.branches.totals();
   }
 
   @Get(':id')
-  @RequirePermissions('org:read')
-  @ApiOperation({
-    operationId: 'branches_get',
-    summary: 'One branch, with user counts',
-    description: `\`user_count\` and \`active_user_count\`: ${USER_COUNT_NOTE}`,
-  })
-  @ApiOkResponse({ type: BranchDto })
-  @ApiProblems(404, 422)
+  @UnitRoutes.get(BRANCH, BranchDto)
   get(@CurrentUser() caller: AuthUser, @Param('id', ParseUuidPipe) id: string): Promise<BranchDto> {
     return this.branches.get(caller, id);
   }
 
   @Put(':id')
-  @RequirePermissions('org:write')
-  @ApiIfMatch()
-  @ApiOperation({
-    operationId: 'branches_update_put',
-    summary: 'Update a branch (partial, like PATCH)',
-    description: UPDATE_NOTE,
-  })
-  @ApiOkResponse({ type: BranchDto })
-  @ApiProblems(404, 409, 412, 422)
+  @UnitRoutes.replace(BRANCH, BranchDto)
   replace(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
     @Body() body: UpdateBranchDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<BranchDto> {
-    return this.branches.update(caller, id, body, ifMatch);
+    return this.update(caller, id, body, ifMatch);
   }
 
   @Patch(':id')
-  @RequirePermissions('org:write')
-  @ApiIfMatch()
-  @ApiOperation({
-    operationId: 'branches_update',
-    summary: 'Update a branch',
-    description: UPDATE_NOTE,
-  })
-  @ApiOkResponse({ type: BranchDto })
-  @ApiProblems(404, 409, 412, 422)
+  @UnitRoutes.update(BRANCH, BranchDto)
   update(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -138,15 +83,7 @@ export class BranchesController {
 
   @Delete(':id')
   @HttpCode(204)
-  @RequirePermissions('org:write')
-  @ApiIfMatch()
-  @ApiOperation({
-    operationId: 'branches_delete',
-    summary: 'Delete a branch',
-    description: 'Refused (409) while users work there; move them first, or deactivate it.',
-  })
-  @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(404, 409, 412, 422)
+  @UnitRoutes.remove(BRANCH)
   remove(
     @Param('id', ParseUuidPipe) id: string,
     @IfMatchHeader() ifMatch?: IfMatch,
@@ -155,16 +92,7 @@ export class BranchesController {
   }
 
   @Patch(':id/toggle-status')
-  @Idempotent()
-  @RequirePermissions('org:write')
-  @ApiIfMatch()
-  @ApiOperation({
-    operationId: 'branches_toggle_status',
-    summary: 'Activate an inactive branch, or deactivate an active one',
-    description: 'Send an Idempotency-Key so that a retry does not flip it back.',
-  })
-  @ApiOkResponse({ type: BranchDto })
-  @ApiProblems(404, 409, 412, 422)
+  @UnitRoutes.toggleStatus(BRANCH, BranchDto)
   toggleStatus(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -174,14 +102,7 @@ export class BranchesController {
   }
 
   @Get(':id/stats')
-  @RequirePermissions('org:read')
-  @ApiOperation({
-    operationId: 'branches_get_stats',
-    summary: "A branch's figures, as you may see them",
-    description: `Every role may read it; the figures count only what you may see. ${FIGURES_NOTE}`,
-  })
-  @ApiOkResponse({ type: BranchStatsDto })
-  @ApiProblems(404, 422)
+  @UnitRoutes.stats(BRANCH, BranchStatsDto)
   stats(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -190,14 +111,7 @@ export class BranchesController {
   }
 
   @Get(':id/users')
-  @RequirePermissions('org:read', 'users:read')
-  @ApiOperation({
-    operationId: 'branches_list_users',
-    summary: 'Users of a branch you may list, active or not, by name (a plain array)',
-    description: MEMBERS_NOTE,
-  })
-  @ApiOkResponse({ type: [OrgMemberDto] })
-  @ApiProblems(404, 422)
+  @UnitRoutes.users(BRANCH)
   users(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,

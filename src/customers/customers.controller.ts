@@ -5,9 +5,9 @@ import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
 import { type IfMatch, IfMatchHeader } from '../common/http/etag';
 import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
 import { ApiProblems } from '../common/http/openapi';
-import { ApiPageResponse, type Page, PageQueryDto } from '../common/http/pagination';
+import { ApiPageResponse, type Page, PageQuery } from '../common/http/pagination';
 import { ParseUuidPipe } from '../common/http/validation';
-import { ApiIfMatch } from '../organisation/org-http';
+import { ApiIfMatch } from '../common/http/openapi';
 import { CustomerApplicationSummary, CustomerResponse } from './dto/customer.dto';
 import { CreateCustomerDto, UpdateCustomerDto } from './dto/customer-write.dto';
 import { ListCustomersQuery } from './dto/list-customers.query';
@@ -105,7 +105,7 @@ export class CustomersController {
   applications(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-    @Query() query: PageQueryDto,
+    @Query() query: PageQuery,
   ): Promise<Page<CustomerApplicationSummary>> {
     return this.customers.applications(caller, id, query);
   }

@@ -13,9 +13,9 @@ import {
 } from '../common/auth/record-scope';
 import { FieldCipher, normaliseIdNumber } from '../common/crypto/field-cipher';
 import { assertIfMatch, type IfMatch } from '../common/http/etag';
-import { type Page, type PageQueryDto, pageOf, pageWindow } from '../common/http/pagination';
+import { type Page, type PageQuery, pageOf, pageWindow } from '../common/http/pagination';
 import { ProblemException, ValidationProblem } from '../common/http/problem';
-import { sameValue } from '../common/same-value';
+import { sameValue } from '../common/changes';
 import { escapeLike } from '../common/escape-like';
 import { Customer } from './customer.entity';
 import { customerScopeCondition, linkableCustomerCondition } from './customer-scope';
@@ -143,7 +143,7 @@ export class CustomersService {
   async applications(
     caller: AuthUser,
     id: string,
-    query: PageQueryDto,
+    query: PageQuery,
   ): Promise<Page<CustomerApplicationSummary>> {
     await this.findVisible(caller, id);
     const qb = this.txHost.tx

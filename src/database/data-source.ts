@@ -4,7 +4,7 @@
  */
 import { DataSource } from 'typeorm';
 import { parseEnvironment } from '../config/environment';
-import { loadDotEnv } from '../config/runtime';
+import { loadDotEnv } from '../config/dotenv';
 import { dataSourceOptions } from './data-source-options';
 import { readEmbeddedDatabaseUrl } from './embedded-database-url';
 

@@ -10,23 +10,16 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
 import { type IfMatch, IfMatchHeader } from '../common/http/etag';
-import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
 import { ApiProblems } from '../common/http/openapi';
-import { ApiPageResponse } from '../common/http/pagination';
 import { ParseUuidPipe } from '../common/http/validation';
-import { OrgMemberDto, OrgTotalsDto } from '../organisation/dto/org-user.dto';
-import { ApiIfMatch, FIGURES_NOTE, MEMBERS_NOTE, USER_COUNT_NOTE } from '../organisation/org-http';
-import { UnitListQueryDto } from '../organisation/org-list-query';
+import type { OrgMemberDto, OrgTotalsDto } from '../org-units/dto/org-user.dto';
+import { FIGURES_NOTE } from '../org-units/org-http';
+import { UnitRoutes, type UnitWords } from '../org-units/org-unit-routes';
+import { UnitListQuery } from '../org-units/unit-list-query';
 import { DepartmentsService } from './departments.service';
 import {
   DepartmentDto,
@@ -35,9 +28,11 @@ import {
 } from './dto/department.dto';
 import { CreateDepartmentDto, UpdateDepartmentDto } from './dto/department-write.dto';
 
-const UPDATE_NOTE =
-  'Partial update (PUT and PATCH alike): only the fields present change; "" or null clears an ' +
-  'optional field. Send If-Match to refuse the change (412) when the record changed since you read it.';
+const DEPARTMENT: UnitWords = {
+  plural: 'departments',
+  singular: 'department',
+  usersAre: 'belong to it',
+};
 
 @ApiTags('Departments')
 @Controller('departments')
@@ -45,27 +40,13 @@ export class DepartmentsController {
   constructor(private readonly departments: DepartmentsService) {}
 
   @Get()
-  @RequirePermissions('org:read')
-  @ApiOperation({
-    operationId: 'departments_list',
-    summary: 'List departments',
-    description:
-      'Default order: name ascending (ignoring case). `search` matches name and code. ' +
-      '`include_counts=true` adds `user_count`, `active_user_count` and `application_count` to ' +
-      `each item (one grouped query each for users and applications). ${FIGURES_NOTE}`,
-  })
-  @ApiPageResponse(DepartmentDto)
-  @ApiProblems(422)
-  list(@CurrentUser() caller: AuthUser, @Query() query: UnitListQueryDto) {
+  @UnitRoutes.list(DEPARTMENT, DepartmentDto)
+  list(@CurrentUser() caller: AuthUser, @Query() query: UnitListQuery) {
     return this.departments.list(caller, query);
   }
 
   @Post()
-  @Idempotent()
-  @RequirePermissions('org:write')
-  @ApiOperation({ operationId: 'departments_create', summary: 'Create a department' })
-  @ApiCreatedResponse({ type: DepartmentDto })
-  @ApiProblems(409, 422)
+  @UnitRoutes.create(DEPARTMENT, DepartmentDto)
   create(
     @CurrentUser() caller: AuthUser,
     @Body() body: CreateDepartmentDto,
@@ -74,33 +55,19 @@ export class DepartmentsController {
   }
 
   @Get('active')
-  @RequirePermissions('org:read')
-  @ApiOperation({
-    operationId: 'departments_list_active',
-    summary: 'All active departments, by name (a plain array, for pickers)',
-  })
-  @ApiOkResponse({ type: [DepartmentDto] })
+  @UnitRoutes.listActive(DEPARTMENT, DepartmentDto)
   listActive(): Promise<DepartmentDto[]> {
     return this.departments.listActive();
   }
 
   @Get('stats')
-  @RequirePermissions('org:read')
-  @ApiOperation({ operationId: 'departments_stats', summary: 'How many departments are active' })
-  @ApiOkResponse({ type: OrgTotalsDto })
+  @UnitRoutes.totals(DEPARTMENT)
   totals(): Promise<OrgTotalsDto> {
     return this.departments.totals();
   }
 
   @Get(':id')
-  @RequirePermissions('org:read')
-  @ApiOperation({
-    operationId: 'departments_get',
-    summary: 'One department, with user counts',
-    description: `\`user_count\` and \`active_user_count\`: ${USER_COUNT_NOTE}`,
-  })
-  @ApiOkResponse({ type: DepartmentDto })
-  @ApiProblems(404, 422)
+  @UnitRoutes.get(DEPARTMENT, DepartmentDto)
   get(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -109,34 +76,18 @@ export class DepartmentsController {
   }
 
   @Put(':id')
-  @RequirePermissions('org:write')
-  @ApiIfMatch()
-  @ApiOperation({
-    operationId: 'departments_update_put',
-    summary: 'Update a department (partial, like PATCH)',
-    description: UPDATE_NOTE,
-  })
-  @ApiOkResponse({ type: DepartmentDto })
-  @ApiProblems(404, 409, 412, 422)
+  @UnitRoutes.replace(DEPARTMENT, DepartmentDto)
   replace(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
     @Body() body: UpdateDepartmentDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<DepartmentDto> {
-    return this.departments.update(caller, id, body, ifMatch);
+    return this.update(caller, id, body, ifMatch);
   }
 
   @Patch(':id')
-  @RequirePermissions('org:write')
-  @ApiIfMatch()
-  @ApiOperation({
-    operationId: 'departments_update',
-    summary: 'Update a department',
-    description: UPDATE_NOTE,
-  })
-  @ApiOkResponse({ type: DepartmentDto })
-  @ApiProblems(404, 409, 412, 422)
+  @UnitRoutes.update(DEPARTMENT, DepartmentDto)
   update(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -148,15 +99,7 @@ export class DepartmentsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @RequirePermissions('org:write')
-  @ApiIfMatch()
-  @ApiOperation({
-    operationId: 'departments_delete',
-    summary: 'Delete a department',
-    description: 'Refused (409) while users belong to it; move them first, or deactivate it.',
-  })
-  @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(404, 409, 412, 422)
+  @UnitRoutes.remove(DEPARTMENT)
   remove(
     @Param('id', ParseUuidPipe) id: string,
     @IfMatchHeader() ifMatch?: IfMatch,
@@ -165,16 +108,7 @@ export class DepartmentsController {
   }
 
   @Patch(':id/toggle-status')
-  @Idempotent()
-  @RequirePermissions('org:write')
-  @ApiIfMatch()
-  @ApiOperation({
-    operationId: 'departments_toggle_status',
-    summary: 'Activate an inactive department, or deactivate an active one',
-    description: 'Send an Idempotency-Key so that a retry does not flip it back.',
-  })
-  @ApiOkResponse({ type: DepartmentDto })
-  @ApiProblems(404, 409, 412, 422)
+  @UnitRoutes.toggleStatus(DEPARTMENT, DepartmentDto)
   toggleStatus(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -184,14 +118,7 @@ export class DepartmentsController {
   }
 
   @Get(':id/stats')
-  @RequirePermissions('org:read')
-  @ApiOperation({
-    operationId: 'departments_get_stats',
-    summary: "A department's figures, as you may see them",
-    description: `Every role may read it; the figures count only what you may see. ${FIGURES_NOTE}`,
-  })
-  @ApiOkResponse({ type: DepartmentStatsDto })
-  @ApiProblems(404, 422)
+  @UnitRoutes.stats(DEPARTMENT, DepartmentStatsDto)
   stats(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -200,14 +127,7 @@ export class DepartmentsController {
   }
 
   @Get(':id/users')
-  @RequirePermissions('org:read', 'users:read')
-  @ApiOperation({
-    operationId: 'departments_list_users',
-    summary: 'Users of a department you may list, active or not, by name (a plain array)',
-    description: MEMBERS_NOTE,
-  })
-  @ApiOkResponse({ type: [OrgMemberDto] })
-  @ApiProblems(404, 422)
+  @UnitRoutes.users(DEPARTMENT)
   users(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,

@@ -1,15 +1,13 @@
 import { Module } from '@nestjs/common';
-import { InCatalogConstraint } from '../common/validation/in-catalog';
+import { SettingsModule } from '../settings/settings.module';
 import { EnumsController } from './enums.controller';
 import { EnumsService } from './enums.service';
 
-/**
- * The lists of values (catalogues and code enums). Also provides the constraint behind
- * `@InCatalog()`, which class-validator resolves through Nest (see configureApp).
- */
+/** The lists of values: the catalogues (settings) and the code enums. */
 @Module({
+  imports: [SettingsModule],
   controllers: [EnumsController],
-  providers: [EnumsService, InCatalogConstraint],
+  providers: [EnumsService],
   exports: [EnumsService],
 })
 export class EnumsModule {}

@@ -22,9 +22,10 @@ import { type IfMatch, IfMatchHeader } from '../common/http/etag';
 import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
 import { ApiProblems } from '../common/http/openapi';
 import { ApiPageResponse } from '../common/http/pagination';
+import { PartialUpdate } from '../common/http/partial-update';
 import { ParseUuidPipe } from '../common/http/validation';
-import { ApiIfMatch } from '../organisation/org-http';
-import { ListPositionsQueryDto } from './dto/list-positions-query.dto';
+import { ApiIfMatch } from '../common/http/openapi';
+import { ListPositionsQuery } from './dto/list-positions.query';
 import { PositionDto } from './dto/position.dto';
 import { CreatePositionDto, UpdatePositionDto } from './dto/position-write.dto';
 import { PositionsService } from './positions.service';
@@ -47,7 +48,7 @@ export class PositionsController {
   })
   @ApiPageResponse(PositionDto)
   @ApiProblems(422)
-  list(@Query() query: ListPositionsQueryDto) {
+  list(@Query() query: ListPositionsQuery) {
     return this.positions.list(query);
   }
 
@@ -71,33 +72,33 @@ export class PositionsController {
   }
 
   @Put(':id')
-  @RequirePermissions('org:write')
-  @ApiIfMatch()
-  @ApiOperation({
-    operationId: 'positions_update_put',
-    summary: 'Update a position (partial, like PATCH)',
-    description: UPDATE_NOTE,
+  @PartialUpdate({
+    permission: 'org:write',
+    type: PositionDto,
+    operation: {
+      operationId: 'positions_update_put',
+      summary: 'Update a position (partial, like PATCH)',
+      description: UPDATE_NOTE,
+    },
   })
-  @ApiOkResponse({ type: PositionDto })
-  @ApiProblems(404, 409, 412, 422)
   replace(
     @Param('id', ParseUuidPipe) id: string,
     @Body() body: UpdatePositionDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<PositionDto> {
-    return this.positions.update(id, body, ifMatch);
+    return this.update(id, body, ifMatch);
   }
 
   @Patch(':id')
-  @RequirePermissions('org:write')
-  @ApiIfMatch()
-  @ApiOperation({
-    operationId: 'positions_update',
-    summary: 'Update a position',
-    description: UPDATE_NOTE,
+  @PartialUpdate({
+    permission: 'org:write',
+    type: PositionDto,
+    operation: {
+      operationId: 'positions_update',
+      summary: 'Update a position',
+      description: UPDATE_NOTE,
+    },
   })
-  @ApiOkResponse({ type: PositionDto })
-  @ApiProblems(404, 409, 412, 422)
   update(
     @Param('id', ParseUuidPipe) id: string,
     @Body() body: UpdatePositionDto,

@@ -4,11 +4,11 @@ import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import { AuditService } from '../audit/audit.service';
 import { assertIfMatch, type IfMatch } from '../common/http/etag';
 import { type Page, pageOf, pageWindow } from '../common/http/pagination';
-import { applyChanges, statusChange } from '../organisation/apply-changes';
-import { stillReferenced } from '../organisation/org-http';
-import { applyOrgListFilters, applyOrgSort } from '../organisation/org-list-query';
-import { countUsersOf, EVERY_USER } from '../organisation/org-users';
-import type { ListPositionsQueryDto } from './dto/list-positions-query.dto';
+import { applyListFilters, applyListSort } from '../common/http/list-query';
+import { stillReferenced } from '../org-units/org-http';
+import { applyFieldChanges, statusChange } from '../org-units/field-changes';
+import { countUsersOf, EVERY_USER } from '../users/user-queries';
+import type { ListPositionsQuery } from './dto/list-positions.query';
 import { type PositionDto, toPositionDto } from './dto/position.dto';
 import type { CreatePositionDto, UpdatePositionDto } from './dto/position-write.dto';
 import { Position } from './position.entity';
@@ -23,10 +23,10 @@ export class PositionsService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(query: ListPositionsQueryDto): Promise<Page<PositionDto>> {
+  async list(query: ListPositionsQuery): Promise<Page<PositionDto>> {
     const qb = this.txHost.tx.getRepository(Position).createQueryBuilder('p');
-    applyOrgListFilters(qb, 'p', query, ['name']);
-    applyOrgSort(qb, 'p', query.sort_by ?? 'name', query.sort_order);
+    applyListFilters(qb, 'p', query, ['name']);
+    applyListSort(qb, 'p', query.sort_by ?? 'name', query.sort_order);
     const { skip, take } = pageWindow(query);
     const [positions, total] = await qb.offset(skip).limit(take).getManyAndCount();
     return pageOf(positions.map(toPositionDto), total, query);
@@ -67,7 +67,7 @@ export class PositionsService {
     return this.txHost.withTransaction(async () => {
       const position = await this.lock(id, ifMatch);
       const wasActive = position.isActive;
-      const changes = applyChanges(position, body, UPDATABLE);
+      const changes = applyFieldChanges(position, body, UPDATABLE);
       if (Object.keys(changes).length > 0) {
         await this.txHost.tx.getRepository(Position).save(position);
         await this.audit.record({

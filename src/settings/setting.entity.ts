@@ -10,7 +10,7 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
-import { User } from '../users/user.entity';
+import type { User } from '../users/user.entity';
 
 /**
  * TypeORM sends a JavaScript null as SQL NULL, which the NOT NULL column refuses; a setting's
@@ -36,11 +36,11 @@ export class Setting {
   @Column({ type: 'text', nullable: true }) description: string | null;
   @Column({ type: 'boolean', default: false }) isPublic: boolean;
   @Column({ type: 'uuid', nullable: true }) createdBy: string | null;
-  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @ManyToOne('User', { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'settings_created_by_fkey' })
   creator?: User | null;
   @Column({ type: 'uuid', nullable: true }) updatedBy: string | null;
-  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @ManyToOne('User', { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'updated_by', foreignKeyConstraintName: 'settings_updated_by_fkey' })
   updater?: User | null;
   @VersionColumn({ default: 1 }) version: number;

@@ -1,4 +1,5 @@
-/** Pure helpers for updates: which columns a request really changes, and LIKE escaping. */
+/** The columns an update may write, and how the audit trail records their changes. */
+import type { Changes } from '../common/changes';
 import type { User } from './user.entity';
 
 /** The columns a request may write (the password hash is set apart). */
@@ -16,20 +17,8 @@ export type EditableColumn =
   | 'positionId'
   | 'profileImageUrl';
 
-export type ColumnChanges = { [K in EditableColumn]?: { from: User[K]; to: User[K] } };
-
-/** Requested values; `undefined` means "not in the request". */
-export type RequestedValues = { [K in EditableColumn]?: User[K] | undefined };
-
-/** The requested values that differ from the user's current ones, with both sides. */
-export function changedColumns(user: User, requested: RequestedValues): ColumnChanges {
-  const changes: Record<string, { from: unknown; to: unknown }> = {};
-  for (const [column, to] of Object.entries(requested)) {
-    const from = user[column as EditableColumn];
-    if (to !== undefined && to !== from) changes[column] = { from, to };
-  }
-  return changes as ColumnChanges;
-}
+/** What a request changes (`changesOf` over the user's editable columns). */
+export type ColumnChanges = Changes<Pick<User, EditableColumn>>;
 
 /** The changes as the audit trail keeps them: API field names (snake_case), from and to. */
 export function changesForAudit(changes: ColumnChanges): Record<string, unknown> {
@@ -40,4 +29,3 @@ export function changesForAudit(changes: ColumnChanges): Record<string, unknown>
     ]),
   );
 }
-

@@ -1,5 +1,6 @@
 import type { Role } from '../common/auth/permissions';
-import { changedColumns, changesForAudit } from './user-changes';
+import { changesOf } from '../common/changes';
+import { changesForAudit } from './user-changes';
 import type { User } from './user.entity';
 import {
   type Actor,
@@ -241,7 +242,7 @@ describe('requestedStatus', () => {
   });
 });
 
-describe('changedColumns', () => {
+describe('changesOf over a user', () => {
   const user = {
     firstName: 'Sokha',
     lastName: 'Chan',
@@ -251,7 +252,7 @@ describe('changedColumns', () => {
   } as unknown as User;
 
   it('keeps only the values that differ, with both sides', () => {
-    const changes = changedColumns(user, {
+    const changes = changesOf(user, {
       firstName: 'Sokha',
       lastName: 'Chea',
       phoneNumber: undefined,

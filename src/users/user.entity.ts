@@ -10,10 +10,10 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
-import { Branch } from '../branches/branch.entity';
+import type { Branch } from '../branches/branch.entity';
 import type { Role } from '../common/auth/permissions';
-import { Department } from '../departments/department.entity';
-import { Position } from '../positions/position.entity';
+import type { Department } from '../departments/department.entity';
+import type { Position } from '../positions/position.entity';
 
 export type UserStatus = 'active' | 'inactive';
 
@@ -42,15 +42,15 @@ export class User {
   @Column({ type: 'varchar', length: 20 }) role: Role;
   @Column({ type: 'varchar', length: 20, default: 'active' }) status: UserStatus;
   @Column({ type: 'uuid', nullable: true }) departmentId: string | null;
-  @ManyToOne(() => Department, { nullable: true })
+  @ManyToOne('Department', { nullable: true })
   @JoinColumn({ name: 'department_id', foreignKeyConstraintName: 'users_department_id_fkey' })
   department?: Department | null;
   @Column({ type: 'uuid', nullable: true }) branchId: string | null;
-  @ManyToOne(() => Branch, { nullable: true })
+  @ManyToOne('Branch', { nullable: true })
   @JoinColumn({ name: 'branch_id', foreignKeyConstraintName: 'users_branch_id_fkey' })
   branch?: Branch | null;
   @Column({ type: 'uuid', nullable: true }) positionId: string | null;
-  @ManyToOne(() => Position, { nullable: true })
+  @ManyToOne('Position', { nullable: true })
   @JoinColumn({ name: 'position_id', foreignKeyConstraintName: 'users_position_id_fkey' })
   position?: Position | null;
   @Column({ type: 'varchar', length: 500, nullable: true }) profileImageUrl: string | null;

@@ -13,7 +13,6 @@ import {
 } from '@nestjs/common';
 import {
   ApiCreatedResponse,
-  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -24,7 +23,8 @@ import type { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
 import { type IfMatch, IfMatchHeader } from '../common/http/etag';
 import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
-import { ApiProblems } from '../common/http/openapi';
+import { ApiIfMatch, ApiProblems } from '../common/http/openapi';
+import { PartialUpdate } from '../common/http/partial-update';
 import { ApiPageResponse, type Page } from '../common/http/pagination';
 import { ParseUuidPipe } from '../common/http/validation';
 import { ChangePasswordDto } from './dto/change-password.dto';
@@ -35,12 +35,7 @@ import { UpdateUserDto } from './dto/update-user.dto';
 import { UserDeactivatedDto, UserResponseDto, UserStatsDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
 
-const ApiIfMatch = () =>
-  ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description: 'The `ETag` (version) you read, e.g. `"3"`; a stale one is 412.',
-  });
+const IF_MATCH = 'The `ETag` (version) you read, e.g. `"3"`; a stale one is 412.';
 
 const SCOPE_NOTE =
   'Admins see every user; managers the users of their own branch and themselves. ' +
@@ -116,7 +111,7 @@ export class UsersController {
     description:
       'Any other field is 422; role, status, branch and the like change through /users/{id}.',
   })
-  @ApiIfMatch()
+  @ApiIfMatch(IF_MATCH)
   @ApiOkResponse({ type: UserResponseDto })
   @ApiProblems(409, 412, 422)
   updateMe(
@@ -159,20 +154,21 @@ export class UsersController {
   }
 
   @Patch(':id')
-  @RequirePermissions('users:write')
-  @ApiOperation({
-    operationId: 'users_update',
-    summary: 'Update a user (partial)',
-    description:
-      'Only the fields present change. `password` sets a new password and ends their ' +
-      'sessions; `status: inactive` (or `is_active: false`) ends their sessions. Nobody changes ' +
-      'their own role (403) or deactivates themselves (409). Managers edit only officers and ' +
-      'viewers of their branch, cannot give the admin or manager role, nor move users to ' +
-      'another branch (403).',
+  @PartialUpdate({
+    permission: 'users:write',
+    type: UserResponseDto,
+    ifMatch: IF_MATCH,
+    operation: {
+      operationId: 'users_update',
+      summary: 'Update a user (partial)',
+      description:
+        'Only the fields present change. `password` sets a new password and ends their ' +
+        'sessions; `status: inactive` (or `is_active: false`) ends their sessions. Nobody changes ' +
+        'their own role (403) or deactivates themselves (409). Managers edit only officers and ' +
+        'viewers of their branch, cannot give the admin or manager role, nor move users to ' +
+        'another branch (403).',
+    },
   })
-  @ApiIfMatch()
-  @ApiOkResponse({ type: UserResponseDto })
-  @ApiProblems(404, 409, 412, 422)
   update(
     @CurrentUser() actor: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -183,22 +179,23 @@ export class UsersController {
   }
 
   @Put(':id')
-  @RequirePermissions('users:write')
-  @ApiOperation({
-    operationId: 'users_update_put',
-    summary: 'Update a user (partial, same as PATCH)',
-    description: 'PUT is a partial update too (SPEC §6): the web app sends only changed fields.',
+  @PartialUpdate({
+    permission: 'users:write',
+    type: UserResponseDto,
+    ifMatch: IF_MATCH,
+    operation: {
+      operationId: 'users_update_put',
+      summary: 'Update a user (partial, same as PATCH)',
+      description: 'PUT is a partial update too (SPEC §6): the web app sends only changed fields.',
+    },
   })
-  @ApiIfMatch()
-  @ApiOkResponse({ type: UserResponseDto })
-  @ApiProblems(404, 409, 412, 422)
   put(
     @CurrentUser() actor: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
     @Body() body: UpdateUserDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<UserResponseDto> {
-    return this.users.update(actor, id, body, ifMatch);
+    return this.update(actor, id, body, ifMatch);
   }
 
   @Delete(':id')

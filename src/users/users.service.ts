@@ -3,16 +3,16 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
 import { type AuditActor, AuditService } from '../audit/audit.service';
-import { LoginAttemptsService } from '../auth/login-attempts.service';
-import { PasswordHasher } from '../auth/password-hasher';
-import { passwordProblems } from '../auth/password-policy';
-import { PasswordRulesService } from '../auth/password-rules.service';
-import { SessionsService } from '../auth/sessions.service';
+import { LoginAttemptsService } from '../credentials/login-attempts.service';
+import { PasswordHasher } from '../credentials/password-hasher';
+import { passwordProblems } from '../credentials/password-policy';
+import { PasswordRulesService } from '../credentials/password-rules.service';
+import { SessionsService } from '../credentials/sessions.service';
 import type { AuthUser } from '../common/auth/auth-user';
 import { ROLES } from '../common/auth/permissions';
 import { assertIfMatch, type IfMatch } from '../common/http/etag';
 import { type Page, pageOf, pageWindow } from '../common/http/pagination';
-import { type FieldError, ProblemException, ValidationProblem } from '../common/http/problem';
+import { ProblemException, ValidationProblem } from '../common/http/problem';
 import type { ChangePasswordDto } from './dto/change-password.dto';
 import type { CreateUserDto } from './dto/create-user.dto';
 import type { ListUsersQuery } from './dto/list-users.query';
@@ -27,7 +27,8 @@ import {
 import { SettingsService } from '../settings/settings.service';
 import { User } from './user.entity';
 import { escapeLike } from '../common/escape-like';
-import { changedColumns, type ColumnChanges, changesForAudit } from './user-changes';
+import { changedValues, changesOf } from '../common/changes';
+import { type ColumnChanges, changesForAudit } from './user-changes';
 import {
   branchForNewUser,
   canSee,
@@ -36,36 +37,17 @@ import {
   deleteRefusal,
   listableUsersOf,
   manageRefusal,
-  OWNED_RECORD_KINDS,
-  type OwnedRecordKind,
   type Refusal,
   requestedStatus,
   updateRefusal,
   userScopeCondition,
 } from './user-rules';
+import { type Placement, UserReferences } from './user-references';
 
 /** The first-admin set-up has no caller: its audit event names no actor. */
 const NO_ACTOR: AuditActor = { id: null, name: null, role: null };
 
 const RELATIONS = { department: true, branch: true, position: true } as const;
-
-/**
- * One row of booleans, one per kind of record that names the user, in one query. Each EXISTS
- * stops at the first row, read through the index that starts with its column. Every foreign
- * key to users without ON DELETE needs a term here, or deleting such a user fails; the users
- * e2e suite compares this list with the database's foreign keys.
- */
-const OWNED_RECORDS_SQL = `
-  SELECT EXISTS (SELECT 1 FROM departments WHERE manager_id = $1)
-         OR EXISTS (SELECT 1 FROM branches WHERE manager_id = $1) AS managed_units,
-         EXISTS (SELECT 1 FROM customer_applications WHERE user_id = $1)
-         OR EXISTS (SELECT 1 FROM customer_applications WHERE assigned_reviewer = $1)
-         OR EXISTS (SELECT 1 FROM customer_applications WHERE submitted_by = $1)
-         OR EXISTS (SELECT 1 FROM customer_applications WHERE approved_by = $1)
-         OR EXISTS (SELECT 1 FROM customer_applications WHERE rejected_by = $1) AS applications,
-         EXISTS (SELECT 1 FROM customers WHERE created_by = $1) AS customers,
-         EXISTS (SELECT 1 FROM folders WHERE created_by = $1) AS folders,
-         EXISTS (SELECT 1 FROM files WHERE uploaded_by = $1) AS files`;
 
 /**
  * Users: the use cases of SPEC §7 "Users", with the object-level rules of user-rules.ts.
@@ -81,6 +63,7 @@ export class UsersService {
     private readonly sessions: SessionsService,
     private readonly loginAttempts: LoginAttemptsService,
     private readonly settings: SettingsService,
+    private readonly references: UserReferences,
   ) {}
 
   private get users() {
@@ -249,7 +232,7 @@ export class UsersService {
           password: input.password !== undefined,
         }),
       );
-      const changes = changedColumns(user, {
+      const changes: ColumnChanges = changesOf(user, {
         username: input.username,
         email: input.email,
         firstName: input.first_name,
@@ -274,7 +257,7 @@ export class UsersService {
         passwordHash = await this.hasher.hash(input.password);
       }
       await this.applyChanges(user, changes, passwordHash);
-      const after = { ...user, ...valuesOf(changes) };
+      const after = { ...user, ...changedValues(changes) };
       const deactivated = changes.status?.to === 'inactive';
       // Either ends every session of theirs: one revocation, reported in each event.
       const revoked =
@@ -305,7 +288,7 @@ export class UsersService {
     return this.txHost.withTransaction(async () => {
       const user = await this.lockVisible(actor, actor.id);
       assertIfMatch(ifMatch, user.version);
-      const changes = changedColumns(user, {
+      const changes: ColumnChanges = changesOf(user, {
         firstName: input.first_name,
         lastName: input.last_name,
         phoneNumber: input.phone_number,
@@ -313,7 +296,7 @@ export class UsersService {
         profileImageUrl: input.profile_image_url,
       });
       await this.applyChanges(user, changes);
-      await this.auditUpdate({ ...user, ...valuesOf(changes) }, changes, 0);
+      await this.auditUpdate({ ...user, ...changedValues(changes) }, changes, 0);
       return this.responseFor(user.id);
     });
   }
@@ -370,7 +353,7 @@ export class UsersService {
     return this.txHost.withTransaction(async () => {
       const user = await this.lockVisible(actor, id);
       this.refuse(deleteRefusal(actor, user));
-      const owned = await this.ownedRecordKinds(id);
+      const owned = await this.references.ownedRecordKinds(id);
       if (owned.length === 0) {
         await this.users.delete(id);
         await this.audit.record({
@@ -426,13 +409,11 @@ export class UsersService {
     });
   }
 
-  /** The kinds of records that name the user, which make a delete a deactivation instead. */
-  async ownedRecordKinds(userId: string): Promise<OwnedRecordKind[]> {
-    const [row]: Record<OwnedRecordKind, boolean>[] = await this.txHost.tx.query(
-      OWNED_RECORDS_SQL,
-      [userId],
-    );
-    return OWNED_RECORD_KINDS.filter((kind) => row[kind]);
+  /** Signing in (the auth module): stamps the user's last login; returns its time. */
+  async recordLogin(userId: string): Promise<Date> {
+    const at = new Date();
+    await this.users.update(userId, { lastLoginAt: at });
+    return at;
   }
 
   // --- helpers -------------------------------------------------------------------------------
@@ -461,7 +442,7 @@ export class UsersService {
     changes: ColumnChanges,
     passwordHash?: string,
   ): Promise<void> {
-    const values = valuesOf(changes);
+    const values: Partial<User> = changedValues(changes);
     if (passwordHash) values.passwordHash = passwordHash;
     // The update query bumps version and updated_at itself.
     if (Object.keys(values).length) await this.users.update(user.id, values);
@@ -526,35 +507,9 @@ export class UsersService {
     );
   }
 
-  /** Each reference given (not null/undefined) must name an existing row: else 422 on its field. */
-  private async assertReferencesExist(references: {
-    department_id?: string | null;
-    branch_id?: string | null;
-    position_id?: string | null;
-  }): Promise<void> {
-    const tables = {
-      department_id: 'departments',
-      branch_id: 'branches',
-      position_id: 'positions',
-    };
-    const given = (Object.keys(tables) as (keyof typeof tables)[]).filter((key) => references[key]);
-    if (!given.length) return;
-    const [row]: Record<string, boolean>[] = await this.txHost.tx.query(
-      `SELECT ${given
-        .map(
-          (key, index) =>
-            `EXISTS (SELECT 1 FROM ${tables[key]} WHERE id = $${index + 1}) AS ${key}`,
-        )
-        .join(', ')}`,
-      given.map((key) => references[key]),
-    );
-    const errors: FieldError[] = given
-      .filter((key) => !row[key])
-      .map((key) => ({
-        loc: ['body', key],
-        msg: `refers to a ${key.replace('_id', '')} that does not exist`,
-        type: 'foreign_key',
-      }));
+  /** Each unit given (not null/undefined) must exist: else 422 on its field. */
+  private async assertReferencesExist(placement: Placement): Promise<void> {
+    const errors = await this.references.missingPlacements(placement);
     if (errors.length) throw new ValidationProblem(errors);
   }
 }
@@ -571,10 +526,4 @@ function auditTarget(user: Pick<User, 'id' | 'branchId' | 'departmentId'>) {
     branchId: user.branchId,
     departmentId: user.departmentId,
   };
-}
-
-function valuesOf(changes: ColumnChanges): Partial<User> {
-  return Object.fromEntries(
-    Object.entries(changes).map(([column, change]) => [column, change.to]),
-  ) as Partial<User>;
 }

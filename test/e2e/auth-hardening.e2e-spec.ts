@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Client } from 'pg';
 import type { Response } from 'supertest';
 import { SETUP_LOCK_KEY } from '../../src/auth/auth.service';
-import { SessionsService } from '../../src/auth/sessions.service';
+import { SessionsService } from '../../src/credentials/sessions.service';
 import { createUser, TEST_PASSWORD } from '../harness/identity';
 import { createTestApp, TEST_SECRET_KEY, type TestApp } from '../harness/test-app';
 import { expectProblem, makeBranch } from '../harness/users-fixtures';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
-import { SessionsService } from '../../src/auth/sessions.service';
+import { SessionsService } from '../../src/credentials/sessions.service';
 import type { Branch } from '../../src/branches/branch.entity';
 import type { Department } from '../../src/departments/department.entity';
 import type { Position } from '../../src/positions/position.entity';

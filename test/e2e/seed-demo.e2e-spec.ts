@@ -3,7 +3,7 @@
  * reports is what it wrote, every application agrees with its officer and its status, id
  * numbers are real ciphertext, the demo users can sign in, and it can run twice.
  */
-import { PasswordHasher } from '../../src/auth/password-hasher';
+import { PasswordHasher } from '../../src/credentials/password-hasher';
 import { DEFAULT_FOLDERS } from '../../src/folders/folder.entity';
 import { FieldCipher } from '../../src/common/crypto/field-cipher';
 import { ID_NUMBER_PATTERN } from '../../src/seed/demo-population';

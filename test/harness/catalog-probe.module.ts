@@ -5,7 +5,7 @@
 import { Body, Controller, Module, Post } from '@nestjs/common';
 import { IsArray, IsOptional } from 'class-validator';
 import { Public } from '../../src/common/auth/decorators';
-import { InCatalog } from '../../src/common/validation/in-catalog';
+import { InCatalog } from '../../src/settings/in-catalog';
 
 class CatalogProbeDto {
   @InCatalog('product_types')

@@ -2,7 +2,7 @@ import { hashSync } from 'bcryptjs';
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SessionsService } from '../../src/auth/sessions.service';
+import { SessionsService } from '../../src/credentials/sessions.service';
 import { AccessTokenService } from '../../src/common/auth/access-token.service';
 import type { Role } from '../../src/common/auth/permissions';
 import { User } from '../../src/users/user.entity';

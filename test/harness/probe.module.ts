@@ -37,7 +37,7 @@ import type { AuthUser } from '../../src/common/auth/auth-user';
 import { CurrentUser, Public, RequirePermissions } from '../../src/common/auth/decorators';
 import { assertIfMatch, type IfMatch, IfMatchHeader } from '../../src/common/http/etag';
 import { Idempotent } from '../../src/common/http/idempotency/idempotent.decorator';
-import { pageOf, PageQueryDto, pageWindow } from '../../src/common/http/pagination';
+import { pageOf, PageQuery, pageWindow } from '../../src/common/http/pagination';
 import { ParseUuidPipe } from '../../src/common/http/validation';
 import { grantRuntimePrivileges, roleOf } from '../../src/database/database-roles';
 import type { TestApp } from './test-app';
@@ -74,7 +74,7 @@ class UpdateWidgetDto {
   @IsString() @MaxLength(100) name: string;
 }
 
-class ListWidgetsQuery extends PageQueryDto {
+class ListWidgetsQuery extends PageQuery {
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? Number(value) : value))
   @IsInt()

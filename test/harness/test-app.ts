@@ -11,7 +11,7 @@ import { configureApp } from '../../src/app.setup';
 import type { Role } from '../../src/common/auth/permissions';
 import type { AppConfig } from '../../src/config/app-config';
 import type { Env } from '../../src/config/environment';
-import { prepareRuntime } from '../../src/config/runtime';
+import { prepareRuntime } from '../../src/runtime';
 import { StorageService } from '../../src/storage/storage.service';
 import type { User } from '../../src/users/user.entity';
 import { signIn, type UserOverrides } from './identity';
@@ -112,7 +112,7 @@ export async function createTestApp(
   options: { env?: Env; imports?: ModuleImport[]; database?: { name: string; url: string } } = {},
 ): Promise<TestApp> {
   const database = options.database
-    ? { ...options.database, drop: async () => undefined }
+    ? { ...options.database, drop: () => Promise.resolve() }
     : await cloneDatabase();
   try {
     const runtime = await prepareRuntime(testEnvironment(database.url, options.env));

@@ -21,7 +21,7 @@ import {
   TextField,
 } from '../../common/http/fields';
 import { EmptyToNull } from '../../common/http/transforms';
-import { CatalogField, InCatalog } from '../../common/validation/in-catalog';
+import { CatalogField, InCatalog } from '../../settings/in-catalog';
 import { PRIORITY_LEVELS } from '../../enums/code-enums';
 
 const PRIORITIES = PRIORITY_LEVELS.map((level) => level.value);

@@ -9,7 +9,7 @@ import {
   UpdatedSinceField,
   UuidField,
 } from '../../common/http/fields';
-import { PageQueryDto } from '../../common/http/pagination';
+import { PageQuery } from '../../common/http/pagination';
 import { ToList } from '../../common/http/transforms';
 import {
   APPLICATION_STATUSES,
@@ -39,7 +39,7 @@ const StatusListField = () =>
   );
 
 /** The search and filters the list, the cards and the CSV export share (SPEC §7). */
-export class ApplicationFiltersDto extends PageQueryDto {
+export class ApplicationFiltersDto extends PageQuery {
   @StatusListField() status?: ApplicationStatus[] | null;
 
   @SearchField(
@@ -74,7 +74,7 @@ export class ApplicationFiltersDto extends PageQueryDto {
 }
 
 /** The cards' filters (SPEC §7 "Cards"): status, loan_status, search. */
-export class ApplicationCardsQuery extends PageQueryDto {
+export class ApplicationCardsQuery extends PageQuery {
   @StatusListField() status?: ApplicationStatus[] | null;
 
   @field('nullable', { enum: values(LOAN_STATUSES) }, oneOf(values(LOAN_STATUSES)))

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { DateField, field, MoneyField, TextField, UuidField } from '../../common/http/fields';
-import { CatalogField } from '../../common/validation/in-catalog';
+import { CatalogField } from '../../settings/in-catalog';
 import { PRIORITY_LEVELS } from '../../enums/code-enums';
 import { InterestRateField } from './application-content.dto';
 

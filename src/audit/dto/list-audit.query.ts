@@ -9,9 +9,9 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { PageQueryDto } from '../../common/http/pagination';
+import { PageQuery } from '../../common/http/pagination';
 import { EmptyToNull, Trim } from '../../common/http/transforms';
-import { parseUtc } from '../../organisation/org-list-query';
+import { parseUtc } from '../../common/parse-utc';
 
 /** A date with a time; the offset may be left out (then UTC, as every time of this API). */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?$/i;
@@ -28,7 +28,7 @@ function toInstant(value: unknown): unknown {
 }
 
 /** GET /audit: page, filters (combined with AND, within the caller's scope); newest first. */
-export class ListAuditQuery extends PageQueryDto {
+export class ListAuditQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Events of this actor (user id)' })
   @EmptyToNull()
   @IsOptional()

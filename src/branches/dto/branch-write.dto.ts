@@ -2,14 +2,8 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
-import {
-  CodeField,
-  IsActiveField,
-  ManagerIdField,
-  NameField,
-  OptionalText,
-  RequiredText,
-} from '../../organisation/org-fields';
+import { TextField } from '../../common/http/fields';
+import { CodeField, IsActiveField, ManagerIdField, NameField } from '../../org-units/org-fields';
 
 /** A number or a numeric string (forms send text); "" means none. Anything else is refused. */
 function toCoordinate(value: unknown): unknown {
@@ -41,15 +35,16 @@ function Coordinate(limit: number, example: number) {
 export class CreateBranchDto {
   @NameField() name: string;
   @CodeField() code: string;
-  @RequiredText(500, 'No. 12, Preah Norodom Blvd, Phnom Penh') address: string;
+  @TextField('required', 500, { example: 'No. 12, Preah Norodom Blvd, Phnom Penh' })
+  address: string;
 
-  @OptionalText(30)
+  @TextField('nullable', 30)
   @Matches(/^\+?[0-9][0-9 ().-]*$/, {
     message: 'must be a phone number (digits, spaces, +, -, . and parentheses)',
   })
   phone_number?: string | null;
 
-  @OptionalText(255)
+  @TextField('nullable', 255)
   @IsEmail()
   email?: string | null;
 

@@ -27,23 +27,25 @@ export class RateLimitGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
-  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
+  protected override getTracker(request: Record<string, unknown>): Promise<string> {
     const req = request as unknown as Request;
     const claims = this.tokens.claimsOf(req);
-    return claims ? `user:${claims.sub}` : `ip:${req.ip}`;
+    return Promise.resolve(claims ? `user:${claims.sub}` : `ip:${req.ip}`);
   }
 
   /** One `Retry-After` header whichever limit was hit (named limits get a suffixed one too). */
-  protected override async throwThrottlingException(
+  protected override throwThrottlingException(
     context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
     const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
     context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(seconds));
-    throw new ProblemException(
-      HttpStatus.TOO_MANY_REQUESTS,
-      `Too many requests. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
-      { type: 'rate-limited' },
+    return Promise.reject(
+      new ProblemException(
+        HttpStatus.TOO_MANY_REQUESTS,
+        `Too many requests. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+        { type: 'rate-limited' },
+      ),
     );
   }
 }

@@ -104,9 +104,6 @@ export function setupOpenApi(app: INestApplication, appConfig: ApplicationConfig
 }
 
 /** OpenAPI: the route honours If-Match (412 when stale). */
-export const ApiIfMatch = () =>
-  ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description: 'The ETag (`"<version>"`) you read; when the record has changed since, 412.',
-  });
+export const ApiIfMatch = (
+  description = 'The ETag (`"<version>"`) you read; when the record has changed since, 412.',
+) => ApiHeader({ name: 'If-Match', required: false, description });

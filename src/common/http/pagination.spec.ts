@@ -1,11 +1,11 @@
 import { ArgumentMetadata } from '@nestjs/common';
-import { PageQueryDto, pageOf, pageWindow } from './pagination';
+import { PageQuery, pageOf, pageWindow } from './pagination';
 import { toInteger } from './transforms';
 import { ValidationProblem } from './problem';
 import { ProblemValidationPipe } from './validation';
 
 const pipe = new ProblemValidationPipe();
-const metadata: ArgumentMetadata = { type: 'query', metatype: PageQueryDto };
+const metadata: ArgumentMetadata = { type: 'query', metatype: PageQuery };
 
 function parse(query: Record<string, unknown>): Promise<unknown> {
   return pipe.transform(query, metadata);
@@ -21,10 +21,10 @@ async function refusal(query: Record<string, unknown>): Promise<ValidationProble
   throw new Error(`expected ${JSON.stringify(query)} to be refused`);
 }
 
-describe('PageQueryDto through the validation pipe', () => {
+describe('PageQuery through the validation pipe', () => {
   it('defaults to page 1 of size 10', async () => {
     const result = await parse({});
-    expect(result).toBeInstanceOf(PageQueryDto);
+    expect(result).toBeInstanceOf(PageQuery);
     expect(result).toEqual({ page: 1, size: 10 });
   });
 

@@ -14,7 +14,7 @@ export const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 10;
 
 /** `page` (from 1) and `size` (default 10; larger than 100 is clamped to 100). */
-export class PageQueryDto {
+export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, default: 1 })
   @ToInteger()
   @IsInt()
@@ -46,12 +46,12 @@ export interface Page<T> {
 }
 
 /** The rows to skip and take for a page query, ready for TypeORM. */
-export function pageWindow(query: PageQueryDto): { skip: number; take: number } {
+export function pageWindow(query: PageQuery): { skip: number; take: number } {
   return { skip: (query.page - 1) * query.size, take: query.size };
 }
 
 /** The one response envelope of every paginated list. */
-export function pageOf<T>(items: T[], total: number, query: PageQueryDto): Page<T> {
+export function pageOf<T>(items: T[], total: number, query: PageQuery): Page<T> {
   return { items, total, page: query.page, size: query.size, pages: Math.ceil(total / query.size) };
 }
 

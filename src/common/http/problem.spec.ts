@@ -27,14 +27,14 @@ describe('problemFromError', () => {
   describe('ProblemException', () => {
     it('names its type as a URN and carries extensions and headers', () => {
       const error = new ProblemException(409, 'Only a draft can be edited.', {
-        type: 'invalid-transition',
+        type: 'illegal-transition',
         extensions: { allowed_actions: ['withdraw'] },
         headers: { 'Retry-After': '5' },
       });
 
       expect(problemFromError(error)).toEqual({
         document: {
-          type: 'urn:lc-workflow:problem:invalid-transition',
+          type: 'urn:lc-workflow:problem:illegal-transition',
           title: 'Conflict',
           status: 409,
           detail: 'Only a draft can be edited.',

@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
+import type { ProblemType } from './problem-types';
 
 /** One item of a 422 answer: where (`["body", "email"]`), what, and which rule. */
 export interface FieldError {
@@ -23,13 +24,13 @@ export interface ProblemDocument {
 
 const GENERIC_TYPE = 'about:blank';
 
-export function problemType(slug: string): string {
+export function problemType(slug: ProblemType): string {
   return `urn:lc-workflow:problem:${slug}`;
 }
 
 export interface ProblemOptions {
-  /** A stable slug naming the problem, e.g. `invalid-transition`. */
-  type?: string;
+  /** A stable slug naming the problem (PROBLEM_TYPES), e.g. `illegal-transition`. */
+  type?: ProblemType;
   errors?: FieldError[];
   /** Extra members for clients, e.g. `{ allowed_actions: [...] }`. */
   extensions?: Record<string, unknown>;

@@ -9,7 +9,7 @@ import {
   TextField,
 } from '../../common/http/fields';
 import { Trim } from '../../common/http/transforms';
-import { CatalogField } from '../../common/validation/in-catalog';
+import { CatalogField } from '../../settings/in-catalog';
 
 export const SEXES = ['male', 'female', 'other'] as const;
 export const MARITAL_STATUSES = ['single', 'married', 'divorced', 'widowed', 'other'] as const;

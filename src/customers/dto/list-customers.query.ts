@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { SearchField, UpdatedSinceField } from '../../common/http/fields';
-import { PageQueryDto } from '../../common/http/pagination';
+import { PageQuery } from '../../common/http/pagination';
 import { EmptyToNull, Trim } from '../../common/http/transforms';
 
 /** GET /customers: newest first; filters combine with AND, within the caller's scope. */
-export class ListCustomersQuery extends PageQueryDto {
+export class ListCustomersQuery extends PageQuery {
   @SearchField(
     'Part of a name (Latin or Khmer) or of the phone number, ignoring case; or an exact id ' +
       'number (ignoring case, spaces and dashes).',

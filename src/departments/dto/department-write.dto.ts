@@ -5,7 +5,7 @@ import {
   IsActiveField,
   ManagerIdField,
   NameField,
-} from '../../organisation/org-fields';
+} from '../../org-units/org-fields';
 
 export class CreateDepartmentDto {
   @NameField() name: string;

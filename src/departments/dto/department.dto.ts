@@ -1,12 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  OrgMemberDto,
-  OrgUserSummaryDto,
-  toUserSummary,
-} from '../../organisation/dto/org-user.dto';
-import type { UserCounts } from '../../organisation/org-users';
-import type { UnitCounts } from '../../organisation/org-counts';
-import { APPLICATION_COUNT_NOTE, USER_COUNT_NOTE } from '../../organisation/org-http';
+import { OrgMemberDto, OrgUserSummaryDto, toUserSummary } from '../../org-units/dto/org-user.dto';
+import type { UserCounts } from '../../users/user-queries';
+import type { UnitCounts } from '../../org-units/org-counts';
+import { APPLICATION_COUNT_NOTE, USER_COUNT_NOTE } from '../../org-units/org-http';
 import type { Department } from '../department.entity';
 
 /** The department's own columns, as every answer shows them. */

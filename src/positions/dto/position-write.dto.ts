@@ -1,5 +1,5 @@
 import { PartialType } from '@nestjs/swagger';
-import { DescriptionField, IsActiveField, NameField } from '../../organisation/org-fields';
+import { DescriptionField, IsActiveField, NameField } from '../../org-units/org-fields';
 
 export class CreatePositionDto {
   @NameField() name: string;

@@ -2,12 +2,12 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { ROLES, type Role } from '../../common/auth/permissions';
 import { SearchField, UpdatedSinceField, UuidField } from '../../common/http/fields';
-import { PageQueryDto } from '../../common/http/pagination';
+import { PageQuery } from '../../common/http/pagination';
 import { EmptyToNull } from '../../common/http/transforms';
 import type { UserStatus } from '../user.entity';
 
 /** GET /users: page, filters; newest first. Filters combine with AND, within the caller's scope. */
-export class ListUsersQuery extends PageQueryDto {
+export class ListUsersQuery extends PageQuery {
   @SearchField('Part of the username, email, first or last name (case-insensitive)')
   search?: string | null;
 

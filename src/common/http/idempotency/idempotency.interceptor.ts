@@ -82,6 +82,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         response.setHeader('Idempotent-Replayed', 'true');
         if (reservation.status >= 400) throw new ReplayedProblem(reservation.body);
         return reservation.body;
+      case 'reserved':
+        break;
     }
     const status = this.successStatus(context, request);
     try {

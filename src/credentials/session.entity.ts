@@ -8,7 +8,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { User } from '../users/user.entity';
+import type { User } from '../users/user.entity';
 
 /** One login (a refresh-token family); its id is the `sid` claim of the access tokens. */
 @Entity('sessions')
@@ -16,7 +16,7 @@ import { User } from '../users/user.entity';
 export class Session {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') userId: string;
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'sessions_user_id_fkey' })
   user?: User;
   @Column({ type: 'char', length: 64 }) refreshTokenHash: string;

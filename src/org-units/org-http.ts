@@ -1,8 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { ProblemException } from '../common/http/problem';
 
-export { ApiIfMatch } from '../common/http/openapi';
-
 /**
  * 409 for deleting a unit that users still reference, saying how many and what to do:
  * `stillReferenced(3, 'belongs to this department', 'belong to this department')` reads

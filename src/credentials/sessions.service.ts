@@ -2,10 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import type { AccessTokenClaims, AuthUser } from '../common/auth/auth-user';
-import type { SessionAuthenticator } from '../common/auth/session-authenticator';
 import type { AppConfig, AuthConfig } from '../config/app-config';
-import type { Role } from '../common/auth/permissions';
 import {
   formatRefreshToken,
   hashSecret,
@@ -25,21 +22,13 @@ export type RotationResult =
   | { kind: 'reused'; sessionId: string; userId: string }
   | { kind: 'invalid' };
 
-interface AuthenticatedRow {
-  id: string;
-  username: string;
-  role: Role;
-  branch_id: string | null;
-  department_id: string | null;
-}
-
 /**
  * Login sessions: one row per login. Refresh tokens rotate by compare-and-swap on the stored
  * hash, so of two requests presenting the same token only one wins; presenting a token that
  * was already rotated revokes the whole session (both tokens stop working).
  */
 @Injectable()
-export class SessionsService implements SessionAuthenticator {
+export class SessionsService {
   private readonly auth: AuthConfig;
 
   constructor(
@@ -125,24 +114,16 @@ export class SessionsService implements SessionAuthenticator {
     return count;
   }
 
-  /** The one indexed lookup per authenticated request (session by primary key, user by key). */
-  async authenticate(claims: AccessTokenClaims): Promise<AuthUser | undefined> {
-    const rows: AuthenticatedRow[] = await this.sessions.query(
-      `SELECT u.id, u.username, u.role, u.branch_id, u.department_id
-         FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()
-          AND u.status = 'active'`,
-      [claims.sid, claims.sub],
+  /**
+   * Whether the session of an access token is still open: not revoked, not expired, and the
+   * user's (a lookup by primary key).
+   */
+  async isOpen(sessionId: string, userId: string): Promise<boolean> {
+    const rows: unknown[] = await this.sessions.query(
+      `SELECT 1 FROM sessions
+        WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()`,
+      [sessionId, userId],
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      username: row.username,
-      role: row.role,
-      branchId: row.branch_id,
-      departmentId: row.department_id,
-      sessionId: claims.sid,
-    };
+    return rows.length > 0;
   }
 }

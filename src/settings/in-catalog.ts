@@ -1,17 +1,15 @@
-import { Injectable, type INestApplicationContext, type Type } from '@nestjs/common';
-import { INJECTABLE_WATERMARK } from '@nestjs/common/constants';
+import { Injectable } from '@nestjs/common';
 import {
   registerDecorator,
-  useContainer,
   type ValidationArguments,
   type ValidationOptions,
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import type { CatalogName } from '../../settings/settings-registry';
-import { field, type Presence } from '../http/fields';
-import { Trim } from '../http/transforms';
-import { SettingsService } from '../../settings/settings.service';
+import { field, type Presence } from '../common/http/fields';
+import { Trim } from '../common/http/transforms';
+import type { CatalogName } from './settings-registry';
+import { SettingsService } from './settings.service';
 
 /**
  * `@InCatalog('product_types')`: the value must be one of the current `catalog.product_types`
@@ -42,8 +40,9 @@ export const CatalogField = (presence: Presence, name: CatalogName, example: str
   );
 
 /**
- * The check behind @InCatalog. A Nest provider (of EnumsModule) so that it reads settings;
- * class-validator finds it through the container set by `useNestContainerForValidators`.
+ * The check behind @InCatalog. A Nest provider (of SettingsModule) so that it reads settings;
+ * class-validator finds it through the container set by `useNestContainerForValidators`
+ * (common/validation/validator-container.ts).
  */
 @ValidatorConstraint({ name: 'inCatalog', async: true })
 @Injectable()
@@ -80,20 +79,4 @@ export class InCatalogConstraint implements ValidatorConstraintInterface {
     );
     return `each item ${oneOf} (not allowed: ${unknown.map((item) => JSON.stringify(item)).join(', ')})`;
   }
-}
-
-/**
- * Lets class-validator take constraint classes that are Nest providers (InCatalogConstraint)
- * from the app, so they can inject services. The built-in constraints (IsString, ...) are not
- * @Injectable: class-validator creates them itself, without a failed lookup in Nest for every
- * validated field (as `useContainer(app, { fallbackOnErrors: true })` would do).
- */
-export function useNestContainerForValidators(app: INestApplicationContext): void {
-  useContainer(
-    {
-      get: <T>(type: Type<T>): T | undefined =>
-        Reflect.getMetadata(INJECTABLE_WATERMARK, type) === true ? app.get(type) : undefined,
-    },
-    { fallback: true },
-  );
 }

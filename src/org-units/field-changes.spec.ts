@@ -1,19 +1,19 @@
-import { applyChanges, statusChange } from './apply-changes';
+import { applyFieldChanges, statusChange } from './field-changes';
 
-describe('applyChanges', () => {
+describe('applyFieldChanges', () => {
   const fields = { name: 'name', manager_id: 'managerId', is_active: 'isActive' } as const;
 
   it('copies present fields and returns only those that changed, by API name', () => {
     const entity = { name: 'Credit', managerId: 'a' as string | null, isActive: true };
-    const changes = applyChanges(entity, { name: 'Credit', manager_id: null }, fields);
+    const changes = applyFieldChanges(entity, { name: 'Credit', manager_id: null }, fields);
     expect(changes).toEqual({ manager_id: null });
     expect(entity).toEqual({ name: 'Credit', managerId: null, isActive: true });
   });
 
   it('leaves absent fields alone', () => {
     const entity = { name: 'Credit', managerId: null, isActive: true };
-    expect(applyChanges(entity, {}, fields)).toEqual({});
-    expect(applyChanges(entity, { is_active: undefined }, fields)).toEqual({});
+    expect(applyFieldChanges(entity, {}, fields)).toEqual({});
+    expect(applyFieldChanges(entity, { is_active: undefined }, fields)).toEqual({});
     expect(entity.isActive).toBe(true);
   });
 });

@@ -1,11 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
+/**
+ * The runtime of every entry point (the server, the CLI, the tests): the configuration, which
+ * config/ parses and validates, completed with the embedded services of database/ and
+ * storage/ when none are configured. It sits beside main.ts, above config/ and database/, so
+ * that config/ imports neither.
+ */
 import { join, resolve } from 'node:path';
-import { writeEmbeddedDatabaseUrl } from '../database/embedded-database-url';
-import { startEmbeddedPostgres } from '../database/embedded-postgres';
-import { startEmbeddedS3 } from '../storage/embedded-s3';
-import type { AppConfig, EnvironmentConfig } from './app-config';
-import { loadDevelopmentSecrets } from './development-secrets';
-import { type Env, parseEnvironment } from './environment';
+import type { AppConfig, EnvironmentConfig } from './config/app-config';
+import { loadDevelopmentSecrets } from './config/development-secrets';
+import { packageVersion } from './config/dotenv';
+import { type Env, parseEnvironment } from './config/environment';
+import { writeEmbeddedDatabaseUrl } from './database/embedded-database-url';
+import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { startEmbeddedS3 } from './storage/embedded-s3';
 
 export interface Runtime {
   config: AppConfig;
@@ -13,22 +19,6 @@ export interface Runtime {
   notices: string[];
   /** Stops whatever this runtime started (the embedded services). */
   stop(): Promise<void>;
-}
-
-/** `.env` in the working directory, when present; real environment variables win. */
-export function loadDotEnv(cwd = process.cwd()): void {
-  const file = join(cwd, '.env');
-  if (existsSync(file)) process.loadEnvFile(file);
-}
-
-export function packageVersion(): string {
-  // Works from src/ (ts-node, jest) and from dist/src/ (compiled).
-  for (const candidate of ['../../package.json', '../../../package.json']) {
-    const path = resolve(__dirname, candidate);
-    if (existsSync(path))
-      return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
-  }
-  return '0.0.0';
 }
 
 /**
@@ -80,7 +70,7 @@ async function resolveDatabase(
   const postgres = await startEmbeddedPostgres({ directory });
   stops.push(() => postgres.stop());
   const forgetUrl = writeEmbeddedDatabaseUrl(dataDir, postgres.url);
-  stops.push(async () => forgetUrl());
+  stops.push(() => Promise.resolve().then(forgetUrl));
   notices.push(`Embedded PostgreSQL on 127.0.0.1:${postgres.port}, data in ${directory}`);
   // Its superuser migrates; the pool logs in as the application role (database-roles.ts).
   return { ...parsed.database, url: postgres.appUrl, migrationUrl: postgres.url };

@@ -1,7 +1,14 @@
+/**
+ * Read-only queries over the users table that other modules ask (STYLE.md "Boundaries": a
+ * module owns its tables; others call what it exports): the members and head counts of a
+ * department, branch or position, a unit manager's status, the caller behind a session, and
+ * the user who signs in. Plain functions over the caller's EntityManager, so they run in the
+ * caller's transaction.
+ */
 import type { EntityManager } from 'typeorm';
-import { ValidationProblem } from '../common/http/problem';
-import { User } from '../users/user.entity';
-import { type ListableUsers, userScopeCondition } from '../users/user-rules';
+import type { Role } from '../common/auth/permissions';
+import { User, type UserStatus } from './user.entity';
+import { type ListableUsers, userScopeCondition } from './user-rules';
 
 /** The users column that ties a user to an organisation unit. */
 export type UnitColumn = 'department_id' | 'branch_id' | 'position_id';
@@ -88,16 +95,73 @@ export async function usersOf(
     .getMany();
 }
 
-/**
- * A unit's manager must be an existing, active user; otherwise 422 naming `manager_id`
- * (rather than the bare foreign-key refusal, which cannot see the status).
- */
-export async function assertActiveManager(manager: EntityManager, userId: string): Promise<void> {
+/** The distinct branches (ids) where the users of a department work. */
+export async function branchIdsOfMembers(
+  manager: EntityManager,
+  departmentId: string,
+): Promise<string[]> {
+  const rows = await manager
+    .getRepository(User)
+    .createQueryBuilder('u')
+    .select('DISTINCT u.branch_id', 'branch_id')
+    .where('u.department_id = :departmentId AND u.branch_id IS NOT NULL', { departmentId })
+    .getRawMany<{ branch_id: string }>();
+  return rows.map((row) => row.branch_id);
+}
+
+/** A user's status, or undefined when there is no such user. */
+export async function userStatusOf(
+  manager: EntityManager,
+  userId: string,
+): Promise<UserStatus | undefined> {
   const user = await manager
     .getRepository(User)
     .findOne({ where: { id: userId }, select: { id: true, status: true } });
-  if (!user || user.status !== 'active') {
-    const msg = user ? 'refers to an inactive user' : 'refers to a user that does not exist';
-    throw new ValidationProblem([{ loc: ['body', 'manager_id'], msg, type: 'manager' }]);
-  }
+  return user?.status;
+}
+
+/** What the guards need of the caller: an active user, by primary key. */
+export interface ActiveUser {
+  id: string;
+  username: string;
+  role: Role;
+  branchId: string | null;
+  departmentId: string | null;
+}
+
+export async function activeUserById(
+  manager: EntityManager,
+  userId: string,
+): Promise<ActiveUser | undefined> {
+  const user = await manager.getRepository(User).findOne({
+    where: { id: userId, status: 'active' },
+    select: { id: true, username: true, role: true, branchId: true, departmentId: true },
+  });
+  return user ?? undefined;
+}
+
+/**
+ * A user with the department, branch and position their record shows, found by primary key
+ * or, for signing in, by username or email ignoring case (`name` already lower-cased).
+ */
+export function userWithUnits(
+  manager: EntityManager,
+  by: { id: string } | { loginName: string },
+): Promise<User | null> {
+  const qb = manager
+    .getRepository(User)
+    .createQueryBuilder('user')
+    .leftJoinAndSelect('user.department', 'department')
+    .leftJoinAndSelect('user.branch', 'branch')
+    .leftJoinAndSelect('user.position', 'position');
+  return 'id' in by
+    ? qb.where('user.id = :id', { id: by.id }).getOne()
+    : qb
+        .where('lower(user.username) = :name OR lower(user.email) = :name', { name: by.loginName })
+        .getOne();
+}
+
+/** Whether any user exists (the first-admin set-up is open while none does). */
+export function anyUserExists(manager: EntityManager): Promise<boolean> {
+  return manager.getRepository(User).exists();
 }

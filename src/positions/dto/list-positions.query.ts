@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { OrgListQueryDto } from '../../organisation/org-list-query';
+import { ListQuery } from '../../common/http/list-query';
 
 export const POSITION_SORTS = ['name', 'created_at', 'updated_at'] as const;
 
-export class ListPositionsQueryDto extends OrgListQueryDto {
+export class ListPositionsQuery extends ListQuery {
   @ApiPropertyOptional({ enum: POSITION_SORTS, default: 'name' })
   @IsOptional()
   @IsIn(POSITION_SORTS)
