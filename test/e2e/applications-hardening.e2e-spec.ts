@@ -4,7 +4,18 @@ import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import { type Actor, applicationBody, createApplication, expectStatus, insertApplications, makeUnit, member, newIdNumber, transition, type Unit } from '../harness/applications-fixtures';
+import {
+  type Actor,
+  applicationBody,
+  createApplication,
+  expectStatus,
+  insertApplications,
+  makeUnit,
+  member,
+  newIdNumber,
+  transition,
+  type Unit,
+} from '../harness/applications-fixtures';
 import { SegregationOfDuties1764750000000 } from '../../migrations/1764750000000-SegregationOfDuties';
 import { runCli } from '../harness/cli';
 import { createTestApp, type TestApp } from '../harness/test-app';

@@ -117,7 +117,7 @@ describe('embedded PostgreSQL', () => {
 
     const wrong = new URL(first.url);
     wrong.password = 'wrong';
-    await expect(withClient(wrong.toString(), async () => undefined)).rejects.toThrow(
+    await expect(withClient(wrong.toString(), () => Promise.resolve())).rejects.toThrow(
       /password authentication failed/,
     );
     await first.stop();

@@ -112,7 +112,7 @@ export async function createTestApp(
   options: { env?: Env; imports?: ModuleImport[]; database?: { name: string; url: string } } = {},
 ): Promise<TestApp> {
   const database = options.database
-    ? { ...options.database, drop: async () => undefined }
+    ? { ...options.database, drop: () => Promise.resolve() }
     : await cloneDatabase();
   try {
     const runtime = await prepareRuntime(testEnvironment(database.url, options.env));
