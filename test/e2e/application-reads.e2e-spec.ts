@@ -9,12 +9,12 @@ import { Department } from '../../src/departments/department.entity';
 import {
   type Actor,
   createApplication,
-  expectStatus,
   makeUnit,
   member,
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
+import { expectStatus } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { expectNoSecrets, expectProblem } from '../harness/users-fixtures';
 

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import {
   type Actor,
   createApplication,
-  expectStatus,
   makeUnit,
   member,
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
+import { expectStatus } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { expectProblem } from '../harness/users-fixtures';
 

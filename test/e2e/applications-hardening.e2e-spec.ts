@@ -8,7 +8,6 @@ import {
   type Actor,
   applicationBody,
   createApplication,
-  expectStatus,
   insertApplications,
   makeUnit,
   member,
@@ -18,6 +17,7 @@ import {
 } from '../harness/applications-fixtures';
 import { SegregationOfDuties1764750000000 } from '../../migrations/1764750000000-SegregationOfDuties';
 import { runCli } from '../harness/cli';
+import { expectStatus } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { expectProblem } from '../harness/users-fixtures';
 

@@ -3,12 +3,12 @@ import type { Response } from 'supertest';
 import {
   type Actor,
   createApplication,
-  expectStatus,
   makeUnit,
   member,
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
+import { expectStatus } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { expectProblem } from '../harness/users-fixtures';
 

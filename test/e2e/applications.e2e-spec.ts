@@ -5,13 +5,13 @@ import {
   type Actor,
   applicationBody,
   createApplication,
-  expectStatus,
   makeUnit,
   member,
   newIdNumber,
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
+import { expectStatus } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { expectProblem } from '../harness/users-fixtures';
 

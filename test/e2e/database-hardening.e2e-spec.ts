@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { LISTENER_NAME } from '../../src/database/database-notifications';
 import { SETTINGS_CHANNEL } from '../../src/settings/settings-cache';
-import { applicationBody, expectStatus } from '../harness/applications-fixtures';
+import { applicationBody } from '../harness/applications-fixtures';
+import { expectStatus } from '../harness/expect';
 import { loadState } from '../harness/state';
 import { startTcpProxy, type TcpProxy } from '../harness/tcp-proxy';
 import { cloneDatabase, createTestApp, type TestApp } from '../harness/test-app';

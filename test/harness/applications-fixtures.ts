@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Response } from 'supertest';
 import type { User } from '../../src/users/user.entity';
+import { expectStatus } from './expect';
 import { makeBranch, makeDepartment } from './users-fixtures';
 import type { TestApp } from './test-app';
 
@@ -86,13 +86,6 @@ export function transition(
     .patch(`/api/v1/applications/${id}/${action}`)
     .set('Authorization', actor.bearer)
     .send(body);
-}
-
-/** Like expect(res.status).toBe(status), but shows the problem document when it fails. */
-export function expectStatus(res: Response, status: number): void {
-  if (res.status !== status) {
-    throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
-  }
 }
 
 /**
