@@ -14,9 +14,8 @@ import {
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
-import { expectStatus } from '../harness/expect';
+import { expectNoSecrets, expectProblem, expectStatus } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { expectNoSecrets, expectProblem } from '../harness/users-fixtures';
 
 /**
  * SPEC §7 "Applications", the read views: cards, relationships, history, stats, the CSV

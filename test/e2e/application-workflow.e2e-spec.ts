@@ -7,9 +7,8 @@ import {
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
-import { expectStatus } from '../harness/expect';
+import { expectProblem, expectStatus } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { expectProblem } from '../harness/users-fixtures';
 
 /** The lifecycle of SPEC §6 over HTTP: transitions, refusals, assignment, concurrency. */
 describe('application workflow', () => {

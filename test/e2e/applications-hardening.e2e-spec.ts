@@ -17,9 +17,8 @@ import {
 } from '../harness/applications-fixtures';
 import { SegregationOfDuties1764750000000 } from '../../migrations/1764750000000-SegregationOfDuties';
 import { runCli } from '../harness/cli';
-import { expectStatus } from '../harness/expect';
+import { expectProblem, expectStatus } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { expectProblem } from '../harness/users-fixtures';
 
 /**
  * Issue 9, the applications and customers part: segregation of duties that a return, a

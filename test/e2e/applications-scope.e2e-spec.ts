@@ -8,9 +8,8 @@ import {
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
-import { expectStatus } from '../harness/expect';
+import { expectProblem, expectStatus } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { expectProblem } from '../harness/users-fixtures';
 
 /**
  * SPEC §4 (scope, who may act, segregation of duties, approval authority, reassign) for the

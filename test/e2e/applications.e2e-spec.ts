@@ -11,9 +11,8 @@ import {
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
-import { expectStatus } from '../harness/expect';
+import { expectProblem, expectStatus } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { expectProblem } from '../harness/users-fixtures';
 
 type Body = Record<string, unknown>;
 type Application = Awaited<ReturnType<typeof createApplication>>;

@@ -5,6 +5,7 @@ import { Branch } from '../../src/branches/branch.entity';
 import type { AuthUser } from '../../src/common/auth/auth-user';
 import { Department } from '../../src/departments/department.entity';
 import type { User } from '../../src/users/user.entity';
+import { expectProblem } from '../harness/expect';
 import { createUser, TEST_PASSWORD } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
@@ -114,13 +115,6 @@ describe('Audit log API', () => {
 
   const list = (bearer: string, query: Record<string, string | number> = {}) =>
     t.http.get(url).set('Authorization', bearer).query(query);
-
-  function expectProblem(res: Response, status: number): void {
-    expect(res.status).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
-    expect(typeof res.body.detail).toBe('string');
-  }
 
   function expect422(res: Response, field: string): void {
     expectProblem(res, 422);

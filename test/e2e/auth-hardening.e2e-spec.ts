@@ -3,9 +3,10 @@ import { Client } from 'pg';
 import type { Response } from 'supertest';
 import { SETUP_LOCK_KEY } from '../../src/auth/auth.service';
 import { SessionsService } from '../../src/auth/sessions.service';
+import { expectProblem } from '../harness/expect';
 import { createUser, TEST_PASSWORD } from '../harness/identity';
 import { createTestApp, TEST_SECRET_KEY, type TestApp } from '../harness/test-app';
-import { expectProblem, makeBranch } from '../harness/users-fixtures';
+import { makeBranch } from '../harness/users-fixtures';
 
 /** Issue 9: findings 5 (lockout by account), 8 (inactive accounts), token claims, audit. */
 

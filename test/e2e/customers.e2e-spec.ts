@@ -7,8 +7,9 @@ import { ValidationProblem } from '../../src/common/http/problem';
 import { CustomersService } from '../../src/customers/customers.service';
 import type { Department } from '../../src/departments/department.entity';
 import type { User } from '../../src/users/user.entity';
+import { expectProblem } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { expectProblem, makeBranch, makeDepartment } from '../harness/users-fixtures';
+import { makeBranch, makeDepartment } from '../harness/users-fixtures';
 
 interface CustomerBody {
   id: string;

@@ -4,9 +4,10 @@ import type { Branch } from '../../src/branches/branch.entity';
 import type { Department } from '../../src/departments/department.entity';
 import type { User } from '../../src/users/user.entity';
 import { insertApplications } from '../harness/applications-fixtures';
+import { expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { expectProblem, makeBranch, makeDepartment } from '../harness/users-fixtures';
+import { makeBranch, makeDepartment } from '../harness/users-fixtures';
 
 /**
  * Issue 9, finding 7: the staff lists of departments and branches follow the users scope

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { Branch } from '../../src/branches/branch.entity';
 import { insertApplications } from '../harness/applications-fixtures';
+import { expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
@@ -29,14 +30,6 @@ describe('Departments', () => {
 
   const tag = () => randomBytes(4).toString('hex');
   const url = (suffix = '') => `/api/v1/departments${suffix}`;
-
-  function expectProblem(res: Response, status: number): void {
-    expect(res.status).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
-    expect(typeof res.body.detail).toBe('string');
-    expect(res.body.request_id).toEqual(expect.any(String));
-  }
 
   function errorLocs(res: Response): string[] {
     return (res.body.errors as { loc: string[] }[]).map((error) => error.loc.join('.'));

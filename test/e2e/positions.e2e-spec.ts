@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
+import { expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
@@ -27,13 +28,6 @@ describe('Positions', () => {
 
   const tag = () => randomBytes(4).toString('hex');
   const url = (suffix = '') => `/api/v1/positions${suffix}`;
-
-  function expectProblem(res: Response, status: number): void {
-    expect(res.status).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
-    expect(typeof res.body.detail).toBe('string');
-  }
 
   async function create(fields: Record<string, unknown> = {}) {
     const res = await t.http

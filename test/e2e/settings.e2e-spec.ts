@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
 import { LISTENER_NAME } from '../../src/database/database-notifications';
 import { DEFAULT_CATALOGS, SETTINGS } from '../../src/settings/settings-registry';
+import { expectProblem } from '../harness/expect';
 import { newUserBody } from '../harness/users-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
@@ -43,14 +44,6 @@ describe('Settings', () => {
   ].sort();
   const RISK_WEIGHTS = SETTINGS.risk_weights.default as Record<string, number>;
   const GROUPED_FIELDS = ['id', 'value', 'description', 'is_public', 'created_at', 'updated_at'];
-
-  function expectProblem(res: Response, status: number): void {
-    expect(res.status).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
-    expect(typeof res.body.detail).toBe('string');
-    expect(res.body.request_id).toEqual(expect.any(String));
-  }
 
   function errorLocs(res: Response): string[] {
     return (res.body.errors as { loc: string[] }[]).map((error) => error.loc.join('.'));

@@ -2,16 +2,10 @@ import type { Branch } from '../../src/branches/branch.entity';
 import type { Department } from '../../src/departments/department.entity';
 import type { Position } from '../../src/positions/position.entity';
 import type { User } from '../../src/users/user.entity';
+import { expectNoSecrets, expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import {
-  expectNoSecrets,
-  expectProblem,
-  makeBranch,
-  makeDepartment,
-  makePosition,
-  newUserBody,
-} from '../harness/users-fixtures';
+import { makeBranch, makeDepartment, makePosition, newUserBody } from '../harness/users-fixtures';
 
 interface UserItem {
   id: string;

@@ -8,16 +8,10 @@ import type { CreateUserDto } from '../../src/users/dto/create-user.dto';
 import { User } from '../../src/users/user.entity';
 import { UsersService } from '../../src/users/users.service';
 import { insertApplications } from '../harness/applications-fixtures';
+import { expectNoSecrets, expectProblem } from '../harness/expect';
 import { bearerFor, createUser, TEST_PASSWORD } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import {
-  expectNoSecrets,
-  expectProblem,
-  makeBranch,
-  makeDepartment,
-  makePosition,
-  newUserBody,
-} from '../harness/users-fixtures';
+import { makeBranch, makeDepartment, makePosition, newUserBody } from '../harness/users-fixtures';
 
 interface AuditRow {
   action: string;

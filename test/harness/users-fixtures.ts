@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Response } from 'supertest';
 import { Branch } from '../../src/branches/branch.entity';
 import { Department } from '../../src/departments/department.entity';
 import { Position } from '../../src/positions/position.entity';
@@ -40,20 +39,4 @@ export function newUserBody(fields: Record<string, unknown> = {}): Record<string
     last_name: `Sok ${id}`,
     ...fields,
   };
-}
-
-/** The problem-document shape every refusal must have. */
-export function expectProblem(res: Response, status: number): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
-  expect(typeof res.body.detail).toBe('string');
-  expect(res.body.detail.length).toBeGreaterThan(3);
-}
-
-/** No password hash (nor anything like one) in an answer. */
-export function expectNoSecrets(res: Response): void {
-  const text = res.text ?? '';
-  expect(text).not.toMatch(/password/i);
-  expect(text).not.toMatch(/\$2[aby]\$/);
 }
