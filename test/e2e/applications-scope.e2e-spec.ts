@@ -8,7 +8,7 @@ import {
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
-import { expectProblem, expectStatus } from '../harness/expect';
+import { expectProblem, expectStatus, isProblem } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
 /**
@@ -100,15 +100,6 @@ interface Listed {
 }
 
 const tag = () => randomBytes(4).toString('hex');
-
-function isProblem(res: Response): boolean {
-  return (
-    /^application\/problem\+json/.test(String(res.headers['content-type'])) &&
-    res.body?.status === res.status &&
-    typeof res.body?.detail === 'string' &&
-    res.body.detail.length > 3
-  );
-}
 
 describe('Applications and customers: scope, who may act, refusal order, reassign', () => {
   let t: TestApp;

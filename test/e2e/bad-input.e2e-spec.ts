@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
+import { problemFaults } from '../harness/expect';
 import { createUser } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { makeBranch, makeDepartment, makePosition } from '../harness/users-fixtures';
@@ -157,19 +158,13 @@ describe('Bad input on auth, users, departments, branches, positions, customers 
 
   /**
    * What is wrong with an answer, as sentences (empty when it is right): never a 5xx; an error
-   * is a problem document with a string `detail` and `request_id`.
+   * is a whole problem document (`problemFaults`).
    */
   function issuesOf(res: Response, what: string, status: number): string[] {
     const issues: string[] = [];
     const detail = typeof res.body?.detail === 'string' ? `: ${res.body.detail}` : '';
     if (res.status !== status) issues.push(`${what} → ${res.status}, expected ${status}${detail}`);
-    if (res.status >= 400) {
-      if (!/^application\/problem\+json/.test(String(res.headers['content-type']))) {
-        issues.push(`${what}: content-type ${res.headers['content-type']}`);
-      }
-      if (typeof res.body?.detail !== 'string') issues.push(`${what}: no string detail`);
-      if (typeof res.body?.request_id !== 'string') issues.push(`${what}: no request_id`);
-    }
+    if (res.status >= 400) issues.push(...problemFaults(res).map((fault) => `${what}: ${fault}`));
     return issues;
   }
 

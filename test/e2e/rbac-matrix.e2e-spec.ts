@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Response } from 'supertest';
 import { SessionsService } from '../../src/auth/sessions.service';
 import type { Branch } from '../../src/branches/branch.entity';
 import type { Department } from '../../src/departments/department.entity';
 import type { Position } from '../../src/positions/position.entity';
 import type { User } from '../../src/users/user.entity';
+import { isProblem } from '../harness/expect';
 import { createUser, TEST_PASSWORD, type UserOverrides } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { makeBranch, makeDepartment, makePosition, newUserBody } from '../harness/users-fixtures';
@@ -208,10 +208,6 @@ function operationsOf(doc: { paths: Record<string, Record<string, Operation>> })
 function splitRoute(route: string): { method: Method; path: string } {
   const space = route.indexOf(' ');
   return { method: route.slice(0, space).toLowerCase() as Method, path: route.slice(space + 1) };
-}
-
-function isProblem(res: Response): boolean {
-  return /^application\/problem\+json/.test(String(res.headers['content-type']));
 }
 
 describe('RBAC matrix: role × route for auth, users, departments, branches, positions', () => {
