@@ -7,7 +7,7 @@ import {
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
-import { expectProblem, expectStatus } from '../harness/expect';
+import { errorLocs, expectProblem, expectStatus } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
 /** The lifecycle of SPEC §6 over HTTP: transitions, refusals, assignment, concurrency. */
@@ -172,7 +172,7 @@ describe('application workflow', () => {
       });
       const res = await transition(t, officer, app.id, 'submit');
       expectProblem(res, 422);
-      expect(res.body.errors.map((e: { loc: string[] }) => e.loc.join('.'))).toEqual([
+      expect(errorLocs(res)).toEqual([
         'application.borrower_name',
         'application.phone',
         'application.requested_amount',
@@ -190,7 +190,7 @@ describe('application workflow', () => {
       try {
         const res = await transition(t, officer, app.id, 'submit');
         expectProblem(res, 422);
-        expect(res.body.errors.map((e: { loc: string[] }) => e.loc.join('.'))).toEqual([
+        expect(errorLocs(res)).toEqual([
           'application.guarantor_name',
           'documents.borrower_photo',
           'documents.land_title',

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { Branch } from '../../src/branches/branch.entity';
 import { insertApplications } from '../harness/applications-fixtures';
-import { expectProblem } from '../harness/expect';
+import { errorLocs, expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
@@ -30,10 +30,6 @@ describe('Departments', () => {
 
   const tag = () => randomBytes(4).toString('hex');
   const url = (suffix = '') => `/api/v1/departments${suffix}`;
-
-  function errorLocs(res: Response): string[] {
-    return (res.body.errors as { loc: string[] }[]).map((error) => error.loc.join('.'));
-  }
 
   async function create(fields: Record<string, unknown> = {}) {
     const suffix = tag();

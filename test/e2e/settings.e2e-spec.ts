@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Response } from 'supertest';
 import { LISTENER_NAME } from '../../src/database/database-notifications';
 import { DEFAULT_CATALOGS, SETTINGS } from '../../src/settings/settings-registry';
-import { expectProblem } from '../harness/expect';
+import { errorLocs, expectProblem } from '../harness/expect';
 import { newUserBody } from '../harness/users-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
@@ -44,10 +43,6 @@ describe('Settings', () => {
   ].sort();
   const RISK_WEIGHTS = SETTINGS.risk_weights.default as Record<string, number>;
   const GROUPED_FIELDS = ['id', 'value', 'description', 'is_public', 'created_at', 'updated_at'];
-
-  function errorLocs(res: Response): string[] {
-    return (res.body.errors as { loc: string[] }[]).map((error) => error.loc.join('.'));
-  }
 
   const get = (key: string, bearer = admin) =>
     t.http.get(url(`/${key}`)).set('Authorization', bearer);
