@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { get as httpGet, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
@@ -16,6 +16,7 @@ import {
 } from '../harness/applications-fixtures';
 import { expectNoSecrets, expectProblem, expectStatus } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
+import { tag } from '../harness/unique';
 
 /**
  * SPEC §7 "Applications", the read views: cards, relationships, history, stats, the CSV
@@ -88,7 +89,6 @@ const EXPORT_HEADER = [
 type Created = Awaited<ReturnType<typeof createApplication>>;
 
 const BOM = '\uFEFF';
-const tag = () => randomBytes(4).toString('hex');
 
 /** An RFC 4180 reader, independent of the server's writer. */
 function parseCsv(text: string): string[][] {

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import {
   type Actor,
@@ -10,6 +10,7 @@ import {
 } from '../harness/applications-fixtures';
 import { expectProblem, expectStatus, isProblem } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
+import { tag } from '../harness/unique';
 
 /**
  * SPEC §4 (scope, who may act, segregation of duties, approval authority, reassign) for the
@@ -98,8 +99,6 @@ interface ApplicationBody {
 interface Listed {
   id: string;
 }
-
-const tag = () => randomBytes(4).toString('hex');
 
 describe('Applications and customers: scope, who may act, refusal order, reassign', () => {
   let t: TestApp;

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { StorageService } from '../../src/storage/storage.service';
 import {
@@ -13,6 +13,7 @@ import {
 } from '../harness/applications-fixtures';
 import { expectProblem, expectStatus } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
+import { tag } from '../harness/unique';
 
 type Body = Record<string, unknown>;
 type Application = Awaited<ReturnType<typeof createApplication>>;
@@ -37,7 +38,6 @@ interface AuditRow {
   details: Record<string, unknown>;
 }
 
-const tag = () => randomBytes(4).toString('hex');
 const url = (path = '') => `/api/v1/applications${path}`;
 
 /** The fields of each nested read-only view (SPEC §5), written out by hand. */

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { AuditService } from '../../src/audit/audit.service';
 import { Branch } from '../../src/branches/branch.entity';
@@ -8,6 +8,7 @@ import type { User } from '../../src/users/user.entity';
 import { expectProblem } from '../harness/expect';
 import { createUser, TEST_PASSWORD } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
+import { tag } from '../harness/unique';
 
 interface EventFields {
   occurred_at?: string;
@@ -55,7 +56,6 @@ describe('Audit log API', () => {
   /** Manager of branch A and department A. */
   let manager: { user: User; bearer: string };
 
-  const tag = () => randomBytes(4).toString('hex');
   const url = '/api/v1/audit';
 
   beforeAll(async () => {

@@ -1,9 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { insertApplications } from '../harness/applications-fixtures';
 import { errorLocs, expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
+import { tag } from '../harness/unique';
 
 /** SPEC §7 "Branches", end to end over a real database. */
 describe('Branches', () => {
@@ -27,7 +28,6 @@ describe('Branches', () => {
   });
   afterAll(() => t?.close());
 
-  const tag = () => randomBytes(4).toString('hex');
   const url = (suffix = '') => `/api/v1/branches${suffix}`;
 
   async function create(fields: Record<string, unknown> = {}) {

@@ -9,6 +9,7 @@ import type { Department } from '../../src/departments/department.entity';
 import type { User } from '../../src/users/user.entity';
 import { expectProblem } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
+import { tag } from '../harness/unique';
 import { makeBranch, makeDepartment } from '../harness/users-fixtures';
 
 interface CustomerBody {
@@ -82,7 +83,6 @@ describe('Customers', () => {
   });
   afterAll(() => t?.close());
 
-  const tag = () => randomBytes(4).toString('hex');
   /** A unique id number, as a clerk would type it. */
   const newIdNumber = () => `N${randomBytes(5).toString('hex').toUpperCase()}`;
   const url = (suffix = '') => `/api/v1/customers${suffix}`;

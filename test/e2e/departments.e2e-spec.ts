@@ -1,10 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { Branch } from '../../src/branches/branch.entity';
 import { insertApplications } from '../harness/applications-fixtures';
 import { errorLocs, expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
+import { tag } from '../harness/unique';
 
 /** SPEC §7 "Departments", end to end over a real database. */
 describe('Departments', () => {
@@ -28,7 +29,6 @@ describe('Departments', () => {
   });
   afterAll(() => t?.close());
 
-  const tag = () => randomBytes(4).toString('hex');
   const url = (suffix = '') => `/api/v1/departments${suffix}`;
 
   async function create(fields: Record<string, unknown> = {}) {

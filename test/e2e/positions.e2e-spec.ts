@@ -1,8 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
+import { tag } from '../harness/unique';
 
 /** SPEC §7 "Positions", end to end over a real database. */
 describe('Positions', () => {
@@ -26,7 +27,6 @@ describe('Positions', () => {
   });
   afterAll(() => t?.close());
 
-  const tag = () => randomBytes(4).toString('hex');
   const url = (suffix = '') => `/api/v1/positions${suffix}`;
 
   async function create(fields: Record<string, unknown> = {}) {

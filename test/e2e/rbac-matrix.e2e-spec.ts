@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { SessionsService } from '../../src/auth/sessions.service';
 import type { Branch } from '../../src/branches/branch.entity';
 import type { Department } from '../../src/departments/department.entity';
@@ -7,6 +6,7 @@ import type { User } from '../../src/users/user.entity';
 import { isProblem } from '../harness/expect';
 import { createUser, TEST_PASSWORD, type UserOverrides } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
+import { tag } from '../harness/unique';
 import { makeBranch, makeDepartment, makePosition, newUserBody } from '../harness/users-fixtures';
 
 /**
@@ -52,8 +52,6 @@ interface Row {
   freshCaller?: true;
   expected: Statuses;
 }
-
-const tag = () => randomBytes(4).toString('hex');
 
 /** The ids behind the placeholders; `new …` makes a fresh row for each cell. */
 const TARGETS: Record<string, (w: World) => string | Promise<string>> = {

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { LISTENER_NAME } from '../../src/database/database-notifications';
 import { DEFAULT_CATALOGS, SETTINGS } from '../../src/settings/settings-registry';
 import { errorLocs, expectProblem } from '../harness/expect';
+import { tag } from '../harness/unique';
 import { newUserBody } from '../harness/users-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
@@ -27,7 +27,6 @@ describe('Settings', () => {
   });
   afterAll(() => t?.close());
 
-  const tag = () => randomBytes(4).toString('hex');
   const url = (suffix = '') => `/api/v1/settings${suffix}`;
   const FULL_FIELDS = [
     'id',

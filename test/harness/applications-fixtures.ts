@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { User } from '../../src/users/user.entity';
 import { expectStatus } from './expect';
+import { tag } from './unique';
 import { makeBranch, makeDepartment } from './users-fixtures';
 import type { TestApp } from './test-app';
 
@@ -8,7 +9,6 @@ import type { TestApp } from './test-app';
  * Applications for the e2e suites, made over HTTP as a client would (so the create path is
  * exercised too), and the organisation around them.
  */
-const tag = () => randomBytes(4).toString('hex');
 
 /** A unique id number in the format of a Cambodian national id. */
 export const newIdNumber = () => `${Date.now() % 1_000_000_000}${randomBytes(2).readUInt16BE()}`;

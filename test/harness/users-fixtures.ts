@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { Branch } from '../../src/branches/branch.entity';
 import { Department } from '../../src/departments/department.entity';
 import { Position } from '../../src/positions/position.entity';
 import type { TestApp } from './test-app';
+import { tag } from './unique';
 
 /**
  * Organisation rows for the users suites, saved straight through the repositories (the
  * departments, branches and positions routes are written separately).
  */
-const tag = () => randomBytes(4).toString('hex');
 
 export function makeBranch(t: TestApp, fields: Partial<Branch> = {}): Promise<Branch> {
   const id = tag();
