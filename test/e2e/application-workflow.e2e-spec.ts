@@ -7,6 +7,7 @@ import {
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
+import { auditRows } from '../harness/audit';
 import { errorLocs, expectProblem, expectStatus } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
@@ -30,13 +31,7 @@ describe('application workflow', () => {
   };
   const row = async (id: string) =>
     (await t.dataSource.query(`SELECT * FROM customer_applications WHERE id = $1`, [id]))[0];
-  const events = (id: string) =>
-    t.dataSource.query(
-      `SELECT action, actor_id, from_status, to_status, details
-         FROM audit_events WHERE entity_type = 'application' AND entity_id = $1
-        ORDER BY occurred_at, id`,
-      [id],
-    );
+  const events = (id: string) => auditRows(t, { entityType: 'application', entityId: id });
 
   /** A team: a branch+department with an officer and a manager. */
   async function team(): Promise<{ unit: Unit; officer: Actor; manager: Actor }> {

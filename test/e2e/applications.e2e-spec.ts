@@ -11,6 +11,7 @@ import {
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
+import { auditRows } from '../harness/audit';
 import { expectProblem, expectStatus } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
@@ -24,18 +25,6 @@ interface Counts {
   files: number;
   customers: number;
   audit_events: number;
-}
-
-interface AuditRow {
-  action: string;
-  actor_id: string | null;
-  entity_type: string;
-  entity_id: string;
-  branch_id: string | null;
-  department_id: string | null;
-  from_status: string | null;
-  to_status: string | null;
-  details: Record<string, unknown>;
 }
 
 const url = (path = '') => `/api/v1/applications${path}`;
@@ -149,12 +138,6 @@ describe('Applications', () => {
       (SELECT count(*)::int FROM audit_events) AS audit_events`)) as Counts[];
     return row;
   };
-
-  const audits = (entityId: string, action: string): Promise<AuditRow[]> =>
-    t.dataSource.query(
-      `SELECT * FROM audit_events WHERE entity_id = $1 AND action = $2 ORDER BY occurred_at, id`,
-      [entityId, action],
-    );
 
   const stored = async (id: string): Promise<Record<string, string | null>> => {
     const [row] = (await t.dataSource.query(
@@ -493,7 +476,10 @@ describe('Applications', () => {
 
     it('audits the creation (application.created)', async () => {
       const app = await createApplication(t, officer);
-      const [event, ...more] = await audits(app.id, 'application.created');
+      const [event, ...more] = await auditRows(t, {
+        entityId: app.id,
+        action: 'application.created',
+      });
       expect(more).toEqual([]);
       expect(event).toMatchObject({
         actor_id: officer.user.id,
@@ -800,7 +786,7 @@ describe('Applications', () => {
       expect(get.headers.etag).toBe('"2"');
       expect(get.body).toEqual(res.body);
 
-      const [event] = await audits(app.id, 'application.updated');
+      const [event] = await auditRows(t, { entityId: app.id, action: 'application.updated' });
       expect(event).toMatchObject({ actor_id: officer.user.id, entity_type: 'application' });
       expect(event.details).toEqual({
         fields: ['guarantor_name', 'phone', 'requested_amount'],
@@ -846,7 +832,7 @@ describe('Applications', () => {
         full_name_latin: app.full_name_latin,
       });
       expectStatus(res, 200);
-      const events = await audits(app.id, 'application.updated');
+      const events = await auditRows(t, { entityId: app.id, action: 'application.updated' });
       expect({
         version: res.body.version,
         etag: res.headers.etag,
@@ -867,7 +853,7 @@ describe('Applications', () => {
       expectStatus(res, 200);
       expect(res.body).toMatchObject({ version: 2, id_number: '123456789', phone: '12345678' });
       expect(res.body.customer_id).not.toBe(app.customer_id);
-      const [event] = await audits(app.id, 'application.updated');
+      const [event] = await auditRows(t, { entityId: app.id, action: 'application.updated' });
       expect(event.details).toEqual({ fields: ['id_number', 'phone'] });
     });
 
@@ -1037,7 +1023,7 @@ describe('Applications', () => {
         files: before.files - 1,
         customers: before.customers,
       });
-      const [event] = await audits(app.id, 'application.deleted');
+      const [event] = await auditRows(t, { entityId: app.id, action: 'application.deleted' });
       expect(event).toMatchObject({
         actor_id: officer.user.id,
         entity_type: 'application',

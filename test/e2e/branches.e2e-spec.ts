@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { insertApplications } from '../harness/applications-fixtures';
+import { auditRows } from '../harness/audit';
 import { errorLocs, expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -38,14 +39,6 @@ describe('Branches', () => {
       .send({ name: `Branch ${suffix}`, code: `B${suffix}`, address: 'Street 1', ...fields });
     expect(res.status).toBe(201);
     return res.body as Record<string, unknown> & { id: string; version: number; name: string };
-  }
-
-  async function auditRows(entityId: string, action: string) {
-    return t.dataSource.query(
-      `SELECT action, actor_id, entity_type, branch_id, from_status, to_status, details
-         FROM audit_events WHERE entity_id = $1 AND action = $2 ORDER BY occurred_at, id`,
-      [entityId, action],
-    );
   }
 
   describe('access', () => {
@@ -147,7 +140,7 @@ describe('Branches', () => {
         active_user_count: 0,
       });
       expect(res.headers.etag).toBe('"1"');
-      const [event] = await auditRows(res.body.id, 'branch.created');
+      const [event] = await auditRows(t, { entityId: res.body.id, action: 'branch.created' });
       expect(event).toMatchObject({
         actor_id: adminId,
         entity_type: 'branch',
@@ -342,7 +335,7 @@ describe('Branches', () => {
         version: 3,
       });
       expect(put.headers.etag).toBe('"3"');
-      const events = await auditRows(branch.id, 'branch.updated');
+      const events = await auditRows(t, { entityId: branch.id, action: 'branch.updated' });
       expect(events.map((event: { details: unknown }) => event.details)).toEqual([
         { code: patched.body.code, longitude: '104.500000' },
         { address: 'Street 2', phone_number: null, latitude: null },
@@ -409,13 +402,8 @@ describe('Branches', () => {
       expect(off.body).toMatchObject({ is_active: false, version: 2 });
       const on = await t.http.patch(url(`/${branch.id}/toggle-status`)).set('Authorization', admin);
       expect(on.body).toMatchObject({ is_active: true, version: 3 });
-      const events = await auditRows(branch.id, 'branch.status_changed');
-      expect(
-        events.map((event: { from_status: string; to_status: string }) => [
-          event.from_status,
-          event.to_status,
-        ]),
-      ).toEqual([
+      const events = await auditRows(t, { entityId: branch.id, action: 'branch.status_changed' });
+      expect(events.map((event) => [event.from_status, event.to_status])).toEqual([
         ['active', 'inactive'],
         ['inactive', 'active'],
       ]);
@@ -445,7 +433,7 @@ describe('Branches', () => {
         204,
       );
       expectProblem(await t.http.get(url(`/${empty.id}`)).set('Authorization', admin), 404);
-      const [event] = await auditRows(empty.id, 'branch.deleted');
+      const [event] = await auditRows(t, { entityId: empty.id, action: 'branch.deleted' });
       expect(event.details).toEqual({ name: empty.name, code: empty.code });
     });
 

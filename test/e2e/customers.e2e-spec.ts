@@ -7,6 +7,7 @@ import { ValidationProblem } from '../../src/common/http/problem';
 import { CustomersService } from '../../src/customers/customers.service';
 import type { Department } from '../../src/departments/department.entity';
 import type { User } from '../../src/users/user.entity';
+import { auditRows } from '../harness/audit';
 import { expectProblem } from '../harness/expect';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
@@ -236,11 +237,7 @@ describe('Customers', () => {
       expect(res.headers.etag).toBe('"1"');
       expect(res.text).not.toContain('v1:');
 
-      const [event] = await t.dataSource.query(
-        `SELECT actor_id, entity_type, branch_id, details FROM audit_events
-          WHERE entity_id = $1 AND action = 'customer.created'`,
-        [res.body.id],
-      );
+      const [event] = await auditRows(t, { entityId: res.body.id, action: 'customer.created' });
       expect(event).toMatchObject({
         actor_id: officerA.user.id,
         entity_type: 'customer',
@@ -493,11 +490,7 @@ describe('Customers', () => {
       const taken = await as(officerA).patch(customer.id, { id_number: other.id_number });
       expectProblem(taken, 409);
       expect(taken.body.detail).toMatch(/already registered/);
-      const [event] = await t.dataSource.query(
-        `SELECT details FROM audit_events WHERE entity_id = $1 AND action = 'customer.updated'
-          ORDER BY occurred_at LIMIT 1`,
-        [customer.id],
-      );
+      const [event] = await auditRows(t, { entityId: customer.id, action: 'customer.updated' });
       expect(event.details).toEqual({ fields: ['id_number'] });
     });
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { Branch } from '../../src/branches/branch.entity';
 import { insertApplications } from '../harness/applications-fixtures';
+import { auditRows } from '../harness/audit';
 import { errorLocs, expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -39,15 +40,6 @@ describe('Departments', () => {
       .send({ name: `Dept ${suffix}`, code: `D${suffix}`, ...fields });
     expect(res.status).toBe(201);
     return res.body as Record<string, unknown> & { id: string; version: number; name: string };
-  }
-
-  async function auditRows(entityId: string, action?: string) {
-    return t.dataSource.query(
-      `SELECT action, actor_id, entity_type, department_id, from_status, to_status, details
-         FROM audit_events WHERE entity_id = $1 ${action ? 'AND action = $2' : ''}
-        ORDER BY occurred_at, id`,
-      action ? [entityId, action] : [entityId],
-    );
   }
 
   async function makeBranch(name = `Branch ${tag()}`): Promise<Branch> {
@@ -154,7 +146,7 @@ describe('Departments', () => {
       expect(new Date(res.body.created_at).toISOString()).toBe(res.body.created_at);
       expect(res.headers.etag).toBe('"1"');
 
-      const [event] = await auditRows(res.body.id, 'department.created');
+      const [event] = await auditRows(t, { entityId: res.body.id, action: 'department.created' });
       expect(event).toMatchObject({
         actor_id: adminId,
         entity_type: 'department',
@@ -374,7 +366,7 @@ describe('Departments', () => {
         version: 3,
       });
 
-      const events = await auditRows(department.id, 'department.updated');
+      const events = await auditRows(t, { entityId: department.id, action: 'department.updated' });
       expect(events.map((event: { details: unknown }) => event.details)).toEqual([
         { code: newCode },
         { description: null, manager_id: adminId },
@@ -389,7 +381,9 @@ describe('Departments', () => {
         .send({ name: department.name });
       expect(res.status).toBe(200);
       expect(res.body.version).toBe(1);
-      expect(await auditRows(department.id, 'department.updated')).toHaveLength(0);
+      expect(
+        await auditRows(t, { entityId: department.id, action: 'department.updated' }),
+      ).toHaveLength(0);
     });
 
     it('refuses null for a required field, unknown fields and bad types (422)', async () => {
@@ -497,7 +491,10 @@ describe('Departments', () => {
         .set('Authorization', admin)
         .set('If-Match', '"2"');
       expectProblem(stale, 412);
-      const events = await auditRows(department.id, 'department.status_changed');
+      const events = await auditRows(t, {
+        entityId: department.id,
+        action: 'department.status_changed',
+      });
       expect(events).toEqual([
         expect.objectContaining({
           from_status: 'active',
@@ -560,7 +557,9 @@ describe('Departments', () => {
       expect((await t.http.get(url(`/${department.id}`)).set('Authorization', admin)).status).toBe(
         200,
       );
-      expect(await auditRows(department.id, 'department.deleted')).toEqual([]);
+      expect(await auditRows(t, { entityId: department.id, action: 'department.deleted' })).toEqual(
+        [],
+      );
     });
 
     it('deletes an unreferenced department (204), audits it, and honours If-Match', async () => {
@@ -578,7 +577,7 @@ describe('Departments', () => {
       expect(res.text).toBe('');
       expectProblem(await t.http.get(url(`/${department.id}`)).set('Authorization', admin), 404);
       expectProblem(await t.http.delete(url(`/${department.id}`)).set('Authorization', admin), 404);
-      const [event] = await auditRows(department.id, 'department.deleted');
+      const [event] = await auditRows(t, { entityId: department.id, action: 'department.deleted' });
       expect(event.details).toEqual({ name: department.name, code: department.code });
     });
   });

@@ -1,5 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
+import { auditRows } from '../harness/audit';
 import { expectProblem } from '../harness/expect';
 import { createProbeTables, ProbeModule } from '../harness/probe.module';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -251,10 +252,7 @@ describe('HTTP platform', () => {
         .set('X-Request-Id', 'audit-req-1')
         .send({ name: 'audited' })
         .expect(201);
-      const [event] = await t.dataSource.query(
-        `SELECT actor_id, actor_role, entity_id, request_id FROM audit_events WHERE entity_id = $1`,
-        [res.body.id],
-      );
+      const [event] = await auditRows(t, { entityId: res.body.id });
       expect(event).toMatchObject({
         actor_role: 'officer',
         request_id: 'audit-req-1',

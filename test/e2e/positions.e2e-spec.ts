@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
+import { auditRows } from '../harness/audit';
 import { expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -36,14 +37,6 @@ describe('Positions', () => {
       .send({ name: `Position ${tag()}`, ...fields });
     expect(res.status).toBe(201);
     return res.body as Record<string, unknown> & { id: string; name: string };
-  }
-
-  async function auditRows(entityId: string, action: string) {
-    return t.dataSource.query(
-      `SELECT actor_id, entity_type, from_status, to_status, details FROM audit_events
-        WHERE entity_id = $1 AND action = $2 ORDER BY occurred_at, id`,
-      [entityId, action],
-    );
   }
 
   it('refuses anonymous callers (401) and non-admin writes (403); every role reads', async () => {
@@ -83,7 +76,7 @@ describe('Positions', () => {
       version: 1,
     });
     expect(res.headers.etag).toBe('"1"');
-    const [event] = await auditRows(res.body.id, 'position.created');
+    const [event] = await auditRows(t, { entityId: res.body.id, action: 'position.created' });
     expect(event).toMatchObject({
       actor_id: adminId,
       entity_type: 'position',
@@ -212,7 +205,7 @@ describe('Positions', () => {
       await t.http.patch(url('/zz')).set('Authorization', admin).send({ name: 'x' }),
       422,
     );
-    const events = await auditRows(position.id, 'position.updated');
+    const events = await auditRows(t, { entityId: position.id, action: 'position.updated' });
     expect(events).toEqual([
       expect.objectContaining({
         from_status: 'active',
@@ -241,7 +234,7 @@ describe('Positions', () => {
     expect((await t.http.delete(url(`/${free.id}`)).set('Authorization', admin)).status).toBe(204);
     expectProblem(await t.http.get(url(`/${free.id}`)).set('Authorization', admin), 404);
     expectProblem(await t.http.delete(url(`/${free.id}`)).set('Authorization', admin), 404);
-    const [event] = await auditRows(free.id, 'position.deleted');
+    const [event] = await auditRows(t, { entityId: free.id, action: 'position.deleted' });
     expect(event.details).toEqual({ name: free.name });
   });
 

@@ -1,5 +1,6 @@
 import { LISTENER_NAME } from '../../src/database/database-notifications';
 import { DEFAULT_CATALOGS, SETTINGS } from '../../src/settings/settings-registry';
+import { auditRows } from '../harness/audit';
 import { errorLocs, expectProblem } from '../harness/expect';
 import { tag } from '../harness/unique';
 import { newUserBody } from '../harness/users-fixtures';
@@ -69,14 +70,6 @@ describe('Settings', () => {
   /** Puts a known key back to its default (for the tests that change what the server obeys). */
   async function reset(...keys: string[]): Promise<void> {
     for (const key of keys) expect((await remove(key)).status).toBe(200);
-  }
-
-  async function auditRows(key: string, action: string) {
-    return t.dataSource.query(
-      `SELECT action, actor_id, actor_role, entity_type, entity_id, details
-         FROM audit_events WHERE entity_id = $1 AND action = $2 ORDER BY occurred_at, id`,
-      [key, action],
-    );
   }
 
   describe('access', () => {
@@ -308,7 +301,7 @@ describe('Settings', () => {
       expect(await valueOf(key)).toBe('+855 23 000 000');
       expectProblem(await get(key, others.manager), 404);
 
-      const [event] = await auditRows(key, 'setting.created');
+      const [event] = await auditRows(t, { entityId: key, action: 'setting.created' });
       expect(event).toMatchObject({
         actor_id: adminId,
         actor_role: 'admin',
@@ -437,7 +430,10 @@ describe('Settings', () => {
         created_by: null, // seeded by the server
       });
       expect(res.body.id).toBe(before.body.id);
-      const events = await auditRows('session_timeout_minutes', 'setting.updated');
+      const events = await auditRows(t, {
+        entityId: 'session_timeout_minutes',
+        action: 'setting.updated',
+      });
       expect(events.at(-1)).toMatchObject({
         actor_id: adminId,
         details: { key: 'session_timeout_minutes', from: 30, to: 45 },
@@ -468,7 +464,7 @@ describe('Settings', () => {
       const created = await put(key, { value: 'Hello' });
       expect(created.status).toBe(200);
       expect(created.body).toMatchObject({ key, category: 'general', is_public: false });
-      expect(await auditRows(key, 'setting.created')).toHaveLength(1);
+      expect(await auditRows(t, { entityId: key, action: 'setting.created' })).toHaveLength(1);
 
       const changed = await put(key, {
         value: 'Welcome',
@@ -543,8 +539,11 @@ describe('Settings', () => {
       });
       expect(limits.status).toBe(200);
       expect(await valueOf('manager_approval_threshold')).toBe(30000);
-      const events = await auditRows('manager_approval_threshold', 'setting.updated');
-      expect(events.at(-1).details).toMatchObject({ from: 25000.5, to: 30000 });
+      const events = await auditRows(t, {
+        entityId: 'manager_approval_threshold',
+        action: 'setting.updated',
+      });
+      expect(events.at(-1)?.details).toMatchObject({ from: 25000.5, to: 30000 });
 
       const both = await bulk({
         manager_approval_threshold: 1000,
@@ -585,7 +584,9 @@ describe('Settings', () => {
         category: 'general',
         is_public: false,
       });
-      expect(await auditRows('email_new_application', 'setting.updated')).toHaveLength(1);
+      expect(
+        await auditRows(t, { entityId: 'email_new_application', action: 'setting.updated' }),
+      ).toHaveLength(1);
       await reset('email_new_application');
     });
 
@@ -711,7 +712,7 @@ describe('Settings', () => {
       expect(res.status).toBe(204);
       expect(res.text).toBe('');
       expectProblem(await get(key), 404);
-      const [event] = await auditRows(key, 'setting.deleted');
+      const [event] = await auditRows(t, { entityId: key, action: 'setting.deleted' });
       expect(event).toMatchObject({ actor_id: adminId, details: { key, from: 'x', to: null } });
       expectProblem(await remove(key), 404);
     });
@@ -729,7 +730,10 @@ describe('Settings', () => {
       });
       expect(Object.keys(res.body).sort()).toEqual([...FULL_FIELDS, 'detail'].sort());
       expect(await valueOf('password_min_length')).toBe(8);
-      const [event] = await auditRows('password_min_length', 'setting.reset');
+      const [event] = await auditRows(t, {
+        entityId: 'password_min_length',
+        action: 'setting.reset',
+      });
       expect(event.details).toMatchObject({ from: 10, to: 8 });
     });
 
@@ -753,9 +757,7 @@ describe('Settings', () => {
         category: 'applications',
         created_by: adminId,
       });
-      const [event] = await t.dataSource.query(
-        `SELECT actor_id, details FROM audit_events WHERE action = 'setting.initialized'`,
-      );
+      const [event] = await auditRows(t, { action: 'setting.initialized' });
       expect(event).toMatchObject({ actor_id: adminId });
       expect([...event.details.created].sort()).toEqual(['app_name', 'risk_thresholds']);
 

@@ -2,6 +2,7 @@ import type { Branch } from '../../src/branches/branch.entity';
 import type { Department } from '../../src/departments/department.entity';
 import type { Position } from '../../src/positions/position.entity';
 import type { User } from '../../src/users/user.entity';
+import { auditRows } from '../harness/audit';
 import { expectNoSecrets, expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -158,10 +159,7 @@ describe('Users: scope and manager rules', () => {
       expect(password.status).toBe(200);
       const deactivate = await m.patch(`/${user.id}`, { status: 'inactive' });
       expect(deactivate.body.status).toBe('inactive');
-      const actions: { action: string }[] = await t.dataSource.query(
-        `SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY occurred_at, id`,
-        [user.id],
-      );
+      const actions = await auditRows(t, { entityId: user.id });
       expect(actions.map((a) => a.action)).toEqual([
         'user.role_changed',
         'user.password_set',
