@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { AuditService } from '../../src/audit/audit.service';
-import { Branch } from '../../src/branches/branch.entity';
+import type { Branch } from '../../src/branches/branch.entity';
 import type { AuthUser } from '../../src/common/auth/auth-user';
-import { Department } from '../../src/departments/department.entity';
+import type { Department } from '../../src/departments/department.entity';
 import type { User } from '../../src/users/user.entity';
 import { expectProblem } from '../harness/expect';
 import { createUser, TEST_PASSWORD } from '../harness/identity';
+import { makeBranch, makeDepartment } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
 
@@ -60,19 +61,11 @@ describe('Audit log API', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const branches = t.dataSource.getRepository(Branch);
-    const departments = t.dataSource.getRepository(Department);
     [branchA, branchB] = await Promise.all(
-      ['A', 'B'].map((name) =>
-        branches.save(
-          branches.create({ name: `Branch ${name} ${tag()}`, code: `B${tag()}`, address: 'St 1' }),
-        ),
-      ),
+      ['A', 'B'].map((name) => makeBranch(t, { name: `Branch ${name} ${tag()}` })),
     );
     [departmentA, departmentB] = await Promise.all(
-      ['A', 'B'].map((name) =>
-        departments.save(departments.create({ name: `Dept ${name} ${tag()}`, code: `D${tag()}` })),
-      ),
+      ['A', 'B'].map((name) => makeDepartment(t, { name: `Dept ${name} ${tag()}` })),
     );
     admin = await t.signIn('admin');
     manager = await t.signIn({

@@ -5,8 +5,8 @@ import { SETUP_LOCK_KEY } from '../../src/auth/auth.service';
 import { SessionsService } from '../../src/auth/sessions.service';
 import { expectProblem } from '../harness/expect';
 import { createUser, TEST_PASSWORD } from '../harness/identity';
+import { makeBranch } from '../harness/organisation-fixtures';
 import { createTestApp, TEST_SECRET_KEY, type TestApp } from '../harness/test-app';
-import { makeBranch } from '../harness/users-fixtures';
 
 /** Issue 9: findings 5 (lockout by account), 8 (inactive accounts), token claims, audit. */
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { problemFaults } from '../harness/expect';
 import { createUser } from '../harness/identity';
+import { makeBranch, makeDepartment, makePosition } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { makeBranch, makeDepartment, makePosition } from '../harness/users-fixtures';
 
 /**
  * Bad input on every route of auth, users, the organisation, customers and applications (SPEC §3):

@@ -4,6 +4,7 @@ import { insertApplications } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
 import { errorLocs, expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
+import { newBranchBody } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
 
@@ -32,11 +33,10 @@ describe('Branches', () => {
   const url = (suffix = '') => `/api/v1/branches${suffix}`;
 
   async function create(fields: Record<string, unknown> = {}) {
-    const suffix = tag();
     const res = await t.http
       .post(url())
       .set('Authorization', admin)
-      .send({ name: `Branch ${suffix}`, code: `B${suffix}`, address: 'Street 1', ...fields });
+      .send(newBranchBody({ address: 'Street 1', ...fields }));
     expect(res.status).toBe(201);
     return res.body as Record<string, unknown> & { id: string; version: number; name: string };
   }

@@ -9,9 +9,9 @@ import type { Department } from '../../src/departments/department.entity';
 import type { User } from '../../src/users/user.entity';
 import { auditRows } from '../harness/audit';
 import { expectProblem } from '../harness/expect';
+import { makeBranch, makeDepartment } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
-import { makeBranch, makeDepartment } from '../harness/users-fixtures';
 
 interface CustomerBody {
   id: string;

@@ -6,8 +6,8 @@ import type { User } from '../../src/users/user.entity';
 import { insertApplications } from '../harness/applications-fixtures';
 import { expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
+import { makeBranch, makeDepartment } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { makeBranch, makeDepartment } from '../harness/users-fixtures';
 
 /**
  * Issue 9, finding 7: the staff lists of departments and branches follow the users scope

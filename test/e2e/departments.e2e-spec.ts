@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
-import { Branch } from '../../src/branches/branch.entity';
 import { insertApplications } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
 import { errorLocs, expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
+import { makeBranch, newDepartmentBody } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
 
@@ -33,18 +33,12 @@ describe('Departments', () => {
   const url = (suffix = '') => `/api/v1/departments${suffix}`;
 
   async function create(fields: Record<string, unknown> = {}) {
-    const suffix = tag();
     const res = await t.http
       .post(url())
       .set('Authorization', admin)
-      .send({ name: `Dept ${suffix}`, code: `D${suffix}`, ...fields });
+      .send(newDepartmentBody(fields));
     expect(res.status).toBe(201);
     return res.body as Record<string, unknown> & { id: string; version: number; name: string };
-  }
-
-  async function makeBranch(name = `Branch ${tag()}`): Promise<Branch> {
-    const branches = t.dataSource.getRepository(Branch);
-    return branches.save(branches.create({ name, code: `B${tag()}`, address: 'Street 1' }));
   }
 
   describe('access', () => {
@@ -759,9 +753,9 @@ describe('Departments', () => {
     it('GET /departments/{id}/stats, /users and /with-relations describe its people (as an admin sees them)', async () => {
       const manager = await createUser(t.app, { role: 'manager', firstName: 'Mara' });
       const department = await create({ manager_id: manager.id });
-      const north = await makeBranch(`North ${tag()}`);
-      const east = await makeBranch(`East ${tag()}`);
-      await makeBranch(`Unrelated ${tag()}`);
+      const north = await makeBranch(t, { name: `North ${tag()}` });
+      const east = await makeBranch(t, { name: `East ${tag()}` });
+      await makeBranch(t, { name: `Unrelated ${tag()}` });
       const anna = await createUser(t.app, {
         departmentId: department.id,
         branchId: north.id,

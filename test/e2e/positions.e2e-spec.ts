@@ -3,6 +3,7 @@ import type { Response } from 'supertest';
 import { auditRows } from '../harness/audit';
 import { expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
+import { newPositionBody } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
 
@@ -31,10 +32,7 @@ describe('Positions', () => {
   const url = (suffix = '') => `/api/v1/positions${suffix}`;
 
   async function create(fields: Record<string, unknown> = {}) {
-    const res = await t.http
-      .post(url())
-      .set('Authorization', admin)
-      .send({ name: `Position ${tag()}`, ...fields });
+    const res = await t.http.post(url()).set('Authorization', admin).send(newPositionBody(fields));
     expect(res.status).toBe(201);
     return res.body as Record<string, unknown> & { id: string; name: string };
   }

@@ -5,9 +5,17 @@ import type { Position } from '../../src/positions/position.entity';
 import type { User } from '../../src/users/user.entity';
 import { isProblem } from '../harness/expect';
 import { createUser, TEST_PASSWORD, type UserOverrides } from '../harness/identity';
+import {
+  makeBranch,
+  makeDepartment,
+  makePosition,
+  newBranchBody,
+  newDepartmentBody,
+  newPositionBody,
+} from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
-import { makeBranch, makeDepartment, makePosition, newUserBody } from '../harness/users-fixtures';
+import { newUserBody } from '../harness/users-fixtures';
 
 /**
  * Role × route for auth, users, departments, branches and positions (SPEC §4 and §7), with
@@ -84,9 +92,9 @@ async function refreshBody(w: World) {
 }
 const userEdit = () => ({ first_name: `Edited ${tag()}` });
 const unitEdit = () => ({ description: `Edited ${tag()}` });
-const newDepartment = () => ({ name: `Dept ${tag()}`, code: `D${tag()}` });
-const newBranch = () => ({ name: `Branch ${tag()}`, code: `B${tag()}`, address: `${tag()} St` });
-const newPosition = () => ({ name: `Position ${tag()}` });
+const newDepartment = () => newDepartmentBody();
+const newBranch = () => newBranchBody();
+const newPosition = () => newPositionBody();
 
 // prettier-ignore
 const ROWS: Row[] = [

@@ -5,8 +5,9 @@ import type { User } from '../../src/users/user.entity';
 import { auditRows } from '../harness/audit';
 import { expectNoSecrets, expectProblem } from '../harness/expect';
 import { createUser } from '../harness/identity';
+import { makeBranch, makeDepartment, makePosition } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { makeBranch, makeDepartment, makePosition, newUserBody } from '../harness/users-fixtures';
+import { newUserBody } from '../harness/users-fixtures';
 
 interface UserItem {
   id: string;

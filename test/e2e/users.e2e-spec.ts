@@ -11,8 +11,9 @@ import { insertApplications } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
 import { expectNoSecrets, expectProblem } from '../harness/expect';
 import { bearerFor, createUser, TEST_PASSWORD } from '../harness/identity';
+import { makeBranch, makeDepartment, makePosition } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { makeBranch, makeDepartment, makePosition, newUserBody } from '../harness/users-fixtures';
+import { newUserBody } from '../harness/users-fixtures';
 
 /** SPEC §7 "Users": creation, reads, updates, /users/me, passwords and deletion (as an admin). */
 describe('Users', () => {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { User } from '../../src/users/user.entity';
 import { expectStatus } from './expect';
+import { makeBranch, makeDepartment } from './organisation-fixtures';
 import { tag } from './unique';
-import { makeBranch, makeDepartment } from './users-fixtures';
 import type { TestApp } from './test-app';
 
 /**
