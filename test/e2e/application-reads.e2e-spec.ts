@@ -7,7 +7,6 @@ import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { Branch } from '../../src/branches/branch.entity';
 import { Department } from '../../src/departments/department.entity';
 import {
-  type Actor,
   createApplication,
   makeUnit,
   member,
@@ -15,6 +14,7 @@ import {
   type Unit,
 } from '../harness/applications-fixtures';
 import { expectNoSecrets, expectProblem, expectStatus } from '../harness/expect';
+import type { Actor } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type Actor,
   createApplication,
   makeUnit,
   member,
@@ -9,6 +8,7 @@ import {
 } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
 import { errorLocs, expectProblem, expectStatus } from '../harness/expect';
+import type { Actor } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
 /** The lifecycle of SPEC §6 over HTTP: transitions, refusals, assignment, concurrency. */

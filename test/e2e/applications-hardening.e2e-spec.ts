@@ -5,7 +5,6 @@ import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import {
-  type Actor,
   applicationBody,
   createApplication,
   insertApplications,
@@ -18,6 +17,7 @@ import {
 import { SegregationOfDuties1764750000000 } from '../../migrations/1764750000000-SegregationOfDuties';
 import { runCli } from '../harness/cli';
 import { expectProblem, expectStatus } from '../harness/expect';
+import type { Actor } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
 /**

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import {
-  type Actor,
   createApplication,
   makeUnit,
   member,
@@ -9,6 +8,7 @@ import {
   type Unit,
 } from '../harness/applications-fixtures';
 import { expectProblem, expectStatus, isProblem } from '../harness/expect';
+import type { Actor } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
 

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { StorageService } from '../../src/storage/storage.service';
 import {
-  type Actor,
   applicationBody,
   createApplication,
   makeUnit,
@@ -13,6 +12,7 @@ import {
 } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
 import { expectProblem, expectStatus } from '../harness/expect';
+import type { Actor } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
 

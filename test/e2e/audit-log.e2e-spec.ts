@@ -6,7 +6,7 @@ import type { AuthUser } from '../../src/common/auth/auth-user';
 import type { Department } from '../../src/departments/department.entity';
 import type { User } from '../../src/users/user.entity';
 import { expectProblem } from '../harness/expect';
-import { createUser, TEST_PASSWORD } from '../harness/identity';
+import { type Actor, createUser, TEST_PASSWORD } from '../harness/identity';
 import { makeBranch, makeDepartment } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
@@ -49,13 +49,13 @@ const ITEM_KEYS = [
 /** SPEC §7 "Audit" and §4 (admin all, manager own scope), end to end. */
 describe('Audit log API', () => {
   let t: TestApp;
-  let admin: { user: User; bearer: string };
+  let admin: Actor;
   let branchA: Branch;
   let branchB: Branch;
   let departmentA: Department;
   let departmentB: Department;
   /** Manager of branch A and department A. */
-  let manager: { user: User; bearer: string };
+  let manager: Actor;
 
   const url = '/api/v1/audit';
 

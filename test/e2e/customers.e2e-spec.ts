@@ -6,9 +6,9 @@ import type { Branch } from '../../src/branches/branch.entity';
 import { ValidationProblem } from '../../src/common/http/problem';
 import { CustomersService } from '../../src/customers/customers.service';
 import type { Department } from '../../src/departments/department.entity';
-import type { User } from '../../src/users/user.entity';
 import { auditRows } from '../harness/audit';
 import { expectProblem } from '../harness/expect';
+import type { Actor } from '../harness/identity';
 import { makeBranch, makeDepartment } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
@@ -25,8 +25,6 @@ interface CustomerBody {
   version: number;
   [field: string]: unknown;
 }
-
-type Caller = { user: User; bearer: string };
 
 const RESPONSE_FIELDS = [
   'id',
@@ -62,12 +60,12 @@ describe('Customers', () => {
   let branchA: Branch;
   let branchB: Branch;
   let departmentA: Department;
-  let admin: Caller;
-  let managerA: Caller;
-  let officerA: Caller;
-  let officerA2: Caller;
-  let officerB: Caller;
-  let viewerA: Caller;
+  let admin: Actor;
+  let managerA: Actor;
+  let officerA: Actor;
+  let officerA2: Actor;
+  let officerB: Actor;
+  let viewerA: Actor;
 
   beforeAll(async () => {
     // Room for the five concurrent transactions of the linkOrCreate test (plus the settings LISTEN).
@@ -88,7 +86,7 @@ describe('Customers', () => {
   const newIdNumber = () => `N${randomBytes(5).toString('hex').toUpperCase()}`;
   const url = (suffix = '') => `/api/v1/customers${suffix}`;
 
-  const as = (caller: Caller) => ({
+  const as = (caller: Actor) => ({
     list: (query: Record<string, string | number> = {}) =>
       t.http.get(url()).query(query).set('Authorization', caller.bearer),
     get: (id: string) => t.http.get(url(`/${id}`)).set('Authorization', caller.bearer),
@@ -112,7 +110,7 @@ describe('Customers', () => {
   });
 
   async function createCustomer(
-    caller: Caller,
+    caller: Actor,
     fields: Record<string, unknown> = {},
   ): Promise<CustomerBody> {
     const res = await as(caller).post(newCustomerBody(fields));
@@ -506,11 +504,11 @@ describe('Customers', () => {
       ownB = await createCustomer(officerB);
     });
 
-    const listed = async (caller: Caller) => ids(await as(caller).list({ size: 100 }));
+    const listed = async (caller: Actor) => ids(await as(caller).list({ size: 100 }));
 
     it('lists what each role may see', async () => {
       const everyone = [ownA.id, peerA.id, ownB.id];
-      const expected: [Caller, string[], string[]][] = [
+      const expected: [Actor, string[], string[]][] = [
         [admin, everyone, []],
         [managerA, [ownA.id, peerA.id], [ownB.id]],
         [viewerA, [ownA.id, peerA.id], [ownB.id]],
@@ -783,7 +781,7 @@ describe('Customers', () => {
         full_name_latin: 'Someone Else',
         phone: '+855 99 999 999',
       };
-      const linker = (who: Caller) => ({
+      const linker = (who: Actor) => ({
         id: who.user.id,
         role: who.user.role,
         branchId: who.user.branchId,

@@ -4,7 +4,7 @@ import type { Position } from '../../src/positions/position.entity';
 import type { User } from '../../src/users/user.entity';
 import { auditRows } from '../harness/audit';
 import { expectNoSecrets, expectProblem } from '../harness/expect';
-import { createUser } from '../harness/identity';
+import { type Actor, createUser } from '../harness/identity';
 import { makeBranch, makeDepartment, makePosition } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { newUserBody } from '../harness/users-fixtures';
@@ -20,10 +20,10 @@ interface UserItem {
 /** SPEC §4 "manage users" and the scope of lists and stats, written out by hand. */
 describe('Users: scope and manager rules', () => {
   let t: TestApp;
-  let admin: { user: User; bearer: string };
+  let admin: Actor;
   let branchA: Branch;
   let branchB: Branch;
-  let manager: { user: User; bearer: string };
+  let manager: Actor;
 
   beforeAll(async () => {
     t = await createTestApp();

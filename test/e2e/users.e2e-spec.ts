@@ -10,7 +10,7 @@ import { UsersService } from '../../src/users/users.service';
 import { insertApplications } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
 import { expectNoSecrets, expectProblem } from '../harness/expect';
-import { bearerFor, createUser, TEST_PASSWORD } from '../harness/identity';
+import { type Actor, bearerFor, createUser, TEST_PASSWORD } from '../harness/identity';
 import { makeBranch, makeDepartment, makePosition } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { newUserBody } from '../harness/users-fixtures';
@@ -18,7 +18,7 @@ import { newUserBody } from '../harness/users-fixtures';
 /** SPEC §7 "Users": creation, reads, updates, /users/me, passwords and deletion (as an admin). */
 describe('Users', () => {
   let t: TestApp;
-  let admin: { user: User; bearer: string };
+  let admin: Actor;
   let branch: Branch;
   let department: Department;
   let position: Position;

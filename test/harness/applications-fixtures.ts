@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { User } from '../../src/users/user.entity';
 import { expectStatus } from './expect';
+import type { Actor } from './identity';
 import { makeBranch, makeDepartment } from './organisation-fixtures';
 import { tag } from './unique';
 import type { TestApp } from './test-app';
@@ -48,8 +49,6 @@ export async function makeUnit(t: TestApp): Promise<Unit> {
   const [branch, department] = await Promise.all([makeBranch(t), makeDepartment(t)]);
   return { branchId: branch.id, departmentId: department.id };
 }
-
-export type Actor = { user: User; bearer: string };
 
 /** A user of `role` working in `unit`. */
 export function member(t: TestApp, role: User['role'], unit: Unit): Promise<Actor> {

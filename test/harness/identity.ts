@@ -15,6 +15,9 @@ let sequence = 0;
 
 export type UserOverrides = Partial<Omit<User, 'passwordHash'>> & { password?: string };
 
+/** A signed-in user: the row and the `Authorization` header of a real session. */
+export type Actor = { user: User; bearer: string };
+
 /** A user with unique names, inserted straight into the database. */
 export async function createUser(
   app: INestApplication,
@@ -48,7 +51,7 @@ export async function bearerFor(app: INestApplication, user: User): Promise<stri
 export async function signIn(
   app: INestApplication,
   roleOrFields: Role | UserOverrides,
-): Promise<{ user: User; bearer: string }> {
+): Promise<Actor> {
   const fields = typeof roleOrFields === 'string' ? { role: roleOrFields } : roleOrFields;
   const user = await createUser(app, fields);
   return { user, bearer: await bearerFor(app, user) };

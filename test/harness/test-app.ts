@@ -13,8 +13,7 @@ import type { AppConfig } from '../../src/config/app-config';
 import type { Env } from '../../src/config/environment';
 import { prepareRuntime } from '../../src/config/runtime';
 import { StorageService } from '../../src/storage/storage.service';
-import type { User } from '../../src/users/user.entity';
-import { signIn, type UserOverrides } from './identity';
+import { type Actor, signIn, type UserOverrides } from './identity';
 import { asApplicationRole, asOwner, databaseUrl, loadState } from './state';
 
 export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
@@ -31,7 +30,7 @@ export interface TestApp {
   storage: StorageService;
   databaseName: string;
   /** A new user (of `role`, or with these fields) and a bearer header for a real session. */
-  signIn(roleOrFields: Role | UserOverrides): Promise<{ user: User; bearer: string }>;
+  signIn(roleOrFields: Role | UserOverrides): Promise<Actor>;
   close(): Promise<void>;
 }
 
