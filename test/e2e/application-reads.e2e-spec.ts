@@ -14,6 +14,7 @@ import {
   type Unit,
 } from '../harness/applications-fixtures';
 import { expectNoSecrets, expectProblem, expectStatus } from '../harness/expect';
+import { requestsAs } from '../harness/http';
 import type { Actor } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
@@ -149,10 +150,8 @@ describe('Application read views', () => {
   });
   afterAll(() => t?.close());
 
-  const get = (actor: Actor | null, path: string) => {
-    const req = t.http.get(`/api/v1/applications${path}`);
-    return actor ? req.set('Authorization', actor.bearer) : req;
-  };
+  const get = (actor: Actor | null, path: string) =>
+    requestsAs(t, actor, '/api/v1/applications').get(path);
 
   describe('authentication and routing', () => {
     it.each([

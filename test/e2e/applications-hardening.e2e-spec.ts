@@ -17,6 +17,7 @@ import {
 import { SegregationOfDuties1764750000000 } from '../../migrations/1764750000000-SegregationOfDuties';
 import { runCli } from '../harness/cli';
 import { expectProblem, expectStatus } from '../harness/expect';
+import { requestsAs } from '../harness/http';
 import type { Actor } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
@@ -42,18 +43,7 @@ describe('applications hardening (issue 9)', () => {
   afterAll(() => t?.close());
 
   const api = (path: string) => `/api/v1${path}`;
-  const as = (actor: Actor) => ({
-    get: (path: string) => t.http.get(api(path)).set('Authorization', actor.bearer),
-    post: (path: string, body: object, headers: Record<string, string> = {}) =>
-      t.http
-        .post(api(path))
-        .set({ Authorization: actor.bearer, ...headers })
-        .send(body),
-    patch: (path: string, body: object) =>
-      t.http.patch(api(path)).set('Authorization', actor.bearer).send(body),
-    put: (path: string, body: object) =>
-      t.http.put(api(path)).set('Authorization', actor.bearer).send(body),
-  });
+  const as = (actor: Actor) => requestsAs(t, actor);
   const stored = async (id: string) =>
     (
       await t.dataSource.query(

@@ -8,6 +8,7 @@ import {
   type Unit,
 } from '../harness/applications-fixtures';
 import { expectProblem, expectStatus, isProblem } from '../harness/expect';
+import { requestsAs } from '../harness/http';
 import type { Actor } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
@@ -129,16 +130,7 @@ describe('Applications and customers: scope, who may act, refusal order, reassig
   });
   afterAll(() => t?.close());
 
-  const as = (actor: Actor) => ({
-    get: (path: string) => t.http.get(`/api/v1${path}`).set('Authorization', actor.bearer),
-    post: (path: string, body: object = {}) =>
-      t.http.post(`/api/v1${path}`).set('Authorization', actor.bearer).send(body),
-    put: (path: string, body: object = {}) =>
-      t.http.put(`/api/v1${path}`).set('Authorization', actor.bearer).send(body),
-    patch: (path: string, body: object = {}) =>
-      t.http.patch(`/api/v1${path}`).set('Authorization', actor.bearer).send(body),
-    delete: (path: string) => t.http.delete(`/api/v1${path}`).set('Authorization', actor.bearer),
-  });
+  const as = (actor: Actor) => requestsAs(t, actor);
 
   /** The application as the admin reads it (status and version, to see that nothing changed). */
   async function read(id: string): Promise<ApplicationBody> {

@@ -12,6 +12,7 @@ import {
 } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
 import { expectProblem, expectStatus } from '../harness/expect';
+import { resourceAs } from '../harness/http';
 import type { Actor } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
@@ -109,25 +110,7 @@ describe('Applications', () => {
   });
   afterAll(() => t?.close());
 
-  const as = (actor: Actor) => ({
-    post: (body: Body, headers: Record<string, string> = {}) =>
-      t.http
-        .post(url())
-        .set({ Authorization: actor.bearer, ...headers })
-        .send(body),
-    get: (id: string) => t.http.get(url(`/${id}`)).set('Authorization', actor.bearer),
-    put: (id: string, body: Body, ifMatch?: string) => {
-      const req = t.http.put(url(`/${id}`)).set('Authorization', actor.bearer);
-      return (ifMatch ? req.set('If-Match', ifMatch) : req).send(body);
-    },
-    patch: (id: string, body: Body, ifMatch?: string) => {
-      const req = t.http.patch(url(`/${id}`)).set('Authorization', actor.bearer);
-      return (ifMatch ? req.set('If-Match', ifMatch) : req).send(body);
-    },
-    delete: (id: string) => t.http.delete(url(`/${id}`)).set('Authorization', actor.bearer),
-    list: (query: Record<string, string | number> = {}) =>
-      t.http.get(url()).query(query).set('Authorization', actor.bearer),
-  });
+  const as = (actor: Actor) => resourceAs(t, actor, '/applications');
 
   const counts = async (): Promise<Counts> => {
     const [row] = (await t.dataSource.query(`SELECT

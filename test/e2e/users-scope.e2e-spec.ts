@@ -4,6 +4,7 @@ import type { Position } from '../../src/positions/position.entity';
 import type { User } from '../../src/users/user.entity';
 import { auditRows } from '../harness/audit';
 import { expectNoSecrets, expectProblem } from '../harness/expect';
+import { requestsAs } from '../harness/http';
 import { type Actor, createUser } from '../harness/identity';
 import { makeBranch, makeDepartment, makePosition } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -34,14 +35,7 @@ describe('Users: scope and manager rules', () => {
   });
   afterAll(() => t?.close());
 
-  const as = (bearer: string) => ({
-    get: (path: string) => t.http.get(`/api/v1/users${path}`).set('Authorization', bearer),
-    post: (path: string, body?: object) =>
-      t.http.post(`/api/v1/users${path}`).set('Authorization', bearer).send(body),
-    patch: (path: string, body: object) =>
-      t.http.patch(`/api/v1/users${path}`).set('Authorization', bearer).send(body),
-    delete: (path: string) => t.http.delete(`/api/v1/users${path}`).set('Authorization', bearer),
-  });
+  const as = (bearer: string) => requestsAs(t, bearer, '/api/v1/users');
 
   describe("a manager acting on others (own branch A; 'self' is the manager)", () => {
     type Target = 'officerA' | 'viewerA' | 'managerA' | 'adminA' | 'officerB' | 'noBranch' | 'self';

@@ -10,6 +10,7 @@ import { UsersService } from '../../src/users/users.service';
 import { insertApplications } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
 import { expectNoSecrets, expectProblem } from '../harness/expect';
+import { requestsAs } from '../harness/http';
 import { type Actor, bearerFor, createUser, TEST_PASSWORD } from '../harness/identity';
 import { makeBranch, makeDepartment, makePosition } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -33,7 +34,7 @@ describe('Users', () => {
   afterAll(() => t?.close());
 
   const createAs = (bearer: string, body: Record<string, unknown>) =>
-    t.http.post('/api/v1/users').set('Authorization', bearer).send(body);
+    requestsAs(t, bearer).post('/users', body);
 
   describe('refusals before any rule', () => {
     it('401 for every route without a token', async () => {
