@@ -1,13 +1,16 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsService } from 'nestjs-cls';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Branch } from '../../src/branches/branch.entity';
 import { ValidationProblem } from '../../src/common/http/problem';
 import { CustomersService } from '../../src/customers/customers.service';
 import type { Department } from '../../src/departments/department.entity';
+import { insertApplications } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
+import { newCustomerBody, newCustomerIdNumber } from '../harness/customers-fixtures';
 import { expectProblem } from '../harness/expect';
+import { createdAs, requestsAs, resourceAs } from '../harness/http';
 import type { Actor } from '../harness/identity';
 import { makeBranch, makeDepartment } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -82,71 +85,22 @@ describe('Customers', () => {
   });
   afterAll(() => t?.close());
 
-  /** A unique id number, as a clerk would type it. */
-  const newIdNumber = () => `N${randomBytes(5).toString('hex').toUpperCase()}`;
   const url = (suffix = '') => `/api/v1/customers${suffix}`;
 
   const as = (caller: Actor) => ({
-    list: (query: Record<string, string | number> = {}) =>
-      t.http.get(url()).query(query).set('Authorization', caller.bearer),
-    get: (id: string) => t.http.get(url(`/${id}`)).set('Authorization', caller.bearer),
+    ...resourceAs(t, caller, '/customers'),
     applications: (id: string, query: Record<string, string | number> = {}) =>
-      t.http
-        .get(url(`/${id}/applications`))
-        .query(query)
-        .set('Authorization', caller.bearer),
-    post: (body: object) => t.http.post(url()).set('Authorization', caller.bearer).send(body),
-    patch: (id: string, body: object, ifMatch?: string) => {
-      const req = t.http.patch(url(`/${id}`)).set('Authorization', caller.bearer);
-      return (ifMatch ? req.set('If-Match', ifMatch) : req).send(body);
-    },
+      requestsAs(t, caller).get(`/customers/${id}/applications`, query),
   });
 
-  const newCustomerBody = (fields: Record<string, unknown> = {}) => ({
-    full_name_latin: `Sok Dara ${tag()}`,
-    id_card_type: 'cambodian_identity',
-    id_number: newIdNumber(),
-    ...fields,
-  });
-
-  async function createCustomer(
-    caller: Actor,
-    fields: Record<string, unknown> = {},
-  ): Promise<CustomerBody> {
-    const res = await as(caller).post(newCustomerBody(fields));
-    expect(res.status).toBe(201);
-    return res.body as CustomerBody;
-  }
+  const createCustomer = (caller: Actor, fields: Record<string, unknown> = {}) =>
+    createdAs<CustomerBody>(t, caller, '/customers', newCustomerBody(fields));
 
   const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((c) => c.id);
 
-  async function insertApplication(fields: {
-    userId: string;
-    customerId: string;
-    branchId: string | null;
-    departmentId?: string | null;
-    status?: string;
-    requestedAmount?: string;
-    createdAt?: string;
-  }): Promise<string> {
-    const id = randomUUID();
-    await t.dataSource.query(
-      `INSERT INTO customer_applications
-         (id, user_id, customer_id, branch_id, department_id, status, currency, requested_amount, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'USD', $7, coalesce($8::timestamptz, now()))`,
-      [
-        id,
-        fields.userId,
-        fields.customerId,
-        fields.branchId,
-        fields.departmentId ?? null,
-        fields.status ?? 'draft',
-        fields.requestedAmount ?? '1000',
-        fields.createdAt ?? null,
-      ],
-    );
-    return id;
-  }
+  /** One application of a customer, straight into the table. */
+  const insertApplication = async (fields: Parameters<typeof insertApplications>[2]) =>
+    (await insertApplications(t, 1, { requestedAmount: '1000', ...fields }))[0];
 
   it('refuses callers without a token (401)', async () => {
     const customer = await createCustomer(officerA);
@@ -191,7 +145,7 @@ describe('Customers', () => {
 
   describe('create', () => {
     it('registers a customer in the caller’s branch (201, ETag, customer_code) and audits it', async () => {
-      const idNumber = newIdNumber();
+      const idNumber = newCustomerIdNumber();
       const name = `Chan Sophea ${tag()}`;
       const res = await as(officerA).post({
         full_name_latin: `  ${name} `,
@@ -253,7 +207,7 @@ describe('Customers', () => {
     });
 
     it('stores the id number encrypted (v1:...) with a keyed hash, never in clear', async () => {
-      const idNumber = newIdNumber();
+      const idNumber = newCustomerIdNumber();
       const customer = await createCustomer(officerA, { id_number: idNumber });
       const [row] = await t.dataSource.query(
         'SELECT id_number, id_number_hash FROM customers WHERE id = $1',
@@ -465,7 +419,7 @@ describe('Customers', () => {
         'SELECT id_number, id_number_hash FROM customers WHERE id = $1',
         [customer.id],
       );
-      const newNumber = newIdNumber();
+      const newNumber = newCustomerIdNumber();
       const res = await as(officerA).patch(customer.id, { id_number: newNumber });
       expect(res.body).toMatchObject({ id_number: newNumber, version: 2 });
       const [after] = await t.dataSource.query(
@@ -716,7 +670,7 @@ describe('Customers', () => {
       t.app.get(ClsService).run(() => txHost().withTransaction(work));
 
     it('creates one customer for concurrent links of one identity', async () => {
-      const idNumber = newIdNumber();
+      const idNumber = newCustomerIdNumber();
       const creator = {
         id: officerA.user.id,
         role: 'officer' as const,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { User } from '../../src/users/user.entity';
-import { expectStatus } from './expect';
+import { createdAs, requestsAs } from './http';
 import type { Actor } from './identity';
 import { makeBranch, makeDepartment } from './organisation-fixtures';
 import { tag } from './unique';
@@ -65,12 +65,7 @@ export async function createApplication(
   actor: Actor,
   fields: Record<string, unknown> = {},
 ): Promise<ApplicationJson> {
-  const res = await t.http
-    .post('/api/v1/applications')
-    .set('Authorization', actor.bearer)
-    .send(applicationBody(fields));
-  expectStatus(res, 201);
-  return res.body;
+  return createdAs<ApplicationJson>(t, actor, '/applications', applicationBody(fields));
 }
 
 /** PATCH /applications/{id}/{action} as `actor`. */
@@ -81,26 +76,44 @@ export function transition(
   action: string,
   body: Record<string, unknown> = {},
 ) {
-  return t.http
-    .patch(`/api/v1/applications/${id}/${action}`)
-    .set('Authorization', actor.bearer)
-    .send(body);
+  return requestsAs(t, actor).patch(`/applications/${id}/${action}`, body);
 }
 
 /**
- * `count` bare draft applications straight into the table (no customer, folders or audit),
- * for suites that only count them or need a row naming a user.
+ * `count` bare applications straight into the table (no folders, files or audit; a draft in USD
+ * unless told), for suites that only count them or need a row naming a user or a customer.
  */
 export async function insertApplications(
   t: TestApp,
   count: number,
-  fields: { userId: string; branchId?: string | null; departmentId?: string | null },
+  fields: {
+    userId: string;
+    branchId?: string | null;
+    departmentId?: string | null;
+    customerId?: string | null;
+    status?: string;
+    requestedAmount?: string | null;
+    createdAt?: string;
+  },
 ): Promise<string[]> {
   const rows: { id: string }[] = await t.dataSource.query(
-    `INSERT INTO customer_applications (id, user_id, branch_id, department_id, status, currency)
-     SELECT gen_random_uuid(), $1, $2, $3, 'draft', 'USD' FROM generate_series(1, $4)
+    `INSERT INTO customer_applications
+       (id, user_id, branch_id, department_id, customer_id, status, currency, requested_amount,
+        created_at)
+     SELECT gen_random_uuid(), $1, $2, $3, $4, $5, 'USD', $6::numeric,
+            coalesce($7::timestamptz, now())
+       FROM generate_series(1, $8)
      RETURNING id`,
-    [fields.userId, fields.branchId ?? null, fields.departmentId ?? null, count],
+    [
+      fields.userId,
+      fields.branchId ?? null,
+      fields.departmentId ?? null,
+      fields.customerId ?? null,
+      fields.status ?? 'draft',
+      fields.requestedAmount ?? null,
+      fields.createdAt ?? null,
+      count,
+    ],
   );
   return rows.map((row) => row.id);
 }
