@@ -3,10 +3,14 @@ import type { Response } from 'supertest';
 import { insertApplications } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
 import { errorLocs, expectProblem } from '../harness/expect';
+import { createdAs } from '../harness/http';
 import { createUser } from '../harness/identity';
 import { newBranchBody } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
+
+/** What POST answers. */
+type Created = Record<string, unknown> & { id: string; version: number; name: string };
 
 /** SPEC §7 "Branches", end to end over a real database. */
 describe('Branches', () => {
@@ -32,14 +36,8 @@ describe('Branches', () => {
 
   const url = (suffix = '') => `/api/v1/branches${suffix}`;
 
-  async function create(fields: Record<string, unknown> = {}) {
-    const res = await t.http
-      .post(url())
-      .set('Authorization', admin)
-      .send(newBranchBody({ address: 'Street 1', ...fields }));
-    expect(res.status).toBe(201);
-    return res.body as Record<string, unknown> & { id: string; version: number; name: string };
-  }
+  const create = (fields: Record<string, unknown> = {}) =>
+    createdAs<Created>(t, admin, '/branches', newBranchBody({ address: 'Street 1', ...fields }));
 
   describe('access', () => {
     it('refuses anonymous callers with 401', async () => {

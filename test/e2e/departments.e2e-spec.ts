@@ -3,10 +3,14 @@ import type { Response } from 'supertest';
 import { insertApplications } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
 import { errorLocs, expectProblem } from '../harness/expect';
+import { createdAs } from '../harness/http';
 import { createUser } from '../harness/identity';
 import { makeBranch, newDepartmentBody } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
+
+/** What POST answers. */
+type Created = Record<string, unknown> & { id: string; version: number; name: string };
 
 /** SPEC §7 "Departments", end to end over a real database. */
 describe('Departments', () => {
@@ -32,14 +36,8 @@ describe('Departments', () => {
 
   const url = (suffix = '') => `/api/v1/departments${suffix}`;
 
-  async function create(fields: Record<string, unknown> = {}) {
-    const res = await t.http
-      .post(url())
-      .set('Authorization', admin)
-      .send(newDepartmentBody(fields));
-    expect(res.status).toBe(201);
-    return res.body as Record<string, unknown> & { id: string; version: number; name: string };
-  }
+  const create = (fields: Record<string, unknown> = {}) =>
+    createdAs<Created>(t, admin, '/departments', newDepartmentBody(fields));
 
   describe('access', () => {
     it('refuses anonymous callers with 401', async () => {

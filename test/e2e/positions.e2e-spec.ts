@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { auditRows } from '../harness/audit';
 import { expectProblem } from '../harness/expect';
+import { createdAs } from '../harness/http';
 import { createUser } from '../harness/identity';
 import { newPositionBody } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
+
+/** What POST answers. */
+type Created = Record<string, unknown> & { id: string; name: string };
 
 /** SPEC §7 "Positions", end to end over a real database. */
 describe('Positions', () => {
@@ -31,11 +35,8 @@ describe('Positions', () => {
 
   const url = (suffix = '') => `/api/v1/positions${suffix}`;
 
-  async function create(fields: Record<string, unknown> = {}) {
-    const res = await t.http.post(url()).set('Authorization', admin).send(newPositionBody(fields));
-    expect(res.status).toBe(201);
-    return res.body as Record<string, unknown> & { id: string; name: string };
-  }
+  const create = (fields: Record<string, unknown> = {}) =>
+    createdAs<Created>(t, admin, '/positions', newPositionBody(fields));
 
   it('refuses anonymous callers (401) and non-admin writes (403); every role reads', async () => {
     const position = await create();
