@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { problemFaults } from '../harness/expect';
+import { requestsAs } from '../harness/http';
 import { createUser } from '../harness/identity';
 import { makeBranch, makeDepartment, makePosition } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -151,9 +152,9 @@ describe('Bad input on auth, users, departments, branches, positions, customers 
   }
 
   function send(route: Route, url: string, body?: object | string) {
-    const request = t.http[route.method](url).set('Authorization', admin);
-    if (typeof body === 'string') return request.set('Content-Type', 'application/json').send(body);
-    return body === undefined ? request : request.send(body);
+    const headers: Record<string, string> =
+      typeof body === 'string' ? { 'Content-Type': 'application/json' } : {};
+    return requestsAs(t, admin, '').send(route.method, url, body, headers);
   }
 
   /**

@@ -4,6 +4,7 @@ import type { Department } from '../../src/departments/department.entity';
 import type { Position } from '../../src/positions/position.entity';
 import type { User } from '../../src/users/user.entity';
 import { isProblem } from '../harness/expect';
+import { type Method, requestsAs } from '../harness/http';
 import { createUser, TEST_PASSWORD, type UserOverrides } from '../harness/identity';
 import {
   makeBranch,
@@ -26,7 +27,6 @@ import { newUserBody } from '../harness/users-fixtures';
 const CALLERS = ['admin', 'manager', 'officer', 'viewer', 'anonymous'] as const;
 type Caller = (typeof CALLERS)[number];
 type SignedInCaller = Exclude<Caller, 'anonymous'>;
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** The expected status as admin, manager, officer, viewer and anonymous, in that order. */
 type Statuses = [number, number, number, number, number];
@@ -268,11 +268,8 @@ describe('RBAC matrix: role × route for auth, users, departments, branches, pos
     return (await w.t.signIn(w.callers[caller].fields)).bearer;
   }
 
-  function send(method: Method, url: string, bearer?: string, body?: object) {
-    const request = w.t.http[method](url);
-    if (bearer) request.set('Authorization', bearer);
-    return body === undefined ? request : request.send(body);
-  }
+  const send = (method: Method, url: string, bearer?: string, body?: object) =>
+    requestsAs(w.t, bearer ?? null, '').send(method, url, body);
 
   /**
    * What a write would change, as the admin sees it: the version of the object in the path,

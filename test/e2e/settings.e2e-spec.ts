@@ -2,6 +2,7 @@ import { LISTENER_NAME } from '../../src/database/database-notifications';
 import { DEFAULT_CATALOGS, SETTINGS } from '../../src/settings/settings-registry';
 import { auditRows } from '../harness/audit';
 import { errorLocs, expectProblem } from '../harness/expect';
+import { requestsAs, resourceAs } from '../harness/http';
 import { tag } from '../harness/unique';
 import { newUserBody } from '../harness/users-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -44,22 +45,13 @@ describe('Settings', () => {
   const RISK_WEIGHTS = SETTINGS.risk_weights.default as Record<string, number>;
   const GROUPED_FIELDS = ['id', 'value', 'description', 'is_public', 'created_at', 'updated_at'];
 
-  const get = (key: string, bearer = admin) =>
-    t.http.get(url(`/${key}`)).set('Authorization', bearer);
+  const settings = (bearer: string) => resourceAs(t, bearer, '/settings');
+  const get = (key: string, bearer = admin) => settings(bearer).get(key);
   const put = (key: string, body: Record<string, unknown>, bearer = admin) =>
-    t.http
-      .put(url(`/${key}`))
-      .set('Authorization', bearer)
-      .send(body);
-  const bulk = (body: unknown, bearer = admin) =>
-    t.http
-      .patch(url('/bulk'))
-      .set('Authorization', bearer)
-      .send(body as object);
-  const remove = (key: string, bearer = admin) =>
-    t.http.delete(url(`/${key}`)).set('Authorization', bearer);
-  const create = (body: Record<string, unknown>, bearer = admin) =>
-    t.http.post(url()).set('Authorization', bearer).send(body);
+    settings(bearer).put(key, body);
+  const bulk = (body: unknown, bearer = admin) => settings(bearer).patch('bulk', body as object);
+  const remove = (key: string, bearer = admin) => settings(bearer).delete(key);
+  const create = (body: Record<string, unknown>, bearer = admin) => settings(bearer).post(body);
 
   async function valueOf(key: string): Promise<unknown> {
     const res = await get(key);
@@ -768,8 +760,7 @@ describe('Settings', () => {
   });
 
   describe('the settings the server obeys', () => {
-    const createUser = (body: Record<string, unknown>) =>
-      t.http.post('/api/v1/users').set('Authorization', admin).send(body);
+    const createUser = (body: Record<string, unknown>) => requestsAs(t, admin).post('/users', body);
 
     it('applies the password rules at once', async () => {
       expect((await createUser(newUserBody({ password: 'Abcdefgh1' }))).status).toBe(201);
