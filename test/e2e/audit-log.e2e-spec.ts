@@ -6,7 +6,7 @@ import type { AuthUser } from '../../src/common/auth/auth-user';
 import type { Department } from '../../src/departments/department.entity';
 import type { User } from '../../src/users/user.entity';
 import { expectProblem } from '../harness/expect';
-import { type Actor, createUser, TEST_PASSWORD } from '../harness/identity';
+import { type Actor, authUserOf, createUser, TEST_PASSWORD } from '../harness/identity';
 import { makeBranch, makeDepartment } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
@@ -537,14 +537,7 @@ describe('Audit log API', () => {
       return rows.map((row) => row['QUERY PLAN']).join('\n');
     }
 
-    const asCaller = (who: { user: User }): AuthUser => ({
-      id: who.user.id,
-      username: who.user.username,
-      role: who.user.role,
-      branchId: who.user.branchId,
-      departmentId: who.user.departmentId,
-      sessionId: 'explain',
-    });
+    const asCaller = (who: { user: User }): AuthUser => authUserOf(who.user, 'explain');
 
     it('reads the default page from audit_events_occurred_at_idx, an entity from its own index', async () => {
       // Enough rows, spread over branches and actions, for the planner to prefer an index.

@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SessionsService } from '../../src/auth/sessions.service';
 import { AccessTokenService } from '../../src/common/auth/access-token.service';
+import type { AuthUser } from '../../src/common/auth/auth-user';
 import type { Role } from '../../src/common/auth/permissions';
 import { User } from '../../src/users/user.entity';
 
@@ -55,4 +56,16 @@ export async function signIn(
   const fields = typeof roleOrFields === 'string' ? { role: roleOrFields } : roleOrFields;
   const user = await createUser(app, fields);
   return { user, bearer: await bearerFor(app, user) };
+}
+
+/** `user` as the guards put the caller on a request, for calling services directly. */
+export function authUserOf(user: User, sessionId = 'test'): AuthUser {
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    branchId: user.branchId ?? null,
+    departmentId: user.departmentId ?? null,
+    sessionId,
+  };
 }
