@@ -9,6 +9,7 @@ import {
 import { auditRows } from '../harness/audit';
 import { errorLocs, expectProblem, expectStatus } from '../harness/expect';
 import type { Actor } from '../harness/identity';
+import { putSetting } from '../harness/settings-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
 /** The lifecycle of SPEC §6 over HTTP: transitions, refusals, assignment, concurrency. */
@@ -22,13 +23,8 @@ describe('application workflow', () => {
   });
   afterAll(() => t.close());
 
-  const setting = async (key: string, value: unknown) => {
-    const res = await t.http
-      .put(`/api/v1/settings/${key}`)
-      .set('Authorization', admin.bearer)
-      .send({ value });
-    expectStatus(res, 200);
-  };
+  const setting = async (key: string, value: unknown) =>
+    expectStatus(await putSetting(t, admin, key, value), 200);
   const row = async (id: string) =>
     (await t.dataSource.query(`SELECT * FROM customer_applications WHERE id = $1`, [id]))[0];
   const events = (id: string) => auditRows(t, { entityType: 'application', entityId: id });

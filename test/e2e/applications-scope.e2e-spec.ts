@@ -10,6 +10,7 @@ import {
 import { expectProblem, expectStatus, isProblem } from '../harness/expect';
 import { requestsAs } from '../harness/http';
 import type { Actor } from '../harness/identity';
+import { putSetting } from '../harness/settings-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
 
@@ -122,10 +123,7 @@ describe('Applications and customers: scope, who may act, refusal order, reassig
           : await member(t, ROLE_OF[name], where === 'A' ? unitA : where === 'B' ? unitB : cross);
     }
     adminY = await t.signIn({ role: 'admin', branchId: null, departmentId: null });
-    const off = await t.http
-      .put('/api/v1/settings/auto_assign_applications')
-      .set('Authorization', actors.adminX.bearer)
-      .send({ value: false });
+    const off = await putSetting(t, actors.adminX, 'auto_assign_applications', false);
     expectStatus(off, 200);
   });
   afterAll(() => t?.close());

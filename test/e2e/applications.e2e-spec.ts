@@ -14,6 +14,7 @@ import { auditRows } from '../harness/audit';
 import { expectProblem, expectStatus } from '../harness/expect';
 import { resourceAs } from '../harness/http';
 import type { Actor } from '../harness/identity';
+import { putSetting } from '../harness/settings-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
 
@@ -365,11 +366,7 @@ describe('Applications', () => {
       expect(first.body.currency).toBe('USD');
       expect(first.body.loan_details.currency).toBe('USD');
 
-      const setCurrency = (value: string) =>
-        t.http
-          .put('/api/v1/settings/default_currency')
-          .set('Authorization', admin.bearer)
-          .send({ value });
+      const setCurrency = (value: string) => putSetting(t, admin, 'default_currency', value);
       expectStatus(await setCurrency('KHR'), 200);
       try {
         const second = await as(officer).post(applicationBody());
@@ -1311,8 +1308,7 @@ describe('Applications', () => {
     });
 
     it('follows a change of the timezone setting', async () => {
-      const setZone = (value: string) =>
-        t.http.put('/api/v1/settings/timezone').set('Authorization', admin.bearer).send({ value });
+      const setZone = (value: string) => putSetting(t, admin, 'timezone', value);
       expectStatus(await setZone('UTC'), 200);
       try {
         expect(
