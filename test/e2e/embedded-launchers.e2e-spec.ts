@@ -17,17 +17,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { type EmbeddedS3, startEmbeddedS3 } from '../../src/storage/embedded-s3';
-
-interface PgClient {
-  connect(): Promise<void>;
-  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
-  end(): Promise<void>;
-}
-// pg ships no type declarations (and @types/pg is not installed): type the little used here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Client } = require('pg') as {
-  Client: new (options: { connectionString: string }) => PgClient;
-};
+import { withClient } from '../harness/pg';
 
 jest.setTimeout(30_000);
 
@@ -51,16 +41,6 @@ async function startPostgres(directory: string, log?: string[]): Promise<Embedde
   });
   started.push(postgres);
   return postgres;
-}
-
-async function withClient<T>(url: string, use: (client: PgClient) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
 }
 
 function postmasterPid(directory: string): number {

@@ -14,6 +14,7 @@ import type { Env } from '../../src/config/environment';
 import { prepareRuntime } from '../../src/config/runtime';
 import { StorageService } from '../../src/storage/storage.service';
 import { type Actor, signIn, type UserOverrides } from './identity';
+import { withClient } from './pg';
 import { asApplicationRole, asOwner, databaseUrl, loadState } from './state';
 
 export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
@@ -55,24 +56,16 @@ export async function cloneDatabase(): Promise<{
 }> {
   const state = loadState();
   const name = uniqueName(`${state.template}_`);
-  const admin = new Client({ connectionString: state.adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${state.template}"`);
-  } finally {
-    await admin.end();
-  }
+  await withClient(state.adminUrl, (admin) =>
+    admin.query(`CREATE DATABASE "${name}" TEMPLATE "${state.template}"`),
+  );
   return {
     name,
     url: databaseUrl(state.adminUrl, name),
     drop: async () => {
-      const client = new Client({ connectionString: state.adminUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
+      await withClient(state.adminUrl, (admin) =>
+        admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      );
     },
   };
 }
