@@ -18,6 +18,7 @@ import {
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { type EmbeddedS3, startEmbeddedS3 } from '../../src/storage/embedded-s3';
 import { withClient } from '../harness/pg';
+import { s3ClientFor } from '../harness/s3';
 
 jest.setTimeout(30_000);
 
@@ -187,28 +188,7 @@ describe('embedded PostgreSQL', () => {
 describe('embedded S3 server', () => {
   const directory = join(root, 'proj', '.data', 's3');
 
-  function clientFor(s3: EmbeddedS3): S3Client {
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      region: s3.region,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
-    // s3rver's signature check fails on bucket-level paths with a trailing slash ("/bucket/").
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const request = args.request as { path?: unknown };
-        if (typeof request.path === 'string' && /^\/[^/]+\/$/.test(request.path)) {
-          request.path = request.path.slice(0, -1);
-        }
-        return next(args);
-      },
-      { step: 'build', name: 'stripBucketTrailingSlash' },
-    );
-    return client;
-  }
+  const clientFor = (s3: EmbeddedS3) => s3ClientFor({ ...s3, s3rver: true });
 
   async function readObject(client: S3Client): Promise<string | undefined> {
     const object = await client.send(new GetObjectCommand({ Bucket: 'launcher', Key: 'a.txt' }));
