@@ -10,6 +10,7 @@ import {
   createApplication,
   makeUnit,
   member,
+  runTransitions,
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
@@ -135,9 +136,11 @@ function records(res: Response): Record<string, string>[] {
 
 /** Submit (auto-assigned to the unit's manager), review, assess: approval_pending. */
 async function toApprovalPending(t: TestApp, owner: Actor, reviewer: Actor, id: string) {
-  expectStatus(await transition(t, owner, id, 'submit'), 200);
-  expectStatus(await transition(t, reviewer, id, 'complete-review'), 200);
-  expectStatus(await transition(t, reviewer, id, 'assess-risk'), 200);
+  await runTransitions(t, id, [
+    [owner, 'submit'],
+    [reviewer, 'complete-review'],
+    [reviewer, 'assess-risk'],
+  ]);
 }
 
 describe('Application read views', () => {

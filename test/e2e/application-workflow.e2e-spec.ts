@@ -3,6 +3,8 @@ import {
   createApplication,
   makeUnit,
   member,
+  runTransitions,
+  type Step,
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
@@ -46,16 +48,14 @@ describe('application workflow', () => {
   ) {
     const crew = await team();
     const app = await createApplication(t, crew.officer, fields);
-    const steps: [string, Actor, Record<string, unknown>?][] = [
-      ['submit', crew.officer],
-      ['complete-review', crew.manager],
-      ['assess-risk', crew.manager],
-      ['approve', admin],
+    const steps: Step[] = [
+      [crew.officer, 'submit'],
+      [crew.manager, 'complete-review'],
+      [crew.manager, 'assess-risk'],
+      [admin, 'approve'],
     ];
     const order = ['draft', 'initial_review', 'credit_check', 'approval_pending', 'approved'];
-    for (const [action, actor] of steps.slice(0, order.indexOf(stage))) {
-      expectStatus(await transition(t, actor, app.id, action), 200);
-    }
+    await runTransitions(t, app.id, steps.slice(0, order.indexOf(stage)));
     return { ...crew, app };
   }
 

@@ -11,6 +11,7 @@ import {
   makeUnit,
   member,
   newIdNumber,
+  runTransitions,
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
@@ -67,15 +68,19 @@ describe('applications hardening (issue 9)', () => {
         member(t, 'manager', unit),
       ]);
       const app = await createApplication(t, officer);
-      expectStatus(await transition(t, submitter, app.id, 'submit'), 200);
-      expectStatus(await transition(t, admin, app.id, 'return', { reason: 'Wrong phone' }), 200);
-      expectStatus(await transition(t, officer, app.id, 'submit'), 200);
+      await runTransitions(t, app.id, [
+        [submitter, 'submit'],
+        [admin, 'return', { reason: 'Wrong phone' }],
+        [officer, 'submit'],
+      ]);
       return { unit, officer, submitter, reviewer, app };
     }
 
     async function toApprovalPending(id: string): Promise<void> {
-      expectStatus(await transition(t, admin, id, 'complete-review'), 200);
-      expectStatus(await transition(t, admin, id, 'assess-risk'), 200);
+      await runTransitions(t, id, [
+        [admin, 'complete-review'],
+        [admin, 'assess-risk'],
+      ]);
     }
 
     it('refuses the manager who submitted before a return (403), also after a reassign', async () => {

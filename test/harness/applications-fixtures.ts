@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { User } from '../../src/users/user.entity';
+import { expectStatus } from './expect';
 import { createdAs, requestsAs } from './http';
 import type { Actor } from './identity';
 import { makeBranch, makeDepartment } from './organisation-fixtures';
@@ -77,6 +78,27 @@ export function transition(
   body: Record<string, unknown> = {},
 ) {
   return requestsAs(t, actor).patch(`/applications/${id}/${action}`, body);
+}
+
+/** One lifecycle step: who takes which action (PATCH /applications/{id}/{action}), with a body. */
+export type Step = [actor: Actor, action: string, body?: Record<string, unknown>];
+
+/**
+ * Takes `steps` on application `id` in order, each of which must answer 200; the application
+ * as the last step answered it (undefined when there was none).
+ */
+export async function runTransitions(
+  t: TestApp,
+  id: string,
+  steps: Step[],
+): Promise<ApplicationJson | undefined> {
+  let application: ApplicationJson | undefined;
+  for (const [actor, action, body] of steps) {
+    const res = await transition(t, actor, id, action, body);
+    expectStatus(res, 200);
+    application = res.body;
+  }
+  return application;
 }
 
 /**
