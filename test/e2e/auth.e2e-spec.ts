@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { auditActions } from '../harness/audit';
+import { loginWithForm } from '../harness/http';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { createUser, TEST_PASSWORD } from '../harness/identity';
 
@@ -14,8 +15,8 @@ describe('auth: login, refresh, logout, me', () => {
   });
   afterAll(() => t.close());
 
-  const login = (username: string, password = TEST_PASSWORD, ip = '198.51.100.1') =>
-    t.http.post(LOGIN).set('X-Forwarded-For', ip).type('form').send({ username, password });
+  const login = (username: string, password?: string, ip?: string) =>
+    loginWithForm(t, username, password, ip);
 
   it('logs in with the OAuth2 password form (username) and returns tokens and the user', async () => {
     const user = await createUser(t.app, { username: 'Dara.Sok', email: 'dara.sok@example.test' });

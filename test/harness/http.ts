@@ -1,5 +1,6 @@
 import type { Test } from 'supertest';
 import { expectStatus } from './expect';
+import { TEST_PASSWORD } from './identity';
 import type { TestApp } from './test-app';
 
 /** Who sends a request: a signed-in actor, an `Authorization` header value, or nobody. */
@@ -66,4 +67,21 @@ export async function createdAs<T = Record<string, unknown>>(
   const res = await requestsAs(t, caller).post(path, body);
   expectStatus(res, 201);
   return res.body as T;
+}
+
+/**
+ * POST /auth/login with the OAuth2 password form, from client address `ip` (the app must trust
+ * the proxy: `TRUST_PROXY=loopback`).
+ */
+export function loginWithForm(
+  t: TestApp,
+  username: string,
+  password = TEST_PASSWORD,
+  ip = '198.51.100.1',
+) {
+  return t.http
+    .post('/api/v1/auth/login')
+    .set('X-Forwarded-For', ip)
+    .type('form')
+    .send({ username, password });
 }
