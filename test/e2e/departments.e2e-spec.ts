@@ -4,7 +4,7 @@ import { insertApplications } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
 import { errorLocs, expectProblem } from '../harness/expect';
 import { createdAs } from '../harness/http';
-import { createUser } from '../harness/identity';
+import { createUser, type NonAdminRole, signInEveryRole } from '../harness/identity';
 import { makeBranch, newDepartmentBody } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
@@ -17,20 +17,14 @@ describe('Departments', () => {
   let t: TestApp;
   let admin: string;
   let adminId: string;
-  const readers: Record<'manager' | 'officer' | 'viewer', string> = {
-    manager: '',
-    officer: '',
-    viewer: '',
-  };
+  let readers: Record<NonAdminRole, string>;
 
   beforeAll(async () => {
     t = await createTestApp();
-    const signedIn = await t.signIn('admin');
-    admin = signedIn.bearer;
-    adminId = signedIn.user.id;
-    for (const role of ['manager', 'officer', 'viewer'] as const) {
-      readers[role] = (await t.signIn(role)).bearer;
-    }
+    const signedIn = await signInEveryRole(t.app);
+    admin = signedIn.admin.bearer;
+    adminId = signedIn.admin.user.id;
+    readers = signedIn.others;
   });
   afterAll(() => t?.close());
 

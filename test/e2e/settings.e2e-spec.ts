@@ -3,6 +3,7 @@ import { DEFAULT_CATALOGS, SETTINGS } from '../../src/settings/settings-registry
 import { auditRows } from '../harness/audit';
 import { errorLocs, expectProblem } from '../harness/expect';
 import { requestsAs, resourceAs } from '../harness/http';
+import { type NonAdminRole, signInEveryRole } from '../harness/identity';
 import { tag } from '../harness/unique';
 import { newUserBody } from '../harness/users-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -12,20 +13,14 @@ describe('Settings', () => {
   let t: TestApp;
   let admin: string;
   let adminId: string;
-  const others: Record<'manager' | 'officer' | 'viewer', string> = {
-    manager: '',
-    officer: '',
-    viewer: '',
-  };
+  let others: Record<NonAdminRole, string>;
 
   beforeAll(async () => {
     t = await createTestApp();
-    const signedIn = await t.signIn('admin');
-    admin = signedIn.bearer;
-    adminId = signedIn.user.id;
-    for (const role of ['manager', 'officer', 'viewer'] as const) {
-      others[role] = (await t.signIn(role)).bearer;
-    }
+    const signedIn = await signInEveryRole(t.app);
+    admin = signedIn.admin.bearer;
+    adminId = signedIn.admin.user.id;
+    others = signedIn.others;
   });
   afterAll(() => t?.close());
 

@@ -69,3 +69,20 @@ export function authUserOf(user: User, sessionId = 'test'): AuthUser {
     sessionId,
   };
 }
+
+/** The roles other than admin, in the order the suites sign them in. */
+export const NON_ADMIN_ROLES = ['manager', 'officer', 'viewer'] as const;
+export type NonAdminRole = (typeof NON_ADMIN_ROLES)[number];
+
+/**
+ * Signs in a new admin and then one new user of each other role (no branch, no department):
+ * the admin, and the bearer of each of the others.
+ */
+export async function signInEveryRole(
+  app: INestApplication,
+): Promise<{ admin: Actor; others: Record<NonAdminRole, string> }> {
+  const admin = await signIn(app, 'admin');
+  const others = {} as Record<NonAdminRole, string>;
+  for (const role of NON_ADMIN_ROLES) others[role] = (await signIn(app, role)).bearer;
+  return { admin, others };
+}
