@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { get as httpGet, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
 import { ApplicationReadsService } from '../../src/applications/application-reads.service';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
@@ -15,7 +14,7 @@ import {
   type Unit,
 } from '../harness/applications-fixtures';
 import { expectNoSecrets, expectProblem, expectStatus } from '../harness/expect';
-import { requestsAs } from '../harness/http';
+import { listen, requestsAs } from '../harness/http';
 import type { Actor } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { tag } from '../harness/unique';
@@ -865,9 +864,8 @@ describe('Application read views', () => {
         [bigOfficer.user.id, big.branchId, big.departmentId],
       );
       const server: Server = t.app.getHttpServer();
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const port = await listen(t);
       try {
-        const { port } = server.address() as AddressInfo;
         await new Promise<void>((resolve, reject) => {
           const request = httpGet(
             {

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { get as httpGet, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
@@ -18,7 +17,7 @@ import {
 import { SegregationOfDuties1764750000000 } from '../../migrations/1764750000000-SegregationOfDuties';
 import { runCli } from '../harness/cli';
 import { expectProblem, expectStatus } from '../harness/expect';
-import { requestsAs } from '../harness/http';
+import { listen, requestsAs } from '../harness/http';
 import type { Actor } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
@@ -445,9 +444,8 @@ describe('applications hardening (issue 9)', () => {
         [officer.user.id, unit.branchId, unit.departmentId],
       );
       const server: Server = t.app.getHttpServer();
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const port = await listen(t);
       try {
-        const { port } = server.address() as AddressInfo;
         const open = () =>
           new Promise<{ res: IncomingMessage; stop: () => void }>((resolve, reject) => {
             const request = httpGet(

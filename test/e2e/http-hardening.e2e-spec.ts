@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import type { Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { connect } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { expectProblem, fetched } from '../harness/expect';
+import { listen } from '../harness/http';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
 /**
@@ -34,13 +34,6 @@ const largest = Buffer.from('{"username":"a","password":"b",' + objects.join(','
  * compressed bodies that do not decompress, reserved keys. Each test reproduces an attack
  * that worked before the fix.
  */
-/** Starts listening on a free loopback port; answers the port. */
-async function listen(t: TestApp): Promise<number> {
-  const server = t.app.getHttpServer() as Server;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
 /** A raw connection: writes `head`, then `chunk` every `everyMs` until `total` bytes; collects the answer. */
 function rawRequest(
   port: number,

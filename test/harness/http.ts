@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Test } from 'supertest';
 import { expectStatus } from './expect';
 import { TEST_PASSWORD } from './identity';
@@ -84,4 +86,11 @@ export function loginWithForm(
     .set('X-Forwarded-For', ip)
     .type('form')
     .send({ username, password });
+}
+
+/** Starts the app listening on a free loopback port, for clients other than supertest; the port. */
+export async function listen(t: TestApp): Promise<number> {
+  const server = t.app.getHttpServer() as Server;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
 }
