@@ -12,7 +12,7 @@ import {
 } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
 import { expectProblem, expectStatus } from '../harness/expect';
-import { resourceAs } from '../harness/http';
+import { pageIds, resourceAs } from '../harness/http';
 import type { Actor } from '../harness/identity';
 import { putSetting } from '../harness/settings-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -1080,7 +1080,7 @@ describe('Applications', () => {
 
     const ids = (res: Response): string[] => {
       expectStatus(res, 200);
-      return (res.body.items as { id: string }[]).map((item) => item.id);
+      return pageIds(res);
     };
     const idSet = (res: Response) => ids(res).sort();
     const of = (...names: (keyof typeof rows)[]) => names.map((name) => rows[name].id).sort();

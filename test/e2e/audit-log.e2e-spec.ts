@@ -6,6 +6,7 @@ import type { AuthUser } from '../../src/common/auth/auth-user';
 import type { Department } from '../../src/departments/department.entity';
 import type { User } from '../../src/users/user.entity';
 import { expectProblem } from '../harness/expect';
+import { pageIds } from '../harness/http';
 import { type Actor, authUserOf, createUser, TEST_PASSWORD } from '../harness/identity';
 import { makeBranch, makeDepartment } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -118,8 +119,6 @@ describe('Audit log API', () => {
     );
   }
 
-  const ids = (res: Response) => (res.body.items as { id: string }[]).map((item) => item.id);
-
   describe('access', () => {
     it('refuses anonymous callers (401 with WWW-Authenticate)', async () => {
       const res = await t.http.get(url);
@@ -204,7 +203,7 @@ describe('Audit log API', () => {
         { entity_type: entityType, occurred_at: '2002-01-02T00:00:00Z' },
       );
       const res = await list(admin.bearer, { entity_type: entityType });
-      expect(ids(res)).toEqual([newest, ...[...sameInstant].sort().reverse(), oldest]);
+      expect(pageIds(res)).toEqual([newest, ...[...sameInstant].sort().reverse(), oldest]);
     });
 
     it('paginates: page and size, pages, no overlap, size clamped to 100', async () => {
@@ -220,14 +219,14 @@ describe('Audit log API', () => {
       for (const page of [1, 2, 3]) {
         const res = await list(admin.bearer, { entity_type: entityType, page, size: 10 });
         expect(res.body).toMatchObject({ total: 25, page, size: 10, pages: 3 });
-        pages.push(...ids(res));
+        pages.push(...pageIds(res));
       }
       expect(pages).toEqual(newestFirst);
       const beyond = await list(admin.bearer, { entity_type: entityType, page: 4, size: 10 });
       expect(beyond.body).toMatchObject({ items: [], total: 25, page: 4, pages: 3 });
       const clamped = await list(admin.bearer, { entity_type: entityType, size: 1000 });
       expect(clamped.body).toMatchObject({ total: 25, size: 100, pages: 1 });
-      expect(ids(clamped)).toEqual(newestFirst);
+      expect(pageIds(clamped)).toEqual(newestFirst);
     });
   });
 
@@ -282,7 +281,7 @@ describe('Audit log API', () => {
       const res = await list(admin.bearer, { entity_type: entityType, ...query });
       expect(res.status).toBe(200);
       expect(res.body.total).toBe(res.body.items.length);
-      return ids(res);
+      return pageIds(res);
     };
 
     it('by entity_type alone', async () => {
@@ -407,10 +406,10 @@ describe('Audit log API', () => {
 
     it('shows a manager the events of their branch, their department and their own', async () => {
       const res = await list(manager.bearer, { entity_type: entityType });
-      expect(ids(res)).toEqual([...visible].reverse());
+      expect(pageIds(res)).toEqual([...visible].reverse());
       expect(res.body.total).toBe(3);
       const asAdmin = await list(admin.bearer, { entity_type: entityType });
-      expect(ids(asAdmin)).toEqual([...visible, ...hidden].reverse());
+      expect(pageIds(asAdmin)).toEqual([...visible, ...hidden].reverse());
     });
 
     it('applies the scope before the filters (a filter never widens it) and to the count', async () => {
@@ -421,12 +420,12 @@ describe('Audit log API', () => {
           ]);
         if (!row.actor_id) continue;
         const res = await list(manager.bearer, { entity_type: entityType, actor_id: row.actor_id });
-        expect(ids(res)).not.toContain(id);
+        expect(pageIds(res)).not.toContain(id);
         expect(res.body.total).toBe(res.body.items.length);
       }
       const paged = await list(manager.bearer, { entity_type: entityType, size: 2, page: 2 });
       expect(paged.body).toMatchObject({ total: 3, pages: 2, size: 2, page: 2 });
-      expect(ids(paged)).toEqual([visible[0]]);
+      expect(pageIds(paged)).toEqual([visible[0]]);
     });
 
     it('shows a manager with neither branch nor department only their own actions', async () => {
@@ -437,7 +436,7 @@ describe('Audit log API', () => {
         occurred_at: '2005-02-01T00:00:00Z',
       });
       const res = await list(loner.bearer, { entity_type: entityType });
-      expect(ids(res)).toEqual([own]);
+      expect(pageIds(res)).toEqual([own]);
     });
 
     it('includes real events: a login in their branch is seen, one in another branch is not', async () => {

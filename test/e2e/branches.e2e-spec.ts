@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'supertest';
 import { insertApplications } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
 import { errorLocs, expectProblem } from '../harness/expect';
-import { createdAs } from '../harness/http';
+import { createdAs, pageNames } from '../harness/http';
 import { createUser, type NonAdminRole, signInEveryRole } from '../harness/identity';
 import { newBranchBody } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -463,26 +462,24 @@ describe('Branches', () => {
 
     const list = (query: string) =>
       t.http.get(url(`?search=${token}&${query}`)).set('Authorization', admin);
-    const names = (res: Response) => (res.body.items as { name: string }[]).map((b) => b.name);
-
     it('pages, orders by name ignoring case, and answers with a trailing slash too', async () => {
       const res = await list('');
       expect(res.body).toMatchObject({ total: 3, page: 1, size: 10, pages: 1 });
-      expect(names(res)).toEqual([north.name, south.name, west.name]);
+      expect(pageNames(res)).toEqual([north.name, south.name, west.name]);
       expect(res.body.items[0]).not.toHaveProperty('user_count');
       const slash = await t.http
         .get(`/api/v1/branches/?search=${token}`)
         .set('Authorization', admin);
       expect(slash.status).toBe(200);
       expect(slash.body.total).toBe(3);
-      expect(names(await list('size=1&page=3'))).toEqual([west.name]);
+      expect(pageNames(await list('size=1&page=3'))).toEqual([west.name]);
     });
 
     it('searches name and code with % and _ taken literally', async () => {
       const code = await t.http
         .get(url(`?search=${encodeURIComponent(`w_${token}`)}`))
         .set('Authorization', admin);
-      expect(names(code)).toEqual([west.name]);
+      expect(pageNames(code)).toEqual([west.name]);
       const wildcard = await t.http
         .get(url(`?search=${encodeURIComponent(`h_${token}`)}`))
         .set('Authorization', admin);
@@ -490,12 +487,12 @@ describe('Branches', () => {
     });
 
     it('filters by is_active, status, manager_id and updated_since', async () => {
-      expect(names(await list('is_active=false'))).toEqual([south.name]);
-      expect(names(await list('status=active'))).toEqual([north.name, west.name]);
-      expect(names(await list('status=inactive&is_active=false'))).toEqual([south.name]);
+      expect(pageNames(await list('is_active=false'))).toEqual([south.name]);
+      expect(pageNames(await list('status=active'))).toEqual([north.name, west.name]);
+      expect(pageNames(await list('status=inactive&is_active=false'))).toEqual([south.name]);
       expectProblem(await list('status=inactive&is_active=true'), 422);
       expectProblem(await list('is_active=perhaps'), 422);
-      expect(names(await list(`manager_id=${north.manager_id}`))).toEqual([north.name]);
+      expect(pageNames(await list(`manager_id=${north.manager_id}`))).toEqual([north.name]);
       expectProblem(await list('manager_id=1'), 422);
       const future = new Date(Date.now() + 60_000).toISOString();
       expect((await list(`updated_since=${encodeURIComponent(future)}`)).body.total).toBe(0);
@@ -503,12 +500,12 @@ describe('Branches', () => {
     });
 
     it('sorts by allowed fields only', async () => {
-      expect(names(await list('sort_by=code&sort_order=desc'))).toEqual([
+      expect(pageNames(await list('sort_by=code&sort_order=desc'))).toEqual([
         west.name,
         south.name,
         north.name,
       ]);
-      expect(names(await list('sort_by=created_at&sort_order=desc'))).toEqual([
+      expect(pageNames(await list('sort_by=created_at&sort_order=desc'))).toEqual([
         west.name,
         south.name,
         north.name,

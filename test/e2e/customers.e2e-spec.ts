@@ -10,7 +10,7 @@ import { insertApplications } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
 import { newCustomerBody, newCustomerIdNumber } from '../harness/customers-fixtures';
 import { expectProblem } from '../harness/expect';
-import { createdAs, requestsAs, resourceAs } from '../harness/http';
+import { createdAs, pageIds, requestsAs, resourceAs } from '../harness/http';
 import type { Actor } from '../harness/identity';
 import { makeBranch, makeDepartment } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -95,8 +95,6 @@ describe('Customers', () => {
 
   const createCustomer = (caller: Actor, fields: Record<string, unknown> = {}) =>
     createdAs<CustomerBody>(t, caller, '/customers', newCustomerBody(fields));
-
-  const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((c) => c.id);
 
   /** One application of a customer, straight into the table. */
   const insertApplication = async (fields: Parameters<typeof insertApplications>[2]) =>
@@ -429,10 +427,10 @@ describe('Customers', () => {
       expect(after.id_number).not.toBe(before.id_number);
       expect(after.id_number_hash).not.toBe(before.id_number_hash);
       expect(after.id_number).not.toContain(newNumber);
-      expect(ids(await as(officerA).list({ search: newNumber.toLowerCase() }))).toEqual([
+      expect(pageIds(await as(officerA).list({ search: newNumber.toLowerCase() }))).toEqual([
         customer.id,
       ]);
-      expect(ids(await as(officerA).list({ search: customer.id_number }))).toEqual([]);
+      expect(pageIds(await as(officerA).list({ search: customer.id_number }))).toEqual([]);
 
       // Its own number written differently is no conflict.
       const respelled = await as(officerA).patch(customer.id, {
@@ -458,7 +456,7 @@ describe('Customers', () => {
       ownB = await createCustomer(officerB);
     });
 
-    const listed = async (caller: Actor) => ids(await as(caller).list({ size: 100 }));
+    const listed = async (caller: Actor) => pageIds(await as(caller).list({ size: 100 }));
 
     it('lists what each role may see', async () => {
       const everyone = [ownA.id, peerA.id, ownB.id];
@@ -497,7 +495,7 @@ describe('Customers', () => {
         const res = await as(managerA).list({ search });
         expect(res.status).toBe(200);
         expect(res.body.total).toBe(0);
-        expect(ids(await as(admin).list({ search }))).toEqual([ownB.id]);
+        expect(pageIds(await as(admin).list({ search }))).toEqual([ownB.id]);
       }
     });
 
@@ -516,7 +514,9 @@ describe('Customers', () => {
         branchId: branchA.id,
       });
       expect((await as(officerA).get(elsewhere.id)).status).toBe(200);
-      expect(ids(await as(officerA).list({ search: elsewhere.id_number }))).toEqual([elsewhere.id]);
+      expect(pageIds(await as(officerA).list({ search: elsewhere.id_number }))).toEqual([
+        elsewhere.id,
+      ]);
       // Seeing is not editing: officers edit only the customers they registered.
       const edit = await as(officerA).patch(elsewhere.id, { occupation: 'x' });
       expectProblem(edit, 403);
@@ -549,30 +549,35 @@ describe('Customers', () => {
         id_card_type: 'passport',
       });
       const a = as(officerA);
-      expect(ids(await a.list({ search: family.toLowerCase() }))).toEqual([second.id, first.id]);
-      expect(ids(await a.list({ search: `${family} bop` }))).toEqual([first.id]);
-      expect(ids(await a.list({ search: '77 123 456' }))).toContain(first.id);
-      expect(ids(await a.list({ search: first.id_number }))).toEqual([first.id]);
+      expect(pageIds(await a.list({ search: family.toLowerCase() }))).toEqual([
+        second.id,
+        first.id,
+      ]);
+      expect(pageIds(await a.list({ search: `${family} bop` }))).toEqual([first.id]);
+      expect(pageIds(await a.list({ search: '77 123 456' }))).toContain(first.id);
+      expect(pageIds(await a.list({ search: first.id_number }))).toEqual([first.id]);
       const spaced = `${first.id_number.slice(0, 4)} ${first.id_number.slice(4).toLowerCase()}`;
-      expect(ids(await a.list({ search: spaced }))).toEqual([first.id]);
+      expect(pageIds(await a.list({ search: spaced }))).toEqual([first.id]);
       // A partial id number is no match: only exact numbers are searchable.
-      expect(ids(await a.list({ search: first.id_number.slice(0, 6) }))).toEqual([]);
+      expect(pageIds(await a.list({ search: first.id_number.slice(0, 6) }))).toEqual([]);
       // LIKE wildcards match themselves.
       expect((await a.list({ search: '%' })).body.total).toBe(0);
       expect((await a.list({ search: '_' })).body.total).toBe(0);
 
-      expect(ids(await a.list({ search: family, id_card_type: 'passport' }))).toEqual([second.id]);
-      expect(ids(await a.list({ search: family, branch_id: branchB.id }))).toEqual([]);
-      expect(ids(await a.list({ search: family, branch_id: branchA.id }))).toHaveLength(2);
+      expect(pageIds(await a.list({ search: family, id_card_type: 'passport' }))).toEqual([
+        second.id,
+      ]);
+      expect(pageIds(await a.list({ search: family, branch_id: branchB.id }))).toEqual([]);
+      expect(pageIds(await a.list({ search: family, branch_id: branchA.id }))).toHaveLength(2);
       const future = new Date(Date.now() + 60_000).toISOString();
-      expect(ids(await a.list({ search: family, updated_since: future }))).toEqual([]);
+      expect(pageIds(await a.list({ search: family, updated_since: future }))).toEqual([]);
       expect(
-        ids(await a.list({ search: family, updated_since: '2020-01-01T00:00:00Z' })),
+        pageIds(await a.list({ search: family, updated_since: '2020-01-01T00:00:00Z' })),
       ).toHaveLength(2);
 
       const page = await a.list({ search: family, size: 1, page: 2 });
       expect(page.body).toMatchObject({ total: 2, page: 2, size: 1, pages: 2 });
-      expect(ids(page)).toEqual([first.id]);
+      expect(pageIds(page)).toEqual([first.id]);
       expect(page.body.items[0].id_number).toBe(first.id_number);
     });
 
@@ -623,7 +628,7 @@ describe('Customers', () => {
       const mine = await as(officerA).applications(customer.id);
       expect(mine.status).toBe(200);
       expect(mine.body).toMatchObject({ total: 2, page: 1, size: 10, pages: 1 });
-      expect(ids(mine)).toEqual([newer, older]);
+      expect(pageIds(mine)).toEqual([newer, older]);
       expect(Object.keys(mine.body.items[0]).sort()).toEqual(
         [
           'id',
@@ -649,14 +654,14 @@ describe('Customers', () => {
       });
       expect(mine.body.items[1].created_at).toBe('2025-01-01T00:00:00.000Z');
 
-      expect(ids(await as(admin).applications(customer.id))).toEqual(
+      expect(pageIds(await as(admin).applications(customer.id))).toEqual(
         expect.arrayContaining([newer, older, inB]),
       );
       // Officer B sees the customer through their own application, and only that one.
-      expect(ids(await as(officerB).applications(customer.id))).toEqual([inB]);
+      expect(pageIds(await as(officerB).applications(customer.id))).toEqual([inB]);
       const paged = await as(admin).applications(customer.id, { size: 1, page: 3 });
       expect(paged.body).toMatchObject({ total: 3, pages: 3 });
-      expect(ids(paged)).toEqual([older]);
+      expect(pageIds(paged)).toEqual([older]);
       expectProblem(await as(officerA2).applications(customer.id), 404);
       expectProblem(await as(admin).applications(randomUUID()), 404);
     });

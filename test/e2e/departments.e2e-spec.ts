@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'supertest';
 import { insertApplications } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
 import { errorLocs, expectProblem } from '../harness/expect';
-import { createdAs } from '../harness/http';
+import { createdAs, pageNames } from '../harness/http';
 import { createUser, type NonAdminRole, signInEveryRole } from '../harness/identity';
 import { makeBranch, newDepartmentBody } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -591,18 +590,16 @@ describe('Departments', () => {
 
     const list = (query: string) =>
       t.http.get(url(`?search=${token}&${query}`)).set('Authorization', admin);
-    const names = (res: Response) => (res.body.items as { name: string }[]).map((d) => d.name);
-
     it('is a page envelope, ordered by name ignoring case, without counts by default', async () => {
       const res = await list('');
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ total: 3, page: 1, size: 10, pages: 1 });
-      expect(names(res)).toEqual([alpha.name, beta.name, gamma.name]);
+      expect(pageNames(res)).toEqual([alpha.name, beta.name, gamma.name]);
       expect(res.body.items[0]).not.toHaveProperty('user_count');
       expect(res.body.items[0].manager).toMatchObject({ id: alpha.manager_id });
       const page2 = await list('size=2&page=2');
       expect(page2.body).toMatchObject({ total: 3, page: 2, size: 2, pages: 2 });
-      expect(names(page2)).toEqual([gamma.name]);
+      expect(pageNames(page2)).toEqual([gamma.name]);
       const clamped = await list('size=1000');
       expect(clamped.body.size).toBe(100);
     });
@@ -619,29 +616,32 @@ describe('Departments', () => {
       const byCode = await t.http
         .get(url(`?search=${encodeURIComponent(`b${token}`)}`))
         .set('Authorization', admin);
-      expect(names(byCode)).toEqual([beta.name]);
+      expect(pageNames(byCode)).toEqual([beta.name]);
       const upper = await t.http
         .get(url(`?search=${encodeURIComponent(`ALPHA ${token}`)}`))
         .set('Authorization', admin);
-      expect(names(upper)).toEqual([alpha.name]);
+      expect(pageNames(upper)).toEqual([alpha.name]);
       const percent = await t.http
         .get(url(`?search=${encodeURIComponent(`${token} 100%_`)}`))
         .set('Authorization', admin);
-      expect(names(percent)).toEqual([gamma.name]);
+      expect(pageNames(percent)).toEqual([gamma.name]);
       const wildcard = await t.http
         .get(url(`?search=${encodeURIComponent(`${token}%`)}`))
         .set('Authorization', admin);
       expect(wildcard.body.total).toBe(0);
       const underscore = await t.http.get(url('?search=_')).set('Authorization', admin);
-      expect(names(underscore)).toContain(gamma.name);
-      expect(names(underscore)).not.toContain(alpha.name);
+      expect(pageNames(underscore)).toContain(gamma.name);
+      expect(pageNames(underscore)).not.toContain(alpha.name);
     });
 
     it('filters by is_active and status, which must agree', async () => {
-      expect(names(await list('is_active=false'))).toEqual([beta.name]);
-      expect(names(await list('is_active=true'))).toEqual([alpha.name, gamma.name]);
-      expect(names(await list('status=inactive'))).toEqual([beta.name]);
-      expect(names(await list('status=active&is_active=true'))).toEqual([alpha.name, gamma.name]);
+      expect(pageNames(await list('is_active=false'))).toEqual([beta.name]);
+      expect(pageNames(await list('is_active=true'))).toEqual([alpha.name, gamma.name]);
+      expect(pageNames(await list('status=inactive'))).toEqual([beta.name]);
+      expect(pageNames(await list('status=active&is_active=true'))).toEqual([
+        alpha.name,
+        gamma.name,
+      ]);
       const disagree = await list('status=active&is_active=false');
       expectProblem(disagree, 422);
       expect(disagree.body.errors[0].loc).toEqual(['query', 'status']);
@@ -650,7 +650,7 @@ describe('Departments', () => {
     });
 
     it('filters by manager_id and updated_since', async () => {
-      expect(names(await list(`manager_id=${alpha.manager_id}`))).toEqual([alpha.name]);
+      expect(pageNames(await list(`manager_id=${alpha.manager_id}`))).toEqual([alpha.name]);
       expectProblem(await list('manager_id=zzz'), 422);
       const future = new Date(Date.now() + 60_000).toISOString();
       expect((await list(`updated_since=${encodeURIComponent(future)}`)).body.total).toBe(0);
@@ -663,18 +663,22 @@ describe('Departments', () => {
     });
 
     it('sorts by an allowed field in either order, and refuses others', async () => {
-      expect(names(await list('sort_by=name&sort_order=desc'))).toEqual([
+      expect(pageNames(await list('sort_by=name&sort_order=desc'))).toEqual([
         gamma.name,
         beta.name,
         alpha.name,
       ]);
-      expect(names(await list('sort_by=code&sort_order=DESC'))).toEqual([
+      expect(pageNames(await list('sort_by=code&sort_order=DESC'))).toEqual([
         gamma.name,
         beta.name,
         alpha.name,
       ]);
-      expect(names(await list('sort_by=created_at'))).toEqual([alpha.name, beta.name, gamma.name]);
-      expect(names(await list('sort_by=updated_at&sort_order=desc'))).toEqual([
+      expect(pageNames(await list('sort_by=created_at'))).toEqual([
+        alpha.name,
+        beta.name,
+        gamma.name,
+      ]);
+      expect(pageNames(await list('sort_by=updated_at&sort_order=desc'))).toEqual([
         gamma.name,
         beta.name,
         alpha.name,

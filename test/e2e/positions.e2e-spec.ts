@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'supertest';
 import { auditRows } from '../harness/audit';
 import { expectProblem } from '../harness/expect';
-import { createdAs } from '../harness/http';
+import { createdAs, pageNames } from '../harness/http';
 import { createUser, type NonAdminRole, signInEveryRole } from '../harness/identity';
 import { newPositionBody } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -246,28 +245,26 @@ describe('Positions', () => {
 
     const list = (query: string) =>
       t.http.get(url(`?search=${token}&${query}`)).set('Authorization', admin);
-    const names = (res: Response) => (res.body.items as { name: string }[]).map((p) => p.name);
-
     it('pages and orders by name ignoring case, with or without a trailing slash', async () => {
       const res = await list('');
       expect(res.body).toMatchObject({ total: 3, page: 1, size: 10, pages: 1 });
-      expect(names(res)).toEqual([auditor.name, cashier.name, teller.name]);
+      expect(pageNames(res)).toEqual([auditor.name, cashier.name, teller.name]);
       const slash = await t.http
         .get(`/api/v1/positions/?search=${token}`)
         .set('Authorization', admin);
       expect(slash.body.total).toBe(3);
-      expect(names(await list('size=2&page=2'))).toEqual([teller.name]);
+      expect(pageNames(await list('size=2&page=2'))).toEqual([teller.name]);
     });
 
     it('searches the name with % taken literally', async () => {
       const upper = await t.http
         .get(url(`?search=${encodeURIComponent(`TELLER ${token}`)}`))
         .set('Authorization', admin);
-      expect(names(upper)).toEqual([teller.name]);
+      expect(pageNames(upper)).toEqual([teller.name]);
       const percent = await t.http
         .get(url(`?search=${encodeURIComponent(`${token} 50%`)}`))
         .set('Authorization', admin);
-      expect(names(percent)).toEqual([cashier.name]);
+      expect(pageNames(percent)).toEqual([cashier.name]);
       const wildcard = await t.http
         .get(url(`?search=${encodeURIComponent(`r%${token}`)}`))
         .set('Authorization', admin);
@@ -275,13 +272,13 @@ describe('Positions', () => {
     });
 
     it('filters by is_active / status and updated_since, sorts by allowed fields', async () => {
-      expect(names(await list('is_active=false'))).toEqual([auditor.name]);
-      expect(names(await list('status=active'))).toEqual([cashier.name, teller.name]);
+      expect(pageNames(await list('is_active=false'))).toEqual([auditor.name]);
+      expect(pageNames(await list('status=active'))).toEqual([cashier.name, teller.name]);
       expectProblem(await list('status=active&is_active=false'), 422);
       expectProblem(await list('is_active=sometimes'), 422);
       const future = new Date(Date.now() + 60_000).toISOString();
       expect((await list(`updated_since=${encodeURIComponent(future)}`)).body.total).toBe(0);
-      expect(names(await list('sort_by=created_at&sort_order=desc'))).toEqual([
+      expect(pageNames(await list('sort_by=created_at&sort_order=desc'))).toEqual([
         cashier.name,
         auditor.name,
         teller.name,

@@ -4,7 +4,7 @@ import type { Position } from '../../src/positions/position.entity';
 import type { User } from '../../src/users/user.entity';
 import { auditRows } from '../harness/audit';
 import { expectNoSecrets, expectProblem } from '../harness/expect';
-import { requestsAs } from '../harness/http';
+import { pageIds, requestsAs } from '../harness/http';
 import { type Actor, createUser } from '../harness/identity';
 import { makeBranch, makeDepartment, makePosition } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
@@ -195,8 +195,6 @@ describe('Users: scope and manager rules', () => {
       }
     });
 
-    const ids = (res: { body: { items: UserItem[] } }) => res.body.items.map((u) => u.id);
-
     it('pages newest first with the envelope, clamping size to 100', async () => {
       const res = await as(admin.bearer).get('?size=2&page=1');
       expect(res.status).toBe(200);
@@ -214,20 +212,23 @@ describe('Users: scope and manager rules', () => {
     it('filters by search (with % and _ taken literally), role, status and the references', async () => {
       const a = as(admin.bearer);
       const scoped = `branch_id=${branchC.id}`;
-      expect(ids(await a.get(`?${scoped}&search=${encodeURIComponent('%')}`))).toEqual([
+      expect(pageIds(await a.get(`?${scoped}&search=${encodeURIComponent('%')}`))).toEqual([
         listed[0].id,
       ]);
-      expect(ids(await a.get(`?${scoped}&search=under_score`))).toEqual([listed[1].id]);
-      expect(ids(await a.get(`?${scoped}&search=underxscore`))).toEqual([listed[0].id]);
-      expect(ids(await a.get(`?${scoped}&search=sophea`))).toEqual([listed[3].id, listed[2].id]);
-      expect(ids(await a.get(`?${scoped}&search=${encodeURIComponent('Sophea Lim')}`))).toEqual([
+      expect(pageIds(await a.get(`?${scoped}&search=under_score`))).toEqual([listed[1].id]);
+      expect(pageIds(await a.get(`?${scoped}&search=underxscore`))).toEqual([listed[0].id]);
+      expect(pageIds(await a.get(`?${scoped}&search=sophea`))).toEqual([
+        listed[3].id,
         listed[2].id,
       ]);
-      expect(ids(await a.get(`?${scoped}&search=bank.test`))).toEqual([listed[3].id]);
-      expect(ids(await a.get(`?${scoped}&role=viewer`))).toEqual([listed[0].id]);
-      expect(ids(await a.get(`?${scoped}&status=inactive`))).toEqual([listed[2].id]);
-      expect(ids(await a.get(`?department_id=${department.id}`))).toEqual([listed[1].id]);
-      expect(ids(await a.get(`?position_id=${position.id}`))).toEqual([listed[2].id]);
+      expect(pageIds(await a.get(`?${scoped}&search=${encodeURIComponent('Sophea Lim')}`))).toEqual(
+        [listed[2].id],
+      );
+      expect(pageIds(await a.get(`?${scoped}&search=bank.test`))).toEqual([listed[3].id]);
+      expect(pageIds(await a.get(`?${scoped}&role=viewer`))).toEqual([listed[0].id]);
+      expect(pageIds(await a.get(`?${scoped}&status=inactive`))).toEqual([listed[2].id]);
+      expect(pageIds(await a.get(`?department_id=${department.id}`))).toEqual([listed[1].id]);
+      expect(pageIds(await a.get(`?position_id=${position.id}`))).toEqual([listed[2].id]);
       expect((await a.get(`?${scoped}`)).body.total).toBe(4);
       expect((await a.get(`?${scoped}&search=&role=&status=`)).body.total).toBe(4);
     });
@@ -240,7 +241,7 @@ describe('Users: scope and manager rules', () => {
         new Date(since.getTime() + 1000),
       ]);
       const res = await a.get(`?branch_id=${branchC.id}&updated_since=${since.toISOString()}`);
-      expect(ids(res)).toEqual([listed[1].id]);
+      expect(pageIds(res)).toEqual([listed[1].id]);
       const bad = await a.get('?updated_since=yesterday');
       expectProblem(bad, 422);
       expect(bad.body.errors[0].loc).toEqual(['query', 'updated_since']);

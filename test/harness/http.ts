@@ -71,6 +71,16 @@ export async function createdAs<T = Record<string, unknown>>(
   return res.body as T;
 }
 
+/** The ids of the items of a list page (`{ items, total, page, size, pages }`), in order. */
+export function pageIds(res: { body: { items: { id: string }[] } }): string[] {
+  return res.body.items.map((item) => item.id);
+}
+
+/** The names of the items of a list page, in order. */
+export function pageNames(res: { body: { items: { name: string }[] } }): string[] {
+  return res.body.items.map((item) => item.name);
+}
+
 /**
  * POST /auth/login with the OAuth2 password form, from client address `ip` (the app must trust
  * the proxy: `TRUST_PROXY=loopback`).
