@@ -20,10 +20,7 @@ describe('Departments', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const signedIn = await signInEveryRole(t.app);
-    admin = signedIn.admin.bearer;
-    adminId = signedIn.admin.user.id;
-    readers = signedIn.others;
+    ({ admin, adminId, others: readers } = await signInEveryRole(t.app));
   });
   afterAll(() => t?.close());
 

@@ -19,10 +19,7 @@ describe('Positions', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const signedIn = await signInEveryRole(t.app);
-    admin = signedIn.admin.bearer;
-    adminId = signedIn.admin.user.id;
-    readers = signedIn.others;
+    ({ admin, adminId, others: readers } = await signInEveryRole(t.app));
   });
   afterAll(() => t?.close());
 

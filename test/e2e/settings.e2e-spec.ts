@@ -17,10 +17,7 @@ describe('Settings', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const signedIn = await signInEveryRole(t.app);
-    admin = signedIn.admin.bearer;
-    adminId = signedIn.admin.user.id;
-    others = signedIn.others;
+    ({ admin, adminId, others } = await signInEveryRole(t.app));
   });
   afterAll(() => t?.close());
 

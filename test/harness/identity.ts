@@ -76,13 +76,13 @@ export type NonAdminRole = (typeof NON_ADMIN_ROLES)[number];
 
 /**
  * Signs in a new admin and then one new user of each other role (no branch, no department):
- * the admin, and the bearer of each of the others.
+ * the admin's bearer and id, and the bearer of each of the others.
  */
 export async function signInEveryRole(
   app: INestApplication,
-): Promise<{ admin: Actor; others: Record<NonAdminRole, string> }> {
+): Promise<{ admin: string; adminId: string; others: Record<NonAdminRole, string> }> {
   const admin = await signIn(app, 'admin');
   const others = {} as Record<NonAdminRole, string>;
   for (const role of NON_ADMIN_ROLES) others[role] = (await signIn(app, role)).bearer;
-  return { admin, others };
+  return { admin: admin.bearer, adminId: admin.user.id, others };
 }
