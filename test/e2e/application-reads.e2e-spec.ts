@@ -1,22 +1,23 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { get as httpGet, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
 import { ApplicationReadsService } from '../../src/applications/application-reads.service';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { Branch } from '../../src/branches/branch.entity';
 import { Department } from '../../src/departments/department.entity';
 import {
-  type Actor,
   createApplication,
-  expectStatus,
   makeUnit,
   member,
+  runTransitions,
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
+import { expectNoSecrets, expectProblem, expectStatus } from '../harness/expect';
+import { listen, requestsAs } from '../harness/http';
+import type { Actor } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { expectNoSecrets, expectProblem } from '../harness/users-fixtures';
+import { tag } from '../harness/unique';
 
 /**
  * SPEC §7 "Applications", the read views: cards, relationships, history, stats, the CSV
@@ -89,7 +90,6 @@ const EXPORT_HEADER = [
 type Created = Awaited<ReturnType<typeof createApplication>>;
 
 const BOM = '\uFEFF';
-const tag = () => randomBytes(4).toString('hex');
 
 /** An RFC 4180 reader, independent of the server's writer. */
 function parseCsv(text: string): string[][] {
@@ -135,9 +135,11 @@ function records(res: Response): Record<string, string>[] {
 
 /** Submit (auto-assigned to the unit's manager), review, assess: approval_pending. */
 async function toApprovalPending(t: TestApp, owner: Actor, reviewer: Actor, id: string) {
-  expectStatus(await transition(t, owner, id, 'submit'), 200);
-  expectStatus(await transition(t, reviewer, id, 'complete-review'), 200);
-  expectStatus(await transition(t, reviewer, id, 'assess-risk'), 200);
+  await runTransitions(t, id, [
+    [owner, 'submit'],
+    [reviewer, 'complete-review'],
+    [reviewer, 'assess-risk'],
+  ]);
 }
 
 describe('Application read views', () => {
@@ -150,10 +152,8 @@ describe('Application read views', () => {
   });
   afterAll(() => t?.close());
 
-  const get = (actor: Actor | null, path: string) => {
-    const req = t.http.get(`/api/v1/applications${path}`);
-    return actor ? req.set('Authorization', actor.bearer) : req;
-  };
+  const get = (actor: Actor | null, path: string) =>
+    requestsAs(t, actor, '/api/v1/applications').get(path);
 
   describe('authentication and routing', () => {
     it.each([
@@ -864,9 +864,8 @@ describe('Application read views', () => {
         [bigOfficer.user.id, big.branchId, big.departmentId],
       );
       const server: Server = t.app.getHttpServer();
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const port = await listen(t);
       try {
-        const { port } = server.address() as AddressInfo;
         await new Promise<void>((resolve, reject) => {
           const request = httpGet(
             {

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type Actor,
   createApplication,
-  expectStatus,
   makeUnit,
   member,
+  runTransitions,
+  type Step,
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
+import { auditRows } from '../harness/audit';
+import { errorLocs, expectProblem, expectStatus } from '../harness/expect';
+import type { Actor } from '../harness/identity';
+import { putSetting } from '../harness/settings-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { expectProblem } from '../harness/users-fixtures';
 
 /** The lifecycle of SPEC §6 over HTTP: transitions, refusals, assignment, concurrency. */
 describe('application workflow', () => {
@@ -22,22 +25,11 @@ describe('application workflow', () => {
   });
   afterAll(() => t.close());
 
-  const setting = async (key: string, value: unknown) => {
-    const res = await t.http
-      .put(`/api/v1/settings/${key}`)
-      .set('Authorization', admin.bearer)
-      .send({ value });
-    expectStatus(res, 200);
-  };
+  const setting = async (key: string, value: unknown) =>
+    expectStatus(await putSetting(t, admin, key, value), 200);
   const row = async (id: string) =>
     (await t.dataSource.query(`SELECT * FROM customer_applications WHERE id = $1`, [id]))[0];
-  const events = (id: string) =>
-    t.dataSource.query(
-      `SELECT action, actor_id, from_status, to_status, details
-         FROM audit_events WHERE entity_type = 'application' AND entity_id = $1
-        ORDER BY occurred_at, id`,
-      [id],
-    );
+  const events = (id: string) => auditRows(t, { entityType: 'application', entityId: id });
 
   /** A team: a branch+department with an officer and a manager. */
   async function team(): Promise<{ unit: Unit; officer: Actor; manager: Actor }> {
@@ -56,16 +48,14 @@ describe('application workflow', () => {
   ) {
     const crew = await team();
     const app = await createApplication(t, crew.officer, fields);
-    const steps: [string, Actor, Record<string, unknown>?][] = [
-      ['submit', crew.officer],
-      ['complete-review', crew.manager],
-      ['assess-risk', crew.manager],
-      ['approve', admin],
+    const steps: Step[] = [
+      [crew.officer, 'submit'],
+      [crew.manager, 'complete-review'],
+      [crew.manager, 'assess-risk'],
+      [admin, 'approve'],
     ];
     const order = ['draft', 'initial_review', 'credit_check', 'approval_pending', 'approved'];
-    for (const [action, actor] of steps.slice(0, order.indexOf(stage))) {
-      expectStatus(await transition(t, actor, app.id, action), 200);
-    }
+    await runTransitions(t, app.id, steps.slice(0, order.indexOf(stage)));
     return { ...crew, app };
   }
 
@@ -173,7 +163,7 @@ describe('application workflow', () => {
       });
       const res = await transition(t, officer, app.id, 'submit');
       expectProblem(res, 422);
-      expect(res.body.errors.map((e: { loc: string[] }) => e.loc.join('.'))).toEqual([
+      expect(errorLocs(res)).toEqual([
         'application.borrower_name',
         'application.phone',
         'application.requested_amount',
@@ -191,7 +181,7 @@ describe('application workflow', () => {
       try {
         const res = await transition(t, officer, app.id, 'submit');
         expectProblem(res, 422);
-        expect(res.body.errors.map((e: { loc: string[] }) => e.loc.join('.'))).toEqual([
+        expect(errorLocs(res)).toEqual([
           'application.guarantor_name',
           'documents.borrower_photo',
           'documents.land_title',

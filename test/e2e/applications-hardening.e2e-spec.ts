@@ -1,25 +1,25 @@
 import { once } from 'node:events';
 import { get as httpGet, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import {
-  type Actor,
   applicationBody,
   createApplication,
-  expectStatus,
   insertApplications,
   makeUnit,
   member,
   newIdNumber,
+  runTransitions,
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
 import { SegregationOfDuties1764750000000 } from '../../migrations/1764750000000-SegregationOfDuties';
 import { runCli } from '../harness/cli';
+import { expectProblem, expectStatus } from '../harness/expect';
+import { listen, requestsAs } from '../harness/http';
+import type { Actor } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { expectProblem } from '../harness/users-fixtures';
 
 /**
  * Issue 9, the applications and customers part: segregation of duties that a return, a
@@ -43,18 +43,7 @@ describe('applications hardening (issue 9)', () => {
   afterAll(() => t?.close());
 
   const api = (path: string) => `/api/v1${path}`;
-  const as = (actor: Actor) => ({
-    get: (path: string) => t.http.get(api(path)).set('Authorization', actor.bearer),
-    post: (path: string, body: object, headers: Record<string, string> = {}) =>
-      t.http
-        .post(api(path))
-        .set({ Authorization: actor.bearer, ...headers })
-        .send(body),
-    patch: (path: string, body: object) =>
-      t.http.patch(api(path)).set('Authorization', actor.bearer).send(body),
-    put: (path: string, body: object) =>
-      t.http.put(api(path)).set('Authorization', actor.bearer).send(body),
-  });
+  const as = (actor: Actor) => requestsAs(t, actor);
   const stored = async (id: string) =>
     (
       await t.dataSource.query(
@@ -78,15 +67,19 @@ describe('applications hardening (issue 9)', () => {
         member(t, 'manager', unit),
       ]);
       const app = await createApplication(t, officer);
-      expectStatus(await transition(t, submitter, app.id, 'submit'), 200);
-      expectStatus(await transition(t, admin, app.id, 'return', { reason: 'Wrong phone' }), 200);
-      expectStatus(await transition(t, officer, app.id, 'submit'), 200);
+      await runTransitions(t, app.id, [
+        [submitter, 'submit'],
+        [admin, 'return', { reason: 'Wrong phone' }],
+        [officer, 'submit'],
+      ]);
       return { unit, officer, submitter, reviewer, app };
     }
 
     async function toApprovalPending(id: string): Promise<void> {
-      expectStatus(await transition(t, admin, id, 'complete-review'), 200);
-      expectStatus(await transition(t, admin, id, 'assess-risk'), 200);
+      await runTransitions(t, id, [
+        [admin, 'complete-review'],
+        [admin, 'assess-risk'],
+      ]);
     }
 
     it('refuses the manager who submitted before a return (403), also after a reassign', async () => {
@@ -451,9 +444,8 @@ describe('applications hardening (issue 9)', () => {
         [officer.user.id, unit.branchId, unit.departmentId],
       );
       const server: Server = t.app.getHttpServer();
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const port = await listen(t);
       try {
-        const { port } = server.address() as AddressInfo;
         const open = () =>
           new Promise<{ res: IncomingMessage; stop: () => void }>((resolve, reject) => {
             const request = httpGet(

@@ -1,16 +1,20 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import {
-  type Actor,
   createApplication,
-  expectStatus,
   makeUnit,
   member,
+  runTransitions,
+  type Step,
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
+import { expectProblem, expectStatus, isProblem } from '../harness/expect';
+import { requestsAs } from '../harness/http';
+import type { Actor } from '../harness/identity';
+import { putSetting } from '../harness/settings-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { expectProblem } from '../harness/users-fixtures';
+import { tag } from '../harness/unique';
 
 /**
  * SPEC §4 (scope, who may act, segregation of duties, approval authority, reassign) for the
@@ -100,17 +104,6 @@ interface Listed {
   id: string;
 }
 
-const tag = () => randomBytes(4).toString('hex');
-
-function isProblem(res: Response): boolean {
-  return (
-    /^application\/problem\+json/.test(String(res.headers['content-type'])) &&
-    res.body?.status === res.status &&
-    typeof res.body?.detail === 'string' &&
-    res.body.detail.length > 3
-  );
-}
-
 describe('Applications and customers: scope, who may act, refusal order, reassign', () => {
   let t: TestApp;
   let unitA: Unit;
@@ -132,24 +125,12 @@ describe('Applications and customers: scope, who may act, refusal order, reassig
           : await member(t, ROLE_OF[name], where === 'A' ? unitA : where === 'B' ? unitB : cross);
     }
     adminY = await t.signIn({ role: 'admin', branchId: null, departmentId: null });
-    const off = await t.http
-      .put('/api/v1/settings/auto_assign_applications')
-      .set('Authorization', actors.adminX.bearer)
-      .send({ value: false });
+    const off = await putSetting(t, actors.adminX, 'auto_assign_applications', false);
     expectStatus(off, 200);
   });
   afterAll(() => t?.close());
 
-  const as = (actor: Actor) => ({
-    get: (path: string) => t.http.get(`/api/v1${path}`).set('Authorization', actor.bearer),
-    post: (path: string, body: object = {}) =>
-      t.http.post(`/api/v1${path}`).set('Authorization', actor.bearer).send(body),
-    put: (path: string, body: object = {}) =>
-      t.http.put(`/api/v1${path}`).set('Authorization', actor.bearer).send(body),
-    patch: (path: string, body: object = {}) =>
-      t.http.patch(`/api/v1${path}`).set('Authorization', actor.bearer).send(body),
-    delete: (path: string) => t.http.delete(`/api/v1${path}`).set('Authorization', actor.bearer),
-  });
+  const as = (actor: Actor) => requestsAs(t, actor);
 
   /** The application as the admin reads it (status and version, to see that nothing changed). */
   async function read(id: string): Promise<ApplicationBody> {
@@ -183,7 +164,7 @@ describe('Applications and customers: scope, who may act, refusal order, reassig
       owner,
       options.fields,
     )) as ApplicationBody;
-    const steps: [Actor, string, Record<string, unknown>][] = [
+    const steps: Step[] = [
       [owner, 'submit', {}],
       [admin, 'assign-reviewer', { reviewer_id: reviewer.user.id }],
       [admin, 'complete-review', {}],
@@ -192,11 +173,8 @@ describe('Applications and customers: scope, who may act, refusal order, reassig
       [admin, 'disburse', {}],
       [admin, 'complete', {}],
     ];
-    for (const [actor, action, body] of steps.slice(0, STAGES.indexOf(stage))) {
-      const res = await transition(t, actor, app.id, action, body);
-      expectStatus(res, 200);
-      app = res.body;
-    }
+    const moved = await runTransitions(t, app.id, steps.slice(0, STAGES.indexOf(stage)));
+    if (moved) app = moved as ApplicationBody;
     expect(app.status).toBe(stage);
     return app;
   }

@@ -1,19 +1,22 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { StorageService } from '../../src/storage/storage.service';
 import {
-  type Actor,
   applicationBody,
   createApplication,
-  expectStatus,
   makeUnit,
   member,
   newIdNumber,
   transition,
   type Unit,
 } from '../harness/applications-fixtures';
+import { auditRows } from '../harness/audit';
+import { expectProblem, expectStatus } from '../harness/expect';
+import { pageIds, resourceAs } from '../harness/http';
+import type { Actor } from '../harness/identity';
+import { putSetting } from '../harness/settings-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { expectProblem } from '../harness/users-fixtures';
+import { tag } from '../harness/unique';
 
 type Body = Record<string, unknown>;
 type Application = Awaited<ReturnType<typeof createApplication>>;
@@ -26,19 +29,6 @@ interface Counts {
   audit_events: number;
 }
 
-interface AuditRow {
-  action: string;
-  actor_id: string | null;
-  entity_type: string;
-  entity_id: string;
-  branch_id: string | null;
-  department_id: string | null;
-  from_status: string | null;
-  to_status: string | null;
-  details: Record<string, unknown>;
-}
-
-const tag = () => randomBytes(4).toString('hex');
 const url = (path = '') => `/api/v1/applications${path}`;
 
 /** The fields of each nested read-only view (SPEC §5), written out by hand. */
@@ -121,25 +111,7 @@ describe('Applications', () => {
   });
   afterAll(() => t?.close());
 
-  const as = (actor: Actor) => ({
-    post: (body: Body, headers: Record<string, string> = {}) =>
-      t.http
-        .post(url())
-        .set({ Authorization: actor.bearer, ...headers })
-        .send(body),
-    get: (id: string) => t.http.get(url(`/${id}`)).set('Authorization', actor.bearer),
-    put: (id: string, body: Body, ifMatch?: string) => {
-      const req = t.http.put(url(`/${id}`)).set('Authorization', actor.bearer);
-      return (ifMatch ? req.set('If-Match', ifMatch) : req).send(body);
-    },
-    patch: (id: string, body: Body, ifMatch?: string) => {
-      const req = t.http.patch(url(`/${id}`)).set('Authorization', actor.bearer);
-      return (ifMatch ? req.set('If-Match', ifMatch) : req).send(body);
-    },
-    delete: (id: string) => t.http.delete(url(`/${id}`)).set('Authorization', actor.bearer),
-    list: (query: Record<string, string | number> = {}) =>
-      t.http.get(url()).query(query).set('Authorization', actor.bearer),
-  });
+  const as = (actor: Actor) => resourceAs(t, actor, '/applications');
 
   const counts = async (): Promise<Counts> => {
     const [row] = (await t.dataSource.query(`SELECT
@@ -150,12 +122,6 @@ describe('Applications', () => {
       (SELECT count(*)::int FROM audit_events) AS audit_events`)) as Counts[];
     return row;
   };
-
-  const audits = (entityId: string, action: string): Promise<AuditRow[]> =>
-    t.dataSource.query(
-      `SELECT * FROM audit_events WHERE entity_id = $1 AND action = $2 ORDER BY occurred_at, id`,
-      [entityId, action],
-    );
 
   const stored = async (id: string): Promise<Record<string, string | null>> => {
     const [row] = (await t.dataSource.query(
@@ -400,11 +366,7 @@ describe('Applications', () => {
       expect(first.body.currency).toBe('USD');
       expect(first.body.loan_details.currency).toBe('USD');
 
-      const setCurrency = (value: string) =>
-        t.http
-          .put('/api/v1/settings/default_currency')
-          .set('Authorization', admin.bearer)
-          .send({ value });
+      const setCurrency = (value: string) => putSetting(t, admin, 'default_currency', value);
       expectStatus(await setCurrency('KHR'), 200);
       try {
         const second = await as(officer).post(applicationBody());
@@ -494,7 +456,10 @@ describe('Applications', () => {
 
     it('audits the creation (application.created)', async () => {
       const app = await createApplication(t, officer);
-      const [event, ...more] = await audits(app.id, 'application.created');
+      const [event, ...more] = await auditRows(t, {
+        entityId: app.id,
+        action: 'application.created',
+      });
       expect(more).toEqual([]);
       expect(event).toMatchObject({
         actor_id: officer.user.id,
@@ -801,7 +766,7 @@ describe('Applications', () => {
       expect(get.headers.etag).toBe('"2"');
       expect(get.body).toEqual(res.body);
 
-      const [event] = await audits(app.id, 'application.updated');
+      const [event] = await auditRows(t, { entityId: app.id, action: 'application.updated' });
       expect(event).toMatchObject({ actor_id: officer.user.id, entity_type: 'application' });
       expect(event.details).toEqual({
         fields: ['guarantor_name', 'phone', 'requested_amount'],
@@ -847,7 +812,7 @@ describe('Applications', () => {
         full_name_latin: app.full_name_latin,
       });
       expectStatus(res, 200);
-      const events = await audits(app.id, 'application.updated');
+      const events = await auditRows(t, { entityId: app.id, action: 'application.updated' });
       expect({
         version: res.body.version,
         etag: res.headers.etag,
@@ -868,7 +833,7 @@ describe('Applications', () => {
       expectStatus(res, 200);
       expect(res.body).toMatchObject({ version: 2, id_number: '123456789', phone: '12345678' });
       expect(res.body.customer_id).not.toBe(app.customer_id);
-      const [event] = await audits(app.id, 'application.updated');
+      const [event] = await auditRows(t, { entityId: app.id, action: 'application.updated' });
       expect(event.details).toEqual({ fields: ['id_number', 'phone'] });
     });
 
@@ -1038,7 +1003,7 @@ describe('Applications', () => {
         files: before.files - 1,
         customers: before.customers,
       });
-      const [event] = await audits(app.id, 'application.deleted');
+      const [event] = await auditRows(t, { entityId: app.id, action: 'application.deleted' });
       expect(event).toMatchObject({
         actor_id: officer.user.id,
         entity_type: 'application',
@@ -1115,7 +1080,7 @@ describe('Applications', () => {
 
     const ids = (res: Response): string[] => {
       expectStatus(res, 200);
-      return (res.body.items as { id: string }[]).map((item) => item.id);
+      return pageIds(res);
     };
     const idSet = (res: Response) => ids(res).sort();
     const of = (...names: (keyof typeof rows)[]) => names.map((name) => rows[name].id).sort();
@@ -1343,8 +1308,7 @@ describe('Applications', () => {
     });
 
     it('follows a change of the timezone setting', async () => {
-      const setZone = (value: string) =>
-        t.http.put('/api/v1/settings/timezone').set('Authorization', admin.bearer).send({ value });
+      const setZone = (value: string) => putSetting(t, admin, 'timezone', value);
       expectStatus(await setZone('UTC'), 200);
       try {
         expect(

@@ -1,12 +1,16 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { AuditService } from '../../src/audit/audit.service';
-import { Branch } from '../../src/branches/branch.entity';
+import type { Branch } from '../../src/branches/branch.entity';
 import type { AuthUser } from '../../src/common/auth/auth-user';
-import { Department } from '../../src/departments/department.entity';
+import type { Department } from '../../src/departments/department.entity';
 import type { User } from '../../src/users/user.entity';
-import { createUser, TEST_PASSWORD } from '../harness/identity';
+import { expectProblem } from '../harness/expect';
+import { pageIds } from '../harness/http';
+import { type Actor, authUserOf, createUser, TEST_PASSWORD } from '../harness/identity';
+import { makeBranch, makeDepartment } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
+import { tag } from '../harness/unique';
 
 interface EventFields {
   occurred_at?: string;
@@ -46,32 +50,23 @@ const ITEM_KEYS = [
 /** SPEC §7 "Audit" and §4 (admin all, manager own scope), end to end. */
 describe('Audit log API', () => {
   let t: TestApp;
-  let admin: { user: User; bearer: string };
+  let admin: Actor;
   let branchA: Branch;
   let branchB: Branch;
   let departmentA: Department;
   let departmentB: Department;
   /** Manager of branch A and department A. */
-  let manager: { user: User; bearer: string };
+  let manager: Actor;
 
-  const tag = () => randomBytes(4).toString('hex');
   const url = '/api/v1/audit';
 
   beforeAll(async () => {
     t = await createTestApp();
-    const branches = t.dataSource.getRepository(Branch);
-    const departments = t.dataSource.getRepository(Department);
     [branchA, branchB] = await Promise.all(
-      ['A', 'B'].map((name) =>
-        branches.save(
-          branches.create({ name: `Branch ${name} ${tag()}`, code: `B${tag()}`, address: 'St 1' }),
-        ),
-      ),
+      ['A', 'B'].map((name) => makeBranch(t, { name: `Branch ${name} ${tag()}` })),
     );
     [departmentA, departmentB] = await Promise.all(
-      ['A', 'B'].map((name) =>
-        departments.save(departments.create({ name: `Dept ${name} ${tag()}`, code: `D${tag()}` })),
-      ),
+      ['A', 'B'].map((name) => makeDepartment(t, { name: `Dept ${name} ${tag()}` })),
     );
     admin = await t.signIn('admin');
     manager = await t.signIn({
@@ -115,13 +110,6 @@ describe('Audit log API', () => {
   const list = (bearer: string, query: Record<string, string | number> = {}) =>
     t.http.get(url).set('Authorization', bearer).query(query);
 
-  function expectProblem(res: Response, status: number): void {
-    expect(res.status).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
-    expect(typeof res.body.detail).toBe('string');
-  }
-
   function expect422(res: Response, field: string): void {
     expectProblem(res, 422);
     expect(res.body.errors).toEqual(
@@ -130,8 +118,6 @@ describe('Audit log API', () => {
       ]),
     );
   }
-
-  const ids = (res: Response) => (res.body.items as { id: string }[]).map((item) => item.id);
 
   describe('access', () => {
     it('refuses anonymous callers (401 with WWW-Authenticate)', async () => {
@@ -217,7 +203,7 @@ describe('Audit log API', () => {
         { entity_type: entityType, occurred_at: '2002-01-02T00:00:00Z' },
       );
       const res = await list(admin.bearer, { entity_type: entityType });
-      expect(ids(res)).toEqual([newest, ...[...sameInstant].sort().reverse(), oldest]);
+      expect(pageIds(res)).toEqual([newest, ...[...sameInstant].sort().reverse(), oldest]);
     });
 
     it('paginates: page and size, pages, no overlap, size clamped to 100', async () => {
@@ -233,14 +219,14 @@ describe('Audit log API', () => {
       for (const page of [1, 2, 3]) {
         const res = await list(admin.bearer, { entity_type: entityType, page, size: 10 });
         expect(res.body).toMatchObject({ total: 25, page, size: 10, pages: 3 });
-        pages.push(...ids(res));
+        pages.push(...pageIds(res));
       }
       expect(pages).toEqual(newestFirst);
       const beyond = await list(admin.bearer, { entity_type: entityType, page: 4, size: 10 });
       expect(beyond.body).toMatchObject({ items: [], total: 25, page: 4, pages: 3 });
       const clamped = await list(admin.bearer, { entity_type: entityType, size: 1000 });
       expect(clamped.body).toMatchObject({ total: 25, size: 100, pages: 1 });
-      expect(ids(clamped)).toEqual(newestFirst);
+      expect(pageIds(clamped)).toEqual(newestFirst);
     });
   });
 
@@ -295,7 +281,7 @@ describe('Audit log API', () => {
       const res = await list(admin.bearer, { entity_type: entityType, ...query });
       expect(res.status).toBe(200);
       expect(res.body.total).toBe(res.body.items.length);
-      return ids(res);
+      return pageIds(res);
     };
 
     it('by entity_type alone', async () => {
@@ -420,10 +406,10 @@ describe('Audit log API', () => {
 
     it('shows a manager the events of their branch, their department and their own', async () => {
       const res = await list(manager.bearer, { entity_type: entityType });
-      expect(ids(res)).toEqual([...visible].reverse());
+      expect(pageIds(res)).toEqual([...visible].reverse());
       expect(res.body.total).toBe(3);
       const asAdmin = await list(admin.bearer, { entity_type: entityType });
-      expect(ids(asAdmin)).toEqual([...visible, ...hidden].reverse());
+      expect(pageIds(asAdmin)).toEqual([...visible, ...hidden].reverse());
     });
 
     it('applies the scope before the filters (a filter never widens it) and to the count', async () => {
@@ -434,12 +420,12 @@ describe('Audit log API', () => {
           ]);
         if (!row.actor_id) continue;
         const res = await list(manager.bearer, { entity_type: entityType, actor_id: row.actor_id });
-        expect(ids(res)).not.toContain(id);
+        expect(pageIds(res)).not.toContain(id);
         expect(res.body.total).toBe(res.body.items.length);
       }
       const paged = await list(manager.bearer, { entity_type: entityType, size: 2, page: 2 });
       expect(paged.body).toMatchObject({ total: 3, pages: 2, size: 2, page: 2 });
-      expect(ids(paged)).toEqual([visible[0]]);
+      expect(pageIds(paged)).toEqual([visible[0]]);
     });
 
     it('shows a manager with neither branch nor department only their own actions', async () => {
@@ -450,7 +436,7 @@ describe('Audit log API', () => {
         occurred_at: '2005-02-01T00:00:00Z',
       });
       const res = await list(loner.bearer, { entity_type: entityType });
-      expect(ids(res)).toEqual([own]);
+      expect(pageIds(res)).toEqual([own]);
     });
 
     it('includes real events: a login in their branch is seen, one in another branch is not', async () => {
@@ -550,14 +536,7 @@ describe('Audit log API', () => {
       return rows.map((row) => row['QUERY PLAN']).join('\n');
     }
 
-    const asCaller = (who: { user: User }): AuthUser => ({
-      id: who.user.id,
-      username: who.user.username,
-      role: who.user.role,
-      branchId: who.user.branchId,
-      departmentId: who.user.departmentId,
-      sessionId: 'explain',
-    });
+    const asCaller = (who: { user: User }): AuthUser => authUserOf(who.user, 'explain');
 
     it('reads the default page from audit_events_occurred_at_idx, an entity from its own index', async () => {
       // Enough rows, spread over branches and actions, for the planner to prefer an index.

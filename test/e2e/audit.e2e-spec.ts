@@ -4,25 +4,8 @@ import { ClsService } from 'nestjs-cls';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '../../src/audit/audit.service';
 import type { AuthUser } from '../../src/common/auth/auth-user';
+import { type AuditRow, auditRows } from '../harness/audit';
 import { createTestApp, type TestApp } from '../harness/test-app';
-
-interface AuditRow {
-  id: string;
-  occurred_at: Date;
-  actor_id: string | null;
-  actor_name: string | null;
-  actor_role: string | null;
-  action: string;
-  entity_type: string | null;
-  entity_id: string | null;
-  branch_id: string | null;
-  department_id: string | null;
-  from_status: string | null;
-  to_status: string | null;
-  details: unknown;
-  request_id: string | null;
-  ip: string | null;
-}
 
 /** The AuditService and the database underneath it, over a real PostgreSQL. */
 describe('Audit trail', () => {
@@ -42,12 +25,8 @@ describe('Audit trail', () => {
   /** A unique action name, so each test finds its own rows. */
   const action = (name: string) => `test.${name}.${randomUUID().slice(0, 8)}`;
 
-  async function rowsFor(actionName: string): Promise<AuditRow[]> {
-    return t.dataSource.query('SELECT * FROM audit_events WHERE action = $1', [actionName]);
-  }
-
   async function onlyRow(actionName: string): Promise<AuditRow> {
-    const rows = await rowsFor(actionName);
+    const rows = await auditRows(t, { action: actionName });
     expect(rows).toHaveLength(1);
     return rows[0];
   }
@@ -163,13 +142,13 @@ describe('Audit trail', () => {
               [name],
             );
             seenInside = inside[0].n;
-            expect(await rowsFor(name)).toHaveLength(0);
+            expect(await auditRows(t, { action: name })).toHaveLength(0);
             throw new Error('the change failed');
           }),
         ),
       ).rejects.toThrow('the change failed');
       expect(seenInside).toBe(1);
-      expect(await rowsFor(name)).toHaveLength(0);
+      expect(await auditRows(t, { action: name })).toHaveLength(0);
     });
 
     it('a record in a transaction that commits is kept', async () => {
@@ -177,7 +156,7 @@ describe('Audit trail', () => {
       await cls.run(() =>
         txHost.withTransaction(async () => {
           await audit.record({ action: name, toStatus: 'draft' });
-          expect(await rowsFor(name)).toHaveLength(0);
+          expect(await auditRows(t, { action: name })).toHaveLength(0);
         }),
       );
       expect(await onlyRow(name)).toMatchObject({ to_status: 'draft' });
@@ -266,7 +245,7 @@ describe('Audit trail', () => {
         original.id,
       ]);
       await expectUnchanged();
-      expect(await rowsFor('x')).toHaveLength(0);
+      expect(await auditRows(t, { action: 'x' })).toHaveLength(0);
     });
 
     it('refuses DELETE', async () => {
@@ -297,7 +276,7 @@ describe('Audit trail', () => {
     it('still accepts new rows', async () => {
       const next = action('after-refusals');
       await audit.record({ action: next });
-      expect(await rowsFor(next)).toHaveLength(1);
+      expect(await auditRows(t, { action: next })).toHaveLength(1);
     });
   });
 });

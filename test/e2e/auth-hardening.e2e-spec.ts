@@ -3,13 +3,14 @@ import { Client } from 'pg';
 import type { Response } from 'supertest';
 import { SETUP_LOCK_KEY } from '../../src/auth/auth.service';
 import { SessionsService } from '../../src/credentials/sessions.service';
+import { expectProblem } from '../harness/expect';
+import { loginWithForm } from '../harness/http';
 import { createUser, TEST_PASSWORD } from '../harness/identity';
+import { makeBranch } from '../harness/organisation-fixtures';
 import { createTestApp, TEST_SECRET_KEY, type TestApp } from '../harness/test-app';
-import { expectProblem, makeBranch } from '../harness/users-fixtures';
 
 /** Issue 9: findings 5 (lockout by account), 8 (inactive accounts), token claims, audit. */
 
-const LOGIN = '/api/v1/auth/login';
 const GENERIC_401 = 'Incorrect username or password.';
 
 describe('auth hardening', () => {
@@ -24,7 +25,7 @@ describe('auth hardening', () => {
   afterAll(() => t.close());
 
   const login = (username: string, password: string, ip: string) =>
-    t.http.post(LOGIN).set('X-Forwarded-For', ip).type('form').send({ username, password });
+    loginWithForm(t, username, password, ip);
 
   /** Wrong passwords, typed with each spelling in turn; every one must be a plain 401. */
   async function fail(spellings: string[], times: number, ip: string): Promise<void> {

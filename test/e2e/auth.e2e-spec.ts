@@ -1,4 +1,6 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { auditActions } from '../harness/audit';
+import { loginWithForm } from '../harness/http';
 import { createTestApp, type TestApp } from '../harness/test-app';
 import { createUser, TEST_PASSWORD } from '../harness/identity';
 
@@ -13,16 +15,8 @@ describe('auth: login, refresh, logout, me', () => {
   });
   afterAll(() => t.close());
 
-  const login = (username: string, password = TEST_PASSWORD, ip = '198.51.100.1') =>
-    t.http.post(LOGIN).set('X-Forwarded-For', ip).type('form').send({ username, password });
-
-  async function auditActions(entityId: string): Promise<string[]> {
-    const rows: { action: string }[] = await t.dataSource.query(
-      `SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY occurred_at, id`,
-      [entityId],
-    );
-    return rows.map((row) => row.action);
-  }
+  const login = (username: string, password?: string, ip?: string) =>
+    loginWithForm(t, username, password, ip);
 
   it('logs in with the OAuth2 password form (username) and returns tokens and the user', async () => {
     const user = await createUser(t.app, { username: 'Dara.Sok', email: 'dara.sok@example.test' });
@@ -45,7 +39,7 @@ describe('auth: login, refresh, logout, me', () => {
       .set('Authorization', `Bearer ${res.body.access_token}`);
     expect(me.status).toBe(200);
     expect(me.body.id).toBe(user.id);
-    expect(await auditActions(user.id)).toContain('auth.login');
+    expect(await auditActions(t, { entityId: user.id })).toContain('auth.login');
   });
 
   it('logs in with JSON and by email, ignoring case', async () => {
@@ -65,7 +59,7 @@ describe('auth: login, refresh, logout, me', () => {
     expect(unknown.status).toBe(401);
     expect(wrong.body.detail).toBe(unknown.body.detail);
     expect(wrong.headers['www-authenticate']).toBe('Bearer');
-    expect(await auditActions(user.id)).toContain('auth.login_failed');
+    expect(await auditActions(t, { entityId: user.id })).toContain('auth.login_failed');
     const [{ count }] = await t.dataSource.query(
       `SELECT count(*)::int AS count FROM login_failures WHERE username_key = 'name:nobody-here'`,
     );
@@ -119,7 +113,7 @@ describe('auth: login, refresh, logout, me', () => {
       .post('/api/v1/auth/refresh')
       .send({ refresh_token: refreshed.body.refresh_token });
     expect(after.status).toBe(401);
-    expect(await auditActions(user.id)).toContain('auth.refresh_token_reused');
+    expect(await auditActions(t, { entityId: user.id })).toContain('auth.refresh_token_reused');
   });
 
   it('two refreshes racing with one token: exactly one wins', async () => {
@@ -162,7 +156,7 @@ describe('auth: login, refresh, logout, me', () => {
       .get('/api/v1/auth/me')
       .set('Authorization', `Bearer ${other.access_token}`)
       .expect(200);
-    expect(await auditActions(user.id)).toContain('auth.logout');
+    expect(await auditActions(t, { entityId: user.id })).toContain('auth.logout');
     expect((await t.http.post('/api/v1/auth/logout')).status).toBe(401);
   });
 
@@ -190,7 +184,9 @@ describe('auth: login, refresh, logout, me', () => {
       expect(locked.body.type).toContain('login-locked');
       // Another IP is not locked out.
       expect((await login(user.username, TEST_PASSWORD, '203.0.113.11')).status).toBe(200);
-      expect(await auditActions(user.id)).toEqual(expect.arrayContaining(['auth.account_locked']));
+      expect(await auditActions(t, { entityId: user.id })).toEqual(
+        expect.arrayContaining(['auth.account_locked']),
+      );
     });
 
     it('a success resets the count', async () => {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
+import { problemFaults } from '../harness/expect';
+import { requestsAs } from '../harness/http';
 import { createUser } from '../harness/identity';
+import { makeBranch, makeDepartment, makePosition } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { makeBranch, makeDepartment, makePosition } from '../harness/users-fixtures';
 
 /**
  * Bad input on every route of auth, users, the organisation, customers and applications (SPEC §3):
@@ -150,26 +152,20 @@ describe('Bad input on auth, users, departments, branches, positions, customers 
   }
 
   function send(route: Route, url: string, body?: object | string) {
-    const request = t.http[route.method](url).set('Authorization', admin);
-    if (typeof body === 'string') return request.set('Content-Type', 'application/json').send(body);
-    return body === undefined ? request : request.send(body);
+    const headers: Record<string, string> =
+      typeof body === 'string' ? { 'Content-Type': 'application/json' } : {};
+    return requestsAs(t, admin, '').send(route.method, url, body, headers);
   }
 
   /**
    * What is wrong with an answer, as sentences (empty when it is right): never a 5xx; an error
-   * is a problem document with a string `detail` and `request_id`.
+   * is a whole problem document (`problemFaults`).
    */
   function issuesOf(res: Response, what: string, status: number): string[] {
     const issues: string[] = [];
     const detail = typeof res.body?.detail === 'string' ? `: ${res.body.detail}` : '';
     if (res.status !== status) issues.push(`${what} → ${res.status}, expected ${status}${detail}`);
-    if (res.status >= 400) {
-      if (!/^application\/problem\+json/.test(String(res.headers['content-type']))) {
-        issues.push(`${what}: content-type ${res.headers['content-type']}`);
-      }
-      if (typeof res.body?.detail !== 'string') issues.push(`${what}: no string detail`);
-      if (typeof res.body?.request_id !== 'string') issues.push(`${what}: no request_id`);
-    }
+    if (res.status >= 400) issues.push(...problemFaults(res).map((fault) => `${what}: ${fault}`));
     return issues;
   }
 

@@ -1,63 +1,33 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { Response } from 'supertest';
+import { randomUUID } from 'node:crypto';
 import { insertApplications } from '../harness/applications-fixtures';
-import { createUser } from '../harness/identity';
+import { auditRows } from '../harness/audit';
+import { errorLocs, expectProblem } from '../harness/expect';
+import { createdAs, pageNames } from '../harness/http';
+import { createUser, type NonAdminRole, signInEveryRole } from '../harness/identity';
+import { newBranchBody } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
+import { tag } from '../harness/unique';
+
+/** What POST answers. */
+type Created = Record<string, unknown> & { id: string; version: number; name: string };
 
 /** SPEC §7 "Branches", end to end over a real database. */
 describe('Branches', () => {
   let t: TestApp;
   let admin: string;
   let adminId: string;
-  const readers: Record<'manager' | 'officer' | 'viewer', string> = {
-    manager: '',
-    officer: '',
-    viewer: '',
-  };
+  let readers: Record<NonAdminRole, string>;
 
   beforeAll(async () => {
     t = await createTestApp();
-    const signedIn = await t.signIn('admin');
-    admin = signedIn.bearer;
-    adminId = signedIn.user.id;
-    for (const role of ['manager', 'officer', 'viewer'] as const) {
-      readers[role] = (await t.signIn(role)).bearer;
-    }
+    ({ admin, adminId, others: readers } = await signInEveryRole(t.app));
   });
   afterAll(() => t?.close());
 
-  const tag = () => randomBytes(4).toString('hex');
   const url = (suffix = '') => `/api/v1/branches${suffix}`;
 
-  function expectProblem(res: Response, status: number): void {
-    expect(res.status).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
-    expect(typeof res.body.detail).toBe('string');
-    expect(res.body.request_id).toEqual(expect.any(String));
-  }
-
-  function errorLocs(res: Response): string[] {
-    return (res.body.errors as { loc: string[] }[]).map((error) => error.loc.join('.'));
-  }
-
-  async function create(fields: Record<string, unknown> = {}) {
-    const suffix = tag();
-    const res = await t.http
-      .post(url())
-      .set('Authorization', admin)
-      .send({ name: `Branch ${suffix}`, code: `B${suffix}`, address: 'Street 1', ...fields });
-    expect(res.status).toBe(201);
-    return res.body as Record<string, unknown> & { id: string; version: number; name: string };
-  }
-
-  async function auditRows(entityId: string, action: string) {
-    return t.dataSource.query(
-      `SELECT action, actor_id, entity_type, branch_id, from_status, to_status, details
-         FROM audit_events WHERE entity_id = $1 AND action = $2 ORDER BY occurred_at, id`,
-      [entityId, action],
-    );
-  }
+  const create = (fields: Record<string, unknown> = {}) =>
+    createdAs<Created>(t, admin, '/branches', newBranchBody({ address: 'Street 1', ...fields }));
 
   describe('access', () => {
     it('refuses anonymous callers with 401', async () => {
@@ -158,7 +128,7 @@ describe('Branches', () => {
         active_user_count: 0,
       });
       expect(res.headers.etag).toBe('"1"');
-      const [event] = await auditRows(res.body.id, 'branch.created');
+      const [event] = await auditRows(t, { entityId: res.body.id, action: 'branch.created' });
       expect(event).toMatchObject({
         actor_id: adminId,
         entity_type: 'branch',
@@ -353,7 +323,7 @@ describe('Branches', () => {
         version: 3,
       });
       expect(put.headers.etag).toBe('"3"');
-      const events = await auditRows(branch.id, 'branch.updated');
+      const events = await auditRows(t, { entityId: branch.id, action: 'branch.updated' });
       expect(events.map((event: { details: unknown }) => event.details)).toEqual([
         { code: patched.body.code, longitude: '104.500000' },
         { address: 'Street 2', phone_number: null, latitude: null },
@@ -420,13 +390,8 @@ describe('Branches', () => {
       expect(off.body).toMatchObject({ is_active: false, version: 2 });
       const on = await t.http.patch(url(`/${branch.id}/toggle-status`)).set('Authorization', admin);
       expect(on.body).toMatchObject({ is_active: true, version: 3 });
-      const events = await auditRows(branch.id, 'branch.status_changed');
-      expect(
-        events.map((event: { from_status: string; to_status: string }) => [
-          event.from_status,
-          event.to_status,
-        ]),
-      ).toEqual([
+      const events = await auditRows(t, { entityId: branch.id, action: 'branch.status_changed' });
+      expect(events.map((event) => [event.from_status, event.to_status])).toEqual([
         ['active', 'inactive'],
         ['inactive', 'active'],
       ]);
@@ -456,7 +421,7 @@ describe('Branches', () => {
         204,
       );
       expectProblem(await t.http.get(url(`/${empty.id}`)).set('Authorization', admin), 404);
-      const [event] = await auditRows(empty.id, 'branch.deleted');
+      const [event] = await auditRows(t, { entityId: empty.id, action: 'branch.deleted' });
       expect(event.details).toEqual({ name: empty.name, code: empty.code });
     });
 
@@ -494,26 +459,24 @@ describe('Branches', () => {
 
     const list = (query: string) =>
       t.http.get(url(`?search=${token}&${query}`)).set('Authorization', admin);
-    const names = (res: Response) => (res.body.items as { name: string }[]).map((b) => b.name);
-
     it('pages, orders by name ignoring case, and answers with a trailing slash too', async () => {
       const res = await list('');
       expect(res.body).toMatchObject({ total: 3, page: 1, size: 10, pages: 1 });
-      expect(names(res)).toEqual([north.name, south.name, west.name]);
+      expect(pageNames(res)).toEqual([north.name, south.name, west.name]);
       expect(res.body.items[0]).not.toHaveProperty('user_count');
       const slash = await t.http
         .get(`/api/v1/branches/?search=${token}`)
         .set('Authorization', admin);
       expect(slash.status).toBe(200);
       expect(slash.body.total).toBe(3);
-      expect(names(await list('size=1&page=3'))).toEqual([west.name]);
+      expect(pageNames(await list('size=1&page=3'))).toEqual([west.name]);
     });
 
     it('searches name and code with % and _ taken literally', async () => {
       const code = await t.http
         .get(url(`?search=${encodeURIComponent(`w_${token}`)}`))
         .set('Authorization', admin);
-      expect(names(code)).toEqual([west.name]);
+      expect(pageNames(code)).toEqual([west.name]);
       const wildcard = await t.http
         .get(url(`?search=${encodeURIComponent(`h_${token}`)}`))
         .set('Authorization', admin);
@@ -521,12 +484,12 @@ describe('Branches', () => {
     });
 
     it('filters by is_active, status, manager_id and updated_since', async () => {
-      expect(names(await list('is_active=false'))).toEqual([south.name]);
-      expect(names(await list('status=active'))).toEqual([north.name, west.name]);
-      expect(names(await list('status=inactive&is_active=false'))).toEqual([south.name]);
+      expect(pageNames(await list('is_active=false'))).toEqual([south.name]);
+      expect(pageNames(await list('status=active'))).toEqual([north.name, west.name]);
+      expect(pageNames(await list('status=inactive&is_active=false'))).toEqual([south.name]);
       expectProblem(await list('status=inactive&is_active=true'), 422);
       expectProblem(await list('is_active=perhaps'), 422);
-      expect(names(await list(`manager_id=${north.manager_id}`))).toEqual([north.name]);
+      expect(pageNames(await list(`manager_id=${north.manager_id}`))).toEqual([north.name]);
       expectProblem(await list('manager_id=1'), 422);
       const future = new Date(Date.now() + 60_000).toISOString();
       expect((await list(`updated_since=${encodeURIComponent(future)}`)).body.total).toBe(0);
@@ -534,12 +497,12 @@ describe('Branches', () => {
     });
 
     it('sorts by allowed fields only', async () => {
-      expect(names(await list('sort_by=code&sort_order=desc'))).toEqual([
+      expect(pageNames(await list('sort_by=code&sort_order=desc'))).toEqual([
         west.name,
         south.name,
         north.name,
       ]);
-      expect(names(await list('sort_by=created_at&sort_order=desc'))).toEqual([
+      expect(pageNames(await list('sort_by=created_at&sort_order=desc'))).toEqual([
         west.name,
         south.name,
         north.name,

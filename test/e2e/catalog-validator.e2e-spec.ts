@@ -1,9 +1,10 @@
-import { ClsService } from 'nestjs-cls';
 import type { Response } from 'supertest';
 import type { AuthUser } from '../../src/common/auth/auth-user';
 import { DEFAULT_CATALOGS } from '../../src/settings/settings-registry';
-import { SettingsService } from '../../src/settings/settings.service';
 import { CatalogProbeModule } from '../harness/catalog-probe.module';
+import { expectProblem } from '../harness/expect';
+import { authUserOf } from '../harness/identity';
+import { putCatalog } from '../harness/settings-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
 /** @InCatalog through the global validation pipe, against the live catalogues (SPEC §3). */
@@ -14,33 +15,18 @@ describe('Catalogue validator (@InCatalog)', () => {
   beforeAll(async () => {
     t = await createTestApp({ imports: [CatalogProbeModule] });
     const { user } = await t.signIn('admin');
-    admin = {
-      id: user.id,
-      username: user.username,
-      role: 'admin',
-      branchId: null,
-      departmentId: null,
-      sessionId: 'test',
-    };
+    admin = authUserOf(user);
   });
   afterAll(() => t?.close());
 
   const post = (body: Record<string, unknown>) => t.http.post('/api/v1/catalog-probe').send(body);
 
   function expectCatalogProblem(res: Response, field: (string | number)[]): { msg: string } {
-    expect(res.status).toBe(422);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expectProblem(res, 422);
     expect(res.body.errors).toEqual([
       { loc: ['body', ...field], msg: expect.any(String), type: 'inCatalog' },
     ]);
-    expect(typeof res.body.detail).toBe('string');
     return res.body.errors[0];
-  }
-
-  async function putCatalog(name: string, value: { value: string; label: string }[]) {
-    await t.app
-      .get(ClsService)
-      .run(() => t.app.get(SettingsService).put(admin, `catalog.${name}`, { value }));
   }
 
   it('accepts catalogue values (201), a single one and each item of a list', async () => {
@@ -90,7 +76,7 @@ describe('Catalogue validator (@InCatalog)', () => {
   it('accepts a value an admin adds to the catalogue at once, and refuses one removed', async () => {
     expectCatalogProblem(await post({ product_type: 'seasonal_loan' }), ['product_type']);
     const products = [...DEFAULT_CATALOGS['catalog.product_types']];
-    await putCatalog('product_types', [
+    await putCatalog(t, admin, 'product_types', [
       ...products,
       { value: 'seasonal_loan', label: 'កម្ចីតាមរដូវ' },
     ]);
@@ -104,6 +90,8 @@ describe('Catalogue validator (@InCatalog)', () => {
     );
 
     await putCatalog(
+      t,
+      admin,
       'product_types',
       products.filter((entry) => entry.value !== 'daily_loan'),
     );

@@ -2,8 +2,8 @@
  * `npm run cli -- create-admin` as an operator runs it: the compiled `dist/src/cli.js`
  * (npm test builds first) against a database of the harness.
  */
-import { Client } from 'pg';
 import { runCli } from '../harness/cli';
+import { withClient } from '../harness/pg';
 import { cloneDatabase } from '../harness/test-app';
 
 describe('cli create-admin', () => {
@@ -24,13 +24,11 @@ describe('cli create-admin', () => {
   }
 
   async function users(): Promise<{ username: string; role: string; password_hash: string }[]> {
-    const client = new Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      return (await client.query('SELECT username, role, password_hash FROM users')).rows;
-    } finally {
-      await client.end();
-    }
+    return withClient(
+      database.url,
+      async (client) =>
+        (await client.query('SELECT username, role, password_hash FROM users')).rows,
+    );
   }
 
   it('creates an administrator with the password from ADMIN_PASSWORD', async () => {

@@ -1,14 +1,20 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsService } from 'nestjs-cls';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Branch } from '../../src/branches/branch.entity';
 import { ValidationProblem } from '../../src/common/http/problem';
 import { CustomersService } from '../../src/customers/customers.service';
 import type { Department } from '../../src/departments/department.entity';
-import type { User } from '../../src/users/user.entity';
+import { insertApplications } from '../harness/applications-fixtures';
+import { auditRows } from '../harness/audit';
+import { newCustomerBody, newCustomerIdNumber } from '../harness/customers-fixtures';
+import { expectProblem } from '../harness/expect';
+import { createdAs, pageIds, requestsAs, resourceAs } from '../harness/http';
+import type { Actor } from '../harness/identity';
+import { makeBranch, makeDepartment } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { expectProblem, makeBranch, makeDepartment } from '../harness/users-fixtures';
+import { tag } from '../harness/unique';
 
 interface CustomerBody {
   id: string;
@@ -22,8 +28,6 @@ interface CustomerBody {
   version: number;
   [field: string]: unknown;
 }
-
-type Caller = { user: User; bearer: string };
 
 const RESPONSE_FIELDS = [
   'id',
@@ -59,12 +63,12 @@ describe('Customers', () => {
   let branchA: Branch;
   let branchB: Branch;
   let departmentA: Department;
-  let admin: Caller;
-  let managerA: Caller;
-  let officerA: Caller;
-  let officerA2: Caller;
-  let officerB: Caller;
-  let viewerA: Caller;
+  let admin: Actor;
+  let managerA: Actor;
+  let officerA: Actor;
+  let officerA2: Actor;
+  let officerB: Actor;
+  let viewerA: Actor;
 
   beforeAll(async () => {
     // Room for the five concurrent transactions of the linkOrCreate test (plus the settings LISTEN).
@@ -81,72 +85,20 @@ describe('Customers', () => {
   });
   afterAll(() => t?.close());
 
-  const tag = () => randomBytes(4).toString('hex');
-  /** A unique id number, as a clerk would type it. */
-  const newIdNumber = () => `N${randomBytes(5).toString('hex').toUpperCase()}`;
   const url = (suffix = '') => `/api/v1/customers${suffix}`;
 
-  const as = (caller: Caller) => ({
-    list: (query: Record<string, string | number> = {}) =>
-      t.http.get(url()).query(query).set('Authorization', caller.bearer),
-    get: (id: string) => t.http.get(url(`/${id}`)).set('Authorization', caller.bearer),
+  const as = (caller: Actor) => ({
+    ...resourceAs(t, caller, '/customers'),
     applications: (id: string, query: Record<string, string | number> = {}) =>
-      t.http
-        .get(url(`/${id}/applications`))
-        .query(query)
-        .set('Authorization', caller.bearer),
-    post: (body: object) => t.http.post(url()).set('Authorization', caller.bearer).send(body),
-    patch: (id: string, body: object, ifMatch?: string) => {
-      const req = t.http.patch(url(`/${id}`)).set('Authorization', caller.bearer);
-      return (ifMatch ? req.set('If-Match', ifMatch) : req).send(body);
-    },
+      requestsAs(t, caller).get(`/customers/${id}/applications`, query),
   });
 
-  const newCustomerBody = (fields: Record<string, unknown> = {}) => ({
-    full_name_latin: `Sok Dara ${tag()}`,
-    id_card_type: 'cambodian_identity',
-    id_number: newIdNumber(),
-    ...fields,
-  });
+  const createCustomer = (caller: Actor, fields: Record<string, unknown> = {}) =>
+    createdAs<CustomerBody>(t, caller, '/customers', newCustomerBody(fields));
 
-  async function createCustomer(
-    caller: Caller,
-    fields: Record<string, unknown> = {},
-  ): Promise<CustomerBody> {
-    const res = await as(caller).post(newCustomerBody(fields));
-    expect(res.status).toBe(201);
-    return res.body as CustomerBody;
-  }
-
-  const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((c) => c.id);
-
-  async function insertApplication(fields: {
-    userId: string;
-    customerId: string;
-    branchId: string | null;
-    departmentId?: string | null;
-    status?: string;
-    requestedAmount?: string;
-    createdAt?: string;
-  }): Promise<string> {
-    const id = randomUUID();
-    await t.dataSource.query(
-      `INSERT INTO customer_applications
-         (id, user_id, customer_id, branch_id, department_id, status, currency, requested_amount, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'USD', $7, coalesce($8::timestamptz, now()))`,
-      [
-        id,
-        fields.userId,
-        fields.customerId,
-        fields.branchId,
-        fields.departmentId ?? null,
-        fields.status ?? 'draft',
-        fields.requestedAmount ?? '1000',
-        fields.createdAt ?? null,
-      ],
-    );
-    return id;
-  }
+  /** One application of a customer, straight into the table. */
+  const insertApplication = async (fields: Parameters<typeof insertApplications>[2]) =>
+    (await insertApplications(t, 1, { requestedAmount: '1000', ...fields }))[0];
 
   it('refuses callers without a token (401)', async () => {
     const customer = await createCustomer(officerA);
@@ -191,7 +143,7 @@ describe('Customers', () => {
 
   describe('create', () => {
     it('registers a customer in the caller’s branch (201, ETag, customer_code) and audits it', async () => {
-      const idNumber = newIdNumber();
+      const idNumber = newCustomerIdNumber();
       const name = `Chan Sophea ${tag()}`;
       const res = await as(officerA).post({
         full_name_latin: `  ${name} `,
@@ -235,11 +187,7 @@ describe('Customers', () => {
       expect(res.headers.etag).toBe('"1"');
       expect(res.text).not.toContain('v1:');
 
-      const [event] = await t.dataSource.query(
-        `SELECT actor_id, entity_type, branch_id, details FROM audit_events
-          WHERE entity_id = $1 AND action = 'customer.created'`,
-        [res.body.id],
-      );
+      const [event] = await auditRows(t, { entityId: res.body.id, action: 'customer.created' });
       expect(event).toMatchObject({
         actor_id: officerA.user.id,
         entity_type: 'customer',
@@ -257,7 +205,7 @@ describe('Customers', () => {
     });
 
     it('stores the id number encrypted (v1:...) with a keyed hash, never in clear', async () => {
-      const idNumber = newIdNumber();
+      const idNumber = newCustomerIdNumber();
       const customer = await createCustomer(officerA, { id_number: idNumber });
       const [row] = await t.dataSource.query(
         'SELECT id_number, id_number_hash FROM customers WHERE id = $1',
@@ -469,7 +417,7 @@ describe('Customers', () => {
         'SELECT id_number, id_number_hash FROM customers WHERE id = $1',
         [customer.id],
       );
-      const newNumber = newIdNumber();
+      const newNumber = newCustomerIdNumber();
       const res = await as(officerA).patch(customer.id, { id_number: newNumber });
       expect(res.body).toMatchObject({ id_number: newNumber, version: 2 });
       const [after] = await t.dataSource.query(
@@ -479,10 +427,10 @@ describe('Customers', () => {
       expect(after.id_number).not.toBe(before.id_number);
       expect(after.id_number_hash).not.toBe(before.id_number_hash);
       expect(after.id_number).not.toContain(newNumber);
-      expect(ids(await as(officerA).list({ search: newNumber.toLowerCase() }))).toEqual([
+      expect(pageIds(await as(officerA).list({ search: newNumber.toLowerCase() }))).toEqual([
         customer.id,
       ]);
-      expect(ids(await as(officerA).list({ search: customer.id_number }))).toEqual([]);
+      expect(pageIds(await as(officerA).list({ search: customer.id_number }))).toEqual([]);
 
       // Its own number written differently is no conflict.
       const respelled = await as(officerA).patch(customer.id, {
@@ -492,11 +440,7 @@ describe('Customers', () => {
       const taken = await as(officerA).patch(customer.id, { id_number: other.id_number });
       expectProblem(taken, 409);
       expect(taken.body.detail).toMatch(/already registered/);
-      const [event] = await t.dataSource.query(
-        `SELECT details FROM audit_events WHERE entity_id = $1 AND action = 'customer.updated'
-          ORDER BY occurred_at LIMIT 1`,
-        [customer.id],
-      );
+      const [event] = await auditRows(t, { entityId: customer.id, action: 'customer.updated' });
       expect(event.details).toEqual({ fields: ['id_number'] });
     });
   });
@@ -512,11 +456,11 @@ describe('Customers', () => {
       ownB = await createCustomer(officerB);
     });
 
-    const listed = async (caller: Caller) => ids(await as(caller).list({ size: 100 }));
+    const listed = async (caller: Actor) => pageIds(await as(caller).list({ size: 100 }));
 
     it('lists what each role may see', async () => {
       const everyone = [ownA.id, peerA.id, ownB.id];
-      const expected: [Caller, string[], string[]][] = [
+      const expected: [Actor, string[], string[]][] = [
         [admin, everyone, []],
         [managerA, [ownA.id, peerA.id], [ownB.id]],
         [viewerA, [ownA.id, peerA.id], [ownB.id]],
@@ -551,7 +495,7 @@ describe('Customers', () => {
         const res = await as(managerA).list({ search });
         expect(res.status).toBe(200);
         expect(res.body.total).toBe(0);
-        expect(ids(await as(admin).list({ search }))).toEqual([ownB.id]);
+        expect(pageIds(await as(admin).list({ search }))).toEqual([ownB.id]);
       }
     });
 
@@ -570,7 +514,9 @@ describe('Customers', () => {
         branchId: branchA.id,
       });
       expect((await as(officerA).get(elsewhere.id)).status).toBe(200);
-      expect(ids(await as(officerA).list({ search: elsewhere.id_number }))).toEqual([elsewhere.id]);
+      expect(pageIds(await as(officerA).list({ search: elsewhere.id_number }))).toEqual([
+        elsewhere.id,
+      ]);
       // Seeing is not editing: officers edit only the customers they registered.
       const edit = await as(officerA).patch(elsewhere.id, { occupation: 'x' });
       expectProblem(edit, 403);
@@ -603,30 +549,35 @@ describe('Customers', () => {
         id_card_type: 'passport',
       });
       const a = as(officerA);
-      expect(ids(await a.list({ search: family.toLowerCase() }))).toEqual([second.id, first.id]);
-      expect(ids(await a.list({ search: `${family} bop` }))).toEqual([first.id]);
-      expect(ids(await a.list({ search: '77 123 456' }))).toContain(first.id);
-      expect(ids(await a.list({ search: first.id_number }))).toEqual([first.id]);
+      expect(pageIds(await a.list({ search: family.toLowerCase() }))).toEqual([
+        second.id,
+        first.id,
+      ]);
+      expect(pageIds(await a.list({ search: `${family} bop` }))).toEqual([first.id]);
+      expect(pageIds(await a.list({ search: '77 123 456' }))).toContain(first.id);
+      expect(pageIds(await a.list({ search: first.id_number }))).toEqual([first.id]);
       const spaced = `${first.id_number.slice(0, 4)} ${first.id_number.slice(4).toLowerCase()}`;
-      expect(ids(await a.list({ search: spaced }))).toEqual([first.id]);
+      expect(pageIds(await a.list({ search: spaced }))).toEqual([first.id]);
       // A partial id number is no match: only exact numbers are searchable.
-      expect(ids(await a.list({ search: first.id_number.slice(0, 6) }))).toEqual([]);
+      expect(pageIds(await a.list({ search: first.id_number.slice(0, 6) }))).toEqual([]);
       // LIKE wildcards match themselves.
       expect((await a.list({ search: '%' })).body.total).toBe(0);
       expect((await a.list({ search: '_' })).body.total).toBe(0);
 
-      expect(ids(await a.list({ search: family, id_card_type: 'passport' }))).toEqual([second.id]);
-      expect(ids(await a.list({ search: family, branch_id: branchB.id }))).toEqual([]);
-      expect(ids(await a.list({ search: family, branch_id: branchA.id }))).toHaveLength(2);
+      expect(pageIds(await a.list({ search: family, id_card_type: 'passport' }))).toEqual([
+        second.id,
+      ]);
+      expect(pageIds(await a.list({ search: family, branch_id: branchB.id }))).toEqual([]);
+      expect(pageIds(await a.list({ search: family, branch_id: branchA.id }))).toHaveLength(2);
       const future = new Date(Date.now() + 60_000).toISOString();
-      expect(ids(await a.list({ search: family, updated_since: future }))).toEqual([]);
+      expect(pageIds(await a.list({ search: family, updated_since: future }))).toEqual([]);
       expect(
-        ids(await a.list({ search: family, updated_since: '2020-01-01T00:00:00Z' })),
+        pageIds(await a.list({ search: family, updated_since: '2020-01-01T00:00:00Z' })),
       ).toHaveLength(2);
 
       const page = await a.list({ search: family, size: 1, page: 2 });
       expect(page.body).toMatchObject({ total: 2, page: 2, size: 1, pages: 2 });
-      expect(ids(page)).toEqual([first.id]);
+      expect(pageIds(page)).toEqual([first.id]);
       expect(page.body.items[0].id_number).toBe(first.id_number);
     });
 
@@ -677,7 +628,7 @@ describe('Customers', () => {
       const mine = await as(officerA).applications(customer.id);
       expect(mine.status).toBe(200);
       expect(mine.body).toMatchObject({ total: 2, page: 1, size: 10, pages: 1 });
-      expect(ids(mine)).toEqual([newer, older]);
+      expect(pageIds(mine)).toEqual([newer, older]);
       expect(Object.keys(mine.body.items[0]).sort()).toEqual(
         [
           'id',
@@ -703,14 +654,14 @@ describe('Customers', () => {
       });
       expect(mine.body.items[1].created_at).toBe('2025-01-01T00:00:00.000Z');
 
-      expect(ids(await as(admin).applications(customer.id))).toEqual(
+      expect(pageIds(await as(admin).applications(customer.id))).toEqual(
         expect.arrayContaining([newer, older, inB]),
       );
       // Officer B sees the customer through their own application, and only that one.
-      expect(ids(await as(officerB).applications(customer.id))).toEqual([inB]);
+      expect(pageIds(await as(officerB).applications(customer.id))).toEqual([inB]);
       const paged = await as(admin).applications(customer.id, { size: 1, page: 3 });
       expect(paged.body).toMatchObject({ total: 3, pages: 3 });
-      expect(ids(paged)).toEqual([older]);
+      expect(pageIds(paged)).toEqual([older]);
       expectProblem(await as(officerA2).applications(customer.id), 404);
       expectProblem(await as(admin).applications(randomUUID()), 404);
     });
@@ -724,7 +675,7 @@ describe('Customers', () => {
       t.app.get(ClsService).run(() => txHost().withTransaction(work));
 
     it('creates one customer for concurrent links of one identity', async () => {
-      const idNumber = newIdNumber();
+      const idNumber = newCustomerIdNumber();
       const creator = {
         id: officerA.user.id,
         role: 'officer' as const,
@@ -789,7 +740,7 @@ describe('Customers', () => {
         full_name_latin: 'Someone Else',
         phone: '+855 99 999 999',
       };
-      const linker = (who: Caller) => ({
+      const linker = (who: Actor) => ({
         id: who.user.id,
         role: who.user.role,
         branchId: who.user.branchId,

@@ -1,7 +1,9 @@
 import { Client } from 'pg';
 import { LISTENER_NAME } from '../../src/database/database-notifications';
 import { SETTINGS_CHANNEL } from '../../src/settings/settings-cache';
-import { applicationBody, expectStatus } from '../harness/applications-fixtures';
+import { applicationBody } from '../harness/applications-fixtures';
+import { expectStatus } from '../harness/expect';
+import { putSetting } from '../harness/settings-fixtures';
 import { loadState } from '../harness/state';
 import { startTcpProxy, type TcpProxy } from '../harness/tcp-proxy';
 import { cloneDatabase, createTestApp, type TestApp } from '../harness/test-app';
@@ -20,10 +22,7 @@ describe('Database hardening', () => {
 
     it('PUT default_currency=KHR, then at once 40 POST /applications by one officer: all 201 in KHR', async () => {
       const officer = await t.signIn('officer');
-      const put = await t.http
-        .put('/api/v1/settings/default_currency')
-        .set('Authorization', admin)
-        .send({ value: 'KHR' });
+      const put = await putSetting(t, admin, 'default_currency', 'KHR');
       expectStatus(put, 200);
       // Other instances keep changing settings meanwhile: notifications arrive while the 40
       // requests are inside their transactions (before the fix, each one made the next

@@ -4,9 +4,11 @@ import type { Branch } from '../../src/branches/branch.entity';
 import type { Department } from '../../src/departments/department.entity';
 import type { User } from '../../src/users/user.entity';
 import { insertApplications } from '../harness/applications-fixtures';
+import { expectProblem } from '../harness/expect';
+import { requestsAs } from '../harness/http';
 import { createUser } from '../harness/identity';
+import { makeBranch, makeDepartment } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { expectProblem, makeBranch, makeDepartment } from '../harness/users-fixtures';
 
 /**
  * Issue 9, finding 7: the staff lists of departments and branches follow the users scope
@@ -85,8 +87,7 @@ describe('Departments and branches: staff lists and figures follow the caller (i
   });
   afterAll(() => t?.close());
 
-  const get = (path: string, as: keyof typeof bearer) =>
-    t.http.get(`/api/v1${path}`).set('Authorization', bearer[as]);
+  const get = (path: string, as: keyof typeof bearer) => requestsAs(t, bearer[as]).get(path);
 
   const ids = (res: Response) => (res.body as { id: string }[]).map((user) => user.id).sort();
   const sorted = (...users: User[]) => users.map((user) => user.id).sort();

@@ -1,70 +1,33 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { Response } from 'supertest';
-import { Branch } from '../../src/branches/branch.entity';
+import { randomUUID } from 'node:crypto';
 import { insertApplications } from '../harness/applications-fixtures';
-import { createUser } from '../harness/identity';
+import { auditRows } from '../harness/audit';
+import { errorLocs, expectProblem } from '../harness/expect';
+import { createdAs, pageNames } from '../harness/http';
+import { createUser, type NonAdminRole, signInEveryRole } from '../harness/identity';
+import { makeBranch, newDepartmentBody } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
+import { tag } from '../harness/unique';
+
+/** What POST answers. */
+type Created = Record<string, unknown> & { id: string; version: number; name: string };
 
 /** SPEC §7 "Departments", end to end over a real database. */
 describe('Departments', () => {
   let t: TestApp;
   let admin: string;
   let adminId: string;
-  const readers: Record<'manager' | 'officer' | 'viewer', string> = {
-    manager: '',
-    officer: '',
-    viewer: '',
-  };
+  let readers: Record<NonAdminRole, string>;
 
   beforeAll(async () => {
     t = await createTestApp();
-    const signedIn = await t.signIn('admin');
-    admin = signedIn.bearer;
-    adminId = signedIn.user.id;
-    for (const role of ['manager', 'officer', 'viewer'] as const) {
-      readers[role] = (await t.signIn(role)).bearer;
-    }
+    ({ admin, adminId, others: readers } = await signInEveryRole(t.app));
   });
   afterAll(() => t?.close());
 
-  const tag = () => randomBytes(4).toString('hex');
   const url = (suffix = '') => `/api/v1/departments${suffix}`;
 
-  function expectProblem(res: Response, status: number): void {
-    expect(res.status).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
-    expect(typeof res.body.detail).toBe('string');
-    expect(res.body.request_id).toEqual(expect.any(String));
-  }
-
-  function errorLocs(res: Response): string[] {
-    return (res.body.errors as { loc: string[] }[]).map((error) => error.loc.join('.'));
-  }
-
-  async function create(fields: Record<string, unknown> = {}) {
-    const suffix = tag();
-    const res = await t.http
-      .post(url())
-      .set('Authorization', admin)
-      .send({ name: `Dept ${suffix}`, code: `D${suffix}`, ...fields });
-    expect(res.status).toBe(201);
-    return res.body as Record<string, unknown> & { id: string; version: number; name: string };
-  }
-
-  async function auditRows(entityId: string, action?: string) {
-    return t.dataSource.query(
-      `SELECT action, actor_id, entity_type, department_id, from_status, to_status, details
-         FROM audit_events WHERE entity_id = $1 ${action ? 'AND action = $2' : ''}
-        ORDER BY occurred_at, id`,
-      action ? [entityId, action] : [entityId],
-    );
-  }
-
-  async function makeBranch(name = `Branch ${tag()}`): Promise<Branch> {
-    const branches = t.dataSource.getRepository(Branch);
-    return branches.save(branches.create({ name, code: `B${tag()}`, address: 'Street 1' }));
-  }
+  const create = (fields: Record<string, unknown> = {}) =>
+    createdAs<Created>(t, admin, '/departments', newDepartmentBody(fields));
 
   describe('access', () => {
     it('refuses anonymous callers with 401', async () => {
@@ -165,7 +128,7 @@ describe('Departments', () => {
       expect(new Date(res.body.created_at).toISOString()).toBe(res.body.created_at);
       expect(res.headers.etag).toBe('"1"');
 
-      const [event] = await auditRows(res.body.id, 'department.created');
+      const [event] = await auditRows(t, { entityId: res.body.id, action: 'department.created' });
       expect(event).toMatchObject({
         actor_id: adminId,
         entity_type: 'department',
@@ -385,7 +348,7 @@ describe('Departments', () => {
         version: 3,
       });
 
-      const events = await auditRows(department.id, 'department.updated');
+      const events = await auditRows(t, { entityId: department.id, action: 'department.updated' });
       expect(events.map((event: { details: unknown }) => event.details)).toEqual([
         { code: newCode },
         { description: null, manager_id: adminId },
@@ -400,7 +363,9 @@ describe('Departments', () => {
         .send({ name: department.name });
       expect(res.status).toBe(200);
       expect(res.body.version).toBe(1);
-      expect(await auditRows(department.id, 'department.updated')).toHaveLength(0);
+      expect(
+        await auditRows(t, { entityId: department.id, action: 'department.updated' }),
+      ).toHaveLength(0);
     });
 
     it('refuses null for a required field, unknown fields and bad types (422)', async () => {
@@ -508,7 +473,10 @@ describe('Departments', () => {
         .set('Authorization', admin)
         .set('If-Match', '"2"');
       expectProblem(stale, 412);
-      const events = await auditRows(department.id, 'department.status_changed');
+      const events = await auditRows(t, {
+        entityId: department.id,
+        action: 'department.status_changed',
+      });
       expect(events).toEqual([
         expect.objectContaining({
           from_status: 'active',
@@ -571,7 +539,9 @@ describe('Departments', () => {
       expect((await t.http.get(url(`/${department.id}`)).set('Authorization', admin)).status).toBe(
         200,
       );
-      expect(await auditRows(department.id, 'department.deleted')).toEqual([]);
+      expect(await auditRows(t, { entityId: department.id, action: 'department.deleted' })).toEqual(
+        [],
+      );
     });
 
     it('deletes an unreferenced department (204), audits it, and honours If-Match', async () => {
@@ -589,7 +559,7 @@ describe('Departments', () => {
       expect(res.text).toBe('');
       expectProblem(await t.http.get(url(`/${department.id}`)).set('Authorization', admin), 404);
       expectProblem(await t.http.delete(url(`/${department.id}`)).set('Authorization', admin), 404);
-      const [event] = await auditRows(department.id, 'department.deleted');
+      const [event] = await auditRows(t, { entityId: department.id, action: 'department.deleted' });
       expect(event.details).toEqual({ name: department.name, code: department.code });
     });
   });
@@ -617,18 +587,16 @@ describe('Departments', () => {
 
     const list = (query: string) =>
       t.http.get(url(`?search=${token}&${query}`)).set('Authorization', admin);
-    const names = (res: Response) => (res.body.items as { name: string }[]).map((d) => d.name);
-
     it('is a page envelope, ordered by name ignoring case, without counts by default', async () => {
       const res = await list('');
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ total: 3, page: 1, size: 10, pages: 1 });
-      expect(names(res)).toEqual([alpha.name, beta.name, gamma.name]);
+      expect(pageNames(res)).toEqual([alpha.name, beta.name, gamma.name]);
       expect(res.body.items[0]).not.toHaveProperty('user_count');
       expect(res.body.items[0].manager).toMatchObject({ id: alpha.manager_id });
       const page2 = await list('size=2&page=2');
       expect(page2.body).toMatchObject({ total: 3, page: 2, size: 2, pages: 2 });
-      expect(names(page2)).toEqual([gamma.name]);
+      expect(pageNames(page2)).toEqual([gamma.name]);
       const clamped = await list('size=1000');
       expect(clamped.body.size).toBe(100);
     });
@@ -645,29 +613,32 @@ describe('Departments', () => {
       const byCode = await t.http
         .get(url(`?search=${encodeURIComponent(`b${token}`)}`))
         .set('Authorization', admin);
-      expect(names(byCode)).toEqual([beta.name]);
+      expect(pageNames(byCode)).toEqual([beta.name]);
       const upper = await t.http
         .get(url(`?search=${encodeURIComponent(`ALPHA ${token}`)}`))
         .set('Authorization', admin);
-      expect(names(upper)).toEqual([alpha.name]);
+      expect(pageNames(upper)).toEqual([alpha.name]);
       const percent = await t.http
         .get(url(`?search=${encodeURIComponent(`${token} 100%_`)}`))
         .set('Authorization', admin);
-      expect(names(percent)).toEqual([gamma.name]);
+      expect(pageNames(percent)).toEqual([gamma.name]);
       const wildcard = await t.http
         .get(url(`?search=${encodeURIComponent(`${token}%`)}`))
         .set('Authorization', admin);
       expect(wildcard.body.total).toBe(0);
       const underscore = await t.http.get(url('?search=_')).set('Authorization', admin);
-      expect(names(underscore)).toContain(gamma.name);
-      expect(names(underscore)).not.toContain(alpha.name);
+      expect(pageNames(underscore)).toContain(gamma.name);
+      expect(pageNames(underscore)).not.toContain(alpha.name);
     });
 
     it('filters by is_active and status, which must agree', async () => {
-      expect(names(await list('is_active=false'))).toEqual([beta.name]);
-      expect(names(await list('is_active=true'))).toEqual([alpha.name, gamma.name]);
-      expect(names(await list('status=inactive'))).toEqual([beta.name]);
-      expect(names(await list('status=active&is_active=true'))).toEqual([alpha.name, gamma.name]);
+      expect(pageNames(await list('is_active=false'))).toEqual([beta.name]);
+      expect(pageNames(await list('is_active=true'))).toEqual([alpha.name, gamma.name]);
+      expect(pageNames(await list('status=inactive'))).toEqual([beta.name]);
+      expect(pageNames(await list('status=active&is_active=true'))).toEqual([
+        alpha.name,
+        gamma.name,
+      ]);
       const disagree = await list('status=active&is_active=false');
       expectProblem(disagree, 422);
       expect(disagree.body.errors[0].loc).toEqual(['query', 'status']);
@@ -676,7 +647,7 @@ describe('Departments', () => {
     });
 
     it('filters by manager_id and updated_since', async () => {
-      expect(names(await list(`manager_id=${alpha.manager_id}`))).toEqual([alpha.name]);
+      expect(pageNames(await list(`manager_id=${alpha.manager_id}`))).toEqual([alpha.name]);
       expectProblem(await list('manager_id=zzz'), 422);
       const future = new Date(Date.now() + 60_000).toISOString();
       expect((await list(`updated_since=${encodeURIComponent(future)}`)).body.total).toBe(0);
@@ -689,18 +660,22 @@ describe('Departments', () => {
     });
 
     it('sorts by an allowed field in either order, and refuses others', async () => {
-      expect(names(await list('sort_by=name&sort_order=desc'))).toEqual([
+      expect(pageNames(await list('sort_by=name&sort_order=desc'))).toEqual([
         gamma.name,
         beta.name,
         alpha.name,
       ]);
-      expect(names(await list('sort_by=code&sort_order=DESC'))).toEqual([
+      expect(pageNames(await list('sort_by=code&sort_order=DESC'))).toEqual([
         gamma.name,
         beta.name,
         alpha.name,
       ]);
-      expect(names(await list('sort_by=created_at'))).toEqual([alpha.name, beta.name, gamma.name]);
-      expect(names(await list('sort_by=updated_at&sort_order=desc'))).toEqual([
+      expect(pageNames(await list('sort_by=created_at'))).toEqual([
+        alpha.name,
+        beta.name,
+        gamma.name,
+      ]);
+      expect(pageNames(await list('sort_by=updated_at&sort_order=desc'))).toEqual([
         gamma.name,
         beta.name,
         alpha.name,
@@ -771,9 +746,9 @@ describe('Departments', () => {
     it('GET /departments/{id}/stats, /users and /with-relations describe its people (as an admin sees them)', async () => {
       const manager = await createUser(t.app, { role: 'manager', firstName: 'Mara' });
       const department = await create({ manager_id: manager.id });
-      const north = await makeBranch(`North ${tag()}`);
-      const east = await makeBranch(`East ${tag()}`);
-      await makeBranch(`Unrelated ${tag()}`);
+      const north = await makeBranch(t, { name: `North ${tag()}` });
+      const east = await makeBranch(t, { name: `East ${tag()}` });
+      await makeBranch(t, { name: `Unrelated ${tag()}` });
       const anna = await createUser(t.app, {
         departmentId: department.id,
         branchId: north.id,

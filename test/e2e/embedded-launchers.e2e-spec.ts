@@ -17,17 +17,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { type EmbeddedS3, startEmbeddedS3 } from '../../src/storage/embedded-s3';
-
-interface PgClient {
-  connect(): Promise<void>;
-  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
-  end(): Promise<void>;
-}
-// pg ships no type declarations (and @types/pg is not installed): type the little used here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Client } = require('pg') as {
-  Client: new (options: { connectionString: string }) => PgClient;
-};
+import { withClient } from '../harness/pg';
+import { s3ClientFor } from '../harness/s3';
 
 jest.setTimeout(30_000);
 
@@ -51,16 +42,6 @@ async function startPostgres(directory: string, log?: string[]): Promise<Embedde
   });
   started.push(postgres);
   return postgres;
-}
-
-async function withClient<T>(url: string, use: (client: PgClient) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
 }
 
 function postmasterPid(directory: string): number {
@@ -117,7 +98,7 @@ describe('embedded PostgreSQL', () => {
 
     const wrong = new URL(first.url);
     wrong.password = 'wrong';
-    await expect(withClient(wrong.toString(), () => Promise.resolve(undefined))).rejects.toThrow(
+    await expect(withClient(wrong.toString(), () => Promise.resolve())).rejects.toThrow(
       /password authentication failed/,
     );
     await first.stop();
@@ -207,28 +188,7 @@ describe('embedded PostgreSQL', () => {
 describe('embedded S3 server', () => {
   const directory = join(root, 'proj', '.data', 's3');
 
-  function clientFor(s3: EmbeddedS3): S3Client {
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      region: s3.region,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
-    // s3rver's signature check fails on bucket-level paths with a trailing slash ("/bucket/").
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const request = args.request as { path?: unknown };
-        if (typeof request.path === 'string' && /^\/[^/]+\/$/.test(request.path)) {
-          request.path = request.path.slice(0, -1);
-        }
-        return next(args);
-      },
-      { step: 'build', name: 'stripBucketTrailingSlash' },
-    );
-    return client;
-  }
+  const clientFor = (s3: EmbeddedS3) => s3ClientFor({ ...s3, s3rver: true });
 
   async function readObject(client: S3Client): Promise<string | undefined> {
     const object = await client.send(new GetObjectCommand({ Bucket: 'launcher', Key: 'a.txt' }));

@@ -1,9 +1,9 @@
-import { ClsService } from 'nestjs-cls';
 import type { AuthUser } from '../../src/common/auth/auth-user';
 import { applicationEnumOptions } from '../../src/enums/code-enums';
 import { EnumsService } from '../../src/enums/enums.service';
 import { DEFAULT_CATALOGS } from '../../src/settings/settings-registry';
-import { SettingsService } from '../../src/settings/settings.service';
+import { authUserOf } from '../harness/identity';
+import { putCatalog } from '../harness/settings-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
 // The expected lists are written by hand from SPEC §7 (and the original deployment's labels),
@@ -86,24 +86,11 @@ describe('Enums', () => {
   beforeAll(async () => {
     t = await createTestApp();
     const { user } = await t.signIn('admin');
-    admin = {
-      id: user.id,
-      username: user.username,
-      role: 'admin',
-      branchId: null,
-      departmentId: null,
-      sessionId: 'test',
-    };
+    admin = authUserOf(user);
   });
   afterAll(() => t?.close());
 
   const get = (path: string) => t.http.get(`/api/v1/enums/${path}`);
-
-  async function putCatalog(name: string, value: Option[]) {
-    await t.app
-      .get(ClsService)
-      .run(() => t.app.get(SettingsService).put(admin, `catalog.${name}`, { value }));
-  }
 
   it('GET /enums/id-card-types: the eight id card types with their Khmer labels', async () => {
     const res = await get('id-card-types');
@@ -185,16 +172,19 @@ describe('Enums', () => {
 
   it('shows an admin’s catalogue edit at once, in the single list and in /enums/all', async () => {
     const added = { value: 'seasonal_loan', label: 'កម្ចីតាមរដូវ' };
-    await putCatalog('product_types', [...DEFAULT_CATALOGS['catalog.product_types'], added]);
+    await putCatalog(t, admin, 'product_types', [
+      ...DEFAULT_CATALOGS['catalog.product_types'],
+      added,
+    ]);
     expect((await get('product-types')).body).toEqual([...PRODUCT_TYPES, added]);
     expect((await get('all')).body.productTypes).toEqual([...PRODUCT_TYPES, added]);
 
     const relabelled = ID_CARD_TYPES.map((option) =>
       option.value === 'passport' ? { ...option, label: 'Passport' } : option,
     );
-    await putCatalog('id_card_types', relabelled);
-    await putCatalog('loan_terms', [{ value: '9_months', label: '9 months' }]);
-    await putCatalog('currencies', [
+    await putCatalog(t, admin, 'id_card_types', relabelled);
+    await putCatalog(t, admin, 'loan_terms', [{ value: '9_months', label: '9 months' }]);
+    await putCatalog(t, admin, 'currencies', [
       ...DEFAULT_CATALOGS['catalog.currencies'],
       { value: 'THB', label: 'Thai Baht' },
     ]);

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EmbeddedS3, startEmbeddedS3 } from '../../src/storage/embedded-s3';
+import { withClient } from '../harness/pg';
 import { ProbeModule } from '../harness/probe.module';
+import { loadState } from '../harness/state';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
 describe('health, metrics, service info and OpenAPI', () => {
@@ -115,12 +117,9 @@ describe('readiness when a dependency is down', () => {
 
   it('answers 503 naming the database when it is gone', async () => {
     await t.dataSource.query('SELECT 1');
-    const { Client } = await import('pg');
-    const { loadState } = await import('../harness/state');
-    const admin = new Client({ connectionString: loadState().adminUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE "${t.databaseName}" WITH (FORCE)`);
-    await admin.end();
+    await withClient(loadState().adminUrl, (admin) =>
+      admin.query(`DROP DATABASE "${t.databaseName}" WITH (FORCE)`),
+    );
     const res = await t.http.get('/api/v1/health');
     expect(res.status).toBe(503);
     expect(res.body.down).toEqual(expect.arrayContaining(['database']));

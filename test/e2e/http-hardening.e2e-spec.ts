@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import type { Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { connect } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { expectProblem, fetched } from '../harness/expect';
+import { listen } from '../harness/http';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
 /**
@@ -33,13 +34,6 @@ const largest = Buffer.from('{"username":"a","password":"b",' + objects.join(','
  * compressed bodies that do not decompress, reserved keys. Each test reproduces an attack
  * that worked before the fix.
  */
-/** Starts listening on a free loopback port; answers the port. */
-async function listen(t: TestApp): Promise<number> {
-  const server = t.app.getHttpServer() as Server;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
 /** A raw connection: writes `head`, then `chunk` every `everyMs` until `total` bytes; collects the answer. */
 function rawRequest(
   port: number,
@@ -95,19 +89,6 @@ describe('HTTP hardening', () => {
     });
   }
 
-  async function expectProblem(response: Response, status: number, type?: string) {
-    expect(response.status).toBe(status);
-    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({
-      status,
-      detail: expect.any(String),
-      request_id: expect.any(String),
-    });
-    if (type) expect(body.type).toBe(`urn:lc-workflow:problem:${type}`);
-    return body;
-  }
-
   describe('finding 1: bodies with very many keys', () => {
     it.each(['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/setup-first-admin'])(
       '%s refuses 90,000 keys with a short 422 too-many-keys',
@@ -115,7 +96,7 @@ describe('HTTP hardening', () => {
         const response = await post(path, manyKeys);
         const text = await response.clone().text();
         expect(text.length).toBeLessThan(2000);
-        const body = await expectProblem(response, 422, 'too-many-keys');
+        const body = expectProblem(await fetched(response), 422, 'too-many-keys');
         expect(body.detail).toBe(
           'The request body has too many fields or items: at most 1000 in one object or array and 10000 in all.',
         );
@@ -125,7 +106,7 @@ describe('HTTP hardening', () => {
     it('refuses more than 10,000 keys spread over several objects', async () => {
       const parts = Array.from({ length: 11 }, (_, i) => `"o${i}":{${keys(1000)}}`).join(',');
       const response = await post('/api/v1/auth/login', `{"username":"a","password":"b",${parts}}`);
-      await expectProblem(response, 422, 'too-many-keys');
+      expectProblem(await fetched(response), 422, 'too-many-keys');
     });
 
     it('a form body past 1,000 fields is the same 422', async () => {
@@ -133,7 +114,7 @@ describe('HTTP hardening', () => {
       const response = await post('/api/v1/auth/login', `username=a&password=b&${fields}`, {
         'Content-Type': 'application/x-www-form-urlencoded',
       });
-      await expectProblem(response, 422, 'too-many-keys');
+      expectProblem(await fetched(response), 422, 'too-many-keys');
     });
 
     it('lists at most 50 errors and says how many were left out', async () => {
@@ -141,7 +122,7 @@ describe('HTTP hardening', () => {
         '/api/v1/auth/login',
         `{"username":"a","password":"b",${keys(998)}}`,
       );
-      const body = await expectProblem(response, 422, 'validation-error');
+      const body = expectProblem(await fetched(response), 422, 'validation-error');
       expect(body.errors).toHaveLength(50);
       expect(body.errors_omitted).toBe(948);
       expect(body.detail).toMatch(/ \(948 more not shown\)$/);
@@ -183,7 +164,7 @@ describe('HTTP hardening', () => {
       ['escaped', '{"username":"a","password":"b","\\u005f_proto__":1}'],
     ])('422 for __proto__/constructor/prototype %s', async (_where, body) => {
       const response = await post('/api/v1/auth/login', body);
-      const problem = await expectProblem(response, 422, 'forbidden-key');
+      const problem = expectProblem(await fetched(response), 422, 'forbidden-key');
       expect(problem.detail).toMatch(/reserved field name "(__proto__|constructor)"/);
     });
 
@@ -191,7 +172,7 @@ describe('HTTP hardening', () => {
       const response = await post('/api/v1/auth/login', 'username=a&password=b&__proto__=x', {
         'Content-Type': 'application/x-www-form-urlencoded',
       });
-      await expectProblem(response, 422, 'forbidden-key');
+      expectProblem(await fetched(response), 422, 'forbidden-key');
     });
 
     it('on an authenticated route too, before anything is written', async () => {
@@ -202,7 +183,7 @@ describe('HTTP hardening', () => {
         '{"name":"Teller","constructor":{"name":"x"}}',
         { Authorization: bearer },
       );
-      await expectProblem(response, 422, 'forbidden-key');
+      expectProblem(await fetched(response), 422, 'forbidden-key');
       expect(await t.dataSource.query('SELECT count(*)::int AS n FROM positions')).toEqual(before);
     });
   });
@@ -216,7 +197,7 @@ describe('HTTP hardening', () => {
         const response = await post('/api/v1/auth/login', Buffer.from('this is not compressed'), {
           'Content-Encoding': encoding,
         });
-        const body = await expectProblem(response, 400, 'malformed-body');
+        const body = expectProblem(await fetched(response), 400, 'malformed-body');
         expect(body.detail).toBe('The request body could not be decompressed (Content-Encoding).');
       },
     );
@@ -224,7 +205,7 @@ describe('HTTP hardening', () => {
     it('400 for a truncated gzip body', async () => {
       const truncated = gzipSync(login).subarray(0, 20);
       const response = await post('/api/v1/auth/login', truncated, { 'Content-Encoding': 'gzip' });
-      await expectProblem(response, 400, 'malformed-body');
+      expectProblem(await fetched(response), 400, 'malformed-body');
     });
 
     it.each([
@@ -235,19 +216,19 @@ describe('HTTP hardening', () => {
       const response = await post('/api/v1/auth/login', compress(login), {
         'Content-Encoding': encoding,
       });
-      await expectProblem(response, 401);
+      expectProblem(await fetched(response), 401);
     });
 
     it('413 for a body that inflates past 1 MiB', async () => {
       const bomb = gzipSync(Buffer.from(`{"username":"${'a'.repeat(3 * 1024 * 1024)}"}`));
       expect(bomb.length).toBeLessThan(10 * 1024);
       const response = await post('/api/v1/auth/login', bomb, { 'Content-Encoding': 'gzip' });
-      await expectProblem(response, 413, 'body-too-large');
+      expectProblem(await fetched(response), 413, 'body-too-large');
     });
 
     it('415 for an unsupported encoding', async () => {
       const response = await post('/api/v1/auth/login', login, { 'Content-Encoding': 'zstd' });
-      await expectProblem(response, 415);
+      expectProblem(await fetched(response), 415);
     });
   });
 

@@ -1,5 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
+import { auditRows } from '../harness/audit';
+import { expectProblem } from '../harness/expect';
 import { createProbeTables, ProbeModule } from '../harness/probe.module';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
@@ -17,14 +19,6 @@ describe('HTTP platform', () => {
   });
   afterAll(() => t.close());
 
-  function expectProblem(body: Record<string, unknown>, status: number) {
-    expect(body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
-    expect(typeof body.detail).toBe('string');
-    expect((body.detail as string).length).toBeGreaterThan(3);
-    expect(body.request_id).toEqual(expect.any(String));
-    expect(body.instance).toMatch(/^\//);
-  }
-
   describe('problem documents', () => {
     it('400 for a malformed JSON body, with the request id', async () => {
       const res = await t.http
@@ -35,7 +29,7 @@ describe('HTTP platform', () => {
         .send('{"name": ');
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expectProblem(res.body, 400);
+      expectProblem(res, 400);
       expect(res.body.request_id).toBe('bad-json-1');
       expect(res.body.instance).toBe('/api/v1/probe/widgets');
     });
@@ -49,7 +43,7 @@ describe('HTTP platform', () => {
           .set('Content-Type', 'application/json')
           .send(deep);
         expect(res.status).toBe(422);
-        expectProblem(res.body, 422);
+        expectProblem(res, 422);
         expect(res.body.detail).toBe('The request body is nested more than 64 levels deep.');
       }
     });
@@ -58,7 +52,7 @@ describe('HTTP platform', () => {
       const res = await t.http.get('/api/v1/probe/widgets');
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toBe('Bearer');
-      expectProblem(res.body, 401);
+      expectProblem(res, 401);
     });
 
     it('401 for a forged or expired token', async () => {
@@ -93,7 +87,7 @@ describe('HTTP platform', () => {
     it('403 when the role lacks the permission, and for a route that declares none', async () => {
       const res = await t.http.get('/api/v1/probe/settings-only').set('Authorization', officer);
       expect(res.status).toBe(403);
-      expectProblem(res.body, 403);
+      expectProblem(res, 403);
       expect(res.body.detail).toContain('officer');
       const { bearer: admin } = await t.signIn('admin');
       expect(
@@ -112,7 +106,7 @@ describe('HTTP platform', () => {
     it('404 for an unknown route and for a missing record; 422 for a malformed UUID', async () => {
       const route = await t.http.get('/api/v1/no-such-route');
       expect(route.status).toBe(404);
-      expectProblem(route.body, 404);
+      expectProblem(route, 404);
       const missing = await t.http
         .get(`/api/v1/probe/widgets/${randomUUID()}`)
         .set('Authorization', officer);
@@ -138,7 +132,7 @@ describe('HTTP platform', () => {
         .set('Authorization', officer)
         .send({ name: 'dup' });
       expect(res.status).toBe(409);
-      expectProblem(res.body, 409);
+      expectProblem(res, 409);
       expect(res.body.detail).toContain('name');
       expect(res.body.fields).toEqual(['name']);
     });
@@ -174,7 +168,7 @@ describe('HTTP platform', () => {
         .set('Authorization', officer)
         .send({ name: 'x'.repeat(1024 * 1024 + 10) });
       expect(res.status).toBe(413);
-      expectProblem(res.body, 413);
+      expectProblem(res, 413);
     });
 
     it('422 with errors[].loc/msg/type for wrong types, unknown fields and nested items', async () => {
@@ -183,7 +177,7 @@ describe('HTTP platform', () => {
         .set('Authorization', officer)
         .send({ name: 42, colour: 'red', parts: [{ quantity: 1 }, { quantity: 'many' }] });
       expect(res.status).toBe(422);
-      expectProblem(res.body, 422);
+      expectProblem(res, 422);
       expect(res.body.errors).toEqual(
         expect.arrayContaining([
           { loc: ['body', 'name'], msg: 'must be a string', type: 'isString' },
@@ -215,7 +209,7 @@ describe('HTTP platform', () => {
     it('500 without internals, logged under the request id', async () => {
       const res = await t.http.get('/api/v1/probe/boom').set('X-Request-Id', 'boom-1');
       expect(res.status).toBe(500);
-      expectProblem(res.body, 500);
+      expectProblem(res, 500);
       const text = JSON.stringify(res.body);
       expect(text).not.toMatch(/secret_table|internal\.ts|at \//);
       expect(res.body.request_id).toBe('boom-1');
@@ -258,10 +252,7 @@ describe('HTTP platform', () => {
         .set('X-Request-Id', 'audit-req-1')
         .send({ name: 'audited' })
         .expect(201);
-      const [event] = await t.dataSource.query(
-        `SELECT actor_id, actor_role, entity_id, request_id FROM audit_events WHERE entity_id = $1`,
-        [res.body.id],
-      );
+      const [event] = await auditRows(t, { entityId: res.body.id });
       expect(event).toMatchObject({
         actor_role: 'officer',
         request_id: 'audit-req-1',
@@ -346,7 +337,7 @@ describe('HTTP platform', () => {
         .set('If-Match', '"1"')
         .send({ name: 'etag-3' });
       expect(stale.status).toBe(412);
-      expectProblem(stale.body, 412);
+      expectProblem(stale, 412);
       expect(stale.body.current_version).toBe(2);
       const malformed = await t.http
         .patch(`/api/v1/probe/widgets/${created.body.id}`)

@@ -7,13 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Env } from '../../src/config/environment';
 import {
-  type Actor,
   type ApplicationJson,
   createApplication,
   makeUnit,
   member,
 } from '../harness/applications-fixtures';
 import { runCli } from '../harness/cli';
+import type { Actor } from '../harness/identity';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
 describe('data encryption key rotation', () => {

@@ -1,56 +1,32 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { Response } from 'supertest';
-import { createUser } from '../harness/identity';
+import { randomUUID } from 'node:crypto';
+import { auditRows } from '../harness/audit';
+import { expectProblem } from '../harness/expect';
+import { createdAs, pageNames } from '../harness/http';
+import { createUser, type NonAdminRole, signInEveryRole } from '../harness/identity';
+import { newPositionBody } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
+import { tag } from '../harness/unique';
+
+/** What POST answers. */
+type Created = Record<string, unknown> & { id: string; name: string };
 
 /** SPEC §7 "Positions", end to end over a real database. */
 describe('Positions', () => {
   let t: TestApp;
   let admin: string;
   let adminId: string;
-  const readers: Record<'manager' | 'officer' | 'viewer', string> = {
-    manager: '',
-    officer: '',
-    viewer: '',
-  };
+  let readers: Record<NonAdminRole, string>;
 
   beforeAll(async () => {
     t = await createTestApp();
-    const signedIn = await t.signIn('admin');
-    admin = signedIn.bearer;
-    adminId = signedIn.user.id;
-    for (const role of ['manager', 'officer', 'viewer'] as const) {
-      readers[role] = (await t.signIn(role)).bearer;
-    }
+    ({ admin, adminId, others: readers } = await signInEveryRole(t.app));
   });
   afterAll(() => t?.close());
 
-  const tag = () => randomBytes(4).toString('hex');
   const url = (suffix = '') => `/api/v1/positions${suffix}`;
 
-  function expectProblem(res: Response, status: number): void {
-    expect(res.status).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
-    expect(typeof res.body.detail).toBe('string');
-  }
-
-  async function create(fields: Record<string, unknown> = {}) {
-    const res = await t.http
-      .post(url())
-      .set('Authorization', admin)
-      .send({ name: `Position ${tag()}`, ...fields });
-    expect(res.status).toBe(201);
-    return res.body as Record<string, unknown> & { id: string; name: string };
-  }
-
-  async function auditRows(entityId: string, action: string) {
-    return t.dataSource.query(
-      `SELECT actor_id, entity_type, from_status, to_status, details FROM audit_events
-        WHERE entity_id = $1 AND action = $2 ORDER BY occurred_at, id`,
-      [entityId, action],
-    );
-  }
+  const create = (fields: Record<string, unknown> = {}) =>
+    createdAs<Created>(t, admin, '/positions', newPositionBody(fields));
 
   it('refuses anonymous callers (401) and non-admin writes (403); every role reads', async () => {
     const position = await create();
@@ -89,7 +65,7 @@ describe('Positions', () => {
       version: 1,
     });
     expect(res.headers.etag).toBe('"1"');
-    const [event] = await auditRows(res.body.id, 'position.created');
+    const [event] = await auditRows(t, { entityId: res.body.id, action: 'position.created' });
     expect(event).toMatchObject({
       actor_id: adminId,
       entity_type: 'position',
@@ -218,7 +194,7 @@ describe('Positions', () => {
       await t.http.patch(url('/zz')).set('Authorization', admin).send({ name: 'x' }),
       422,
     );
-    const events = await auditRows(position.id, 'position.updated');
+    const events = await auditRows(t, { entityId: position.id, action: 'position.updated' });
     expect(events).toEqual([
       expect.objectContaining({
         from_status: 'active',
@@ -247,7 +223,7 @@ describe('Positions', () => {
     expect((await t.http.delete(url(`/${free.id}`)).set('Authorization', admin)).status).toBe(204);
     expectProblem(await t.http.get(url(`/${free.id}`)).set('Authorization', admin), 404);
     expectProblem(await t.http.delete(url(`/${free.id}`)).set('Authorization', admin), 404);
-    const [event] = await auditRows(free.id, 'position.deleted');
+    const [event] = await auditRows(t, { entityId: free.id, action: 'position.deleted' });
     expect(event.details).toEqual({ name: free.name });
   });
 
@@ -266,28 +242,26 @@ describe('Positions', () => {
 
     const list = (query: string) =>
       t.http.get(url(`?search=${token}&${query}`)).set('Authorization', admin);
-    const names = (res: Response) => (res.body.items as { name: string }[]).map((p) => p.name);
-
     it('pages and orders by name ignoring case, with or without a trailing slash', async () => {
       const res = await list('');
       expect(res.body).toMatchObject({ total: 3, page: 1, size: 10, pages: 1 });
-      expect(names(res)).toEqual([auditor.name, cashier.name, teller.name]);
+      expect(pageNames(res)).toEqual([auditor.name, cashier.name, teller.name]);
       const slash = await t.http
         .get(`/api/v1/positions/?search=${token}`)
         .set('Authorization', admin);
       expect(slash.body.total).toBe(3);
-      expect(names(await list('size=2&page=2'))).toEqual([teller.name]);
+      expect(pageNames(await list('size=2&page=2'))).toEqual([teller.name]);
     });
 
     it('searches the name with % taken literally', async () => {
       const upper = await t.http
         .get(url(`?search=${encodeURIComponent(`TELLER ${token}`)}`))
         .set('Authorization', admin);
-      expect(names(upper)).toEqual([teller.name]);
+      expect(pageNames(upper)).toEqual([teller.name]);
       const percent = await t.http
         .get(url(`?search=${encodeURIComponent(`${token} 50%`)}`))
         .set('Authorization', admin);
-      expect(names(percent)).toEqual([cashier.name]);
+      expect(pageNames(percent)).toEqual([cashier.name]);
       const wildcard = await t.http
         .get(url(`?search=${encodeURIComponent(`r%${token}`)}`))
         .set('Authorization', admin);
@@ -295,13 +269,13 @@ describe('Positions', () => {
     });
 
     it('filters by is_active / status and updated_since, sorts by allowed fields', async () => {
-      expect(names(await list('is_active=false'))).toEqual([auditor.name]);
-      expect(names(await list('status=active'))).toEqual([cashier.name, teller.name]);
+      expect(pageNames(await list('is_active=false'))).toEqual([auditor.name]);
+      expect(pageNames(await list('status=active'))).toEqual([cashier.name, teller.name]);
       expectProblem(await list('status=active&is_active=false'), 422);
       expectProblem(await list('is_active=sometimes'), 422);
       const future = new Date(Date.now() + 60_000).toISOString();
       expect((await list(`updated_since=${encodeURIComponent(future)}`)).body.total).toBe(0);
-      expect(names(await list('sort_by=created_at&sort_order=desc'))).toEqual([
+      expect(pageNames(await list('sort_by=created_at&sort_order=desc'))).toEqual([
         cashier.name,
         auditor.name,
         teller.name,

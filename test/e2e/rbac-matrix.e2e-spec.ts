@@ -1,13 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import type { Response } from 'supertest';
 import { SessionsService } from '../../src/credentials/sessions.service';
 import type { Branch } from '../../src/branches/branch.entity';
 import type { Department } from '../../src/departments/department.entity';
 import type { Position } from '../../src/positions/position.entity';
 import type { User } from '../../src/users/user.entity';
+import { isProblem } from '../harness/expect';
+import { type Method, requestsAs } from '../harness/http';
 import { createUser, TEST_PASSWORD, type UserOverrides } from '../harness/identity';
+import {
+  makeBranch,
+  makeDepartment,
+  makePosition,
+  newBranchBody,
+  newDepartmentBody,
+  newPositionBody,
+} from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import { makeBranch, makeDepartment, makePosition, newUserBody } from '../harness/users-fixtures';
+import { tag } from '../harness/unique';
+import { newUserBody } from '../harness/users-fixtures';
 
 /**
  * Role × route for auth, users, departments, branches and positions (SPEC §4 and §7), with
@@ -18,7 +27,6 @@ import { makeBranch, makeDepartment, makePosition, newUserBody } from '../harnes
 const CALLERS = ['admin', 'manager', 'officer', 'viewer', 'anonymous'] as const;
 type Caller = (typeof CALLERS)[number];
 type SignedInCaller = Exclude<Caller, 'anonymous'>;
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** The expected status as admin, manager, officer, viewer and anonymous, in that order. */
 type Statuses = [number, number, number, number, number];
@@ -53,8 +61,6 @@ interface Row {
   expected: Statuses;
 }
 
-const tag = () => randomBytes(4).toString('hex');
-
 /** The ids behind the placeholders; `new …` makes a fresh row for each cell. */
 const TARGETS: Record<string, (w: World) => string | Promise<string>> = {
   'own-branch officer': (w) => w.ownOfficer.id,
@@ -86,9 +92,9 @@ async function refreshBody(w: World) {
 }
 const userEdit = () => ({ first_name: `Edited ${tag()}` });
 const unitEdit = () => ({ description: `Edited ${tag()}` });
-const newDepartment = () => ({ name: `Dept ${tag()}`, code: `D${tag()}` });
-const newBranch = () => ({ name: `Branch ${tag()}`, code: `B${tag()}`, address: `${tag()} St` });
-const newPosition = () => ({ name: `Position ${tag()}` });
+const newDepartment = () => newDepartmentBody();
+const newBranch = () => newBranchBody();
+const newPosition = () => newPositionBody();
 
 // prettier-ignore
 const ROWS: Row[] = [
@@ -210,10 +216,6 @@ function splitRoute(route: string): { method: Method; path: string } {
   return { method: route.slice(0, space).toLowerCase() as Method, path: route.slice(space + 1) };
 }
 
-function isProblem(res: Response): boolean {
-  return /^application\/problem\+json/.test(String(res.headers['content-type']));
-}
-
 describe('RBAC matrix: role × route for auth, users, departments, branches, positions', () => {
   const w = {} as World;
 
@@ -266,11 +268,8 @@ describe('RBAC matrix: role × route for auth, users, departments, branches, pos
     return (await w.t.signIn(w.callers[caller].fields)).bearer;
   }
 
-  function send(method: Method, url: string, bearer?: string, body?: object) {
-    const request = w.t.http[method](url);
-    if (bearer) request.set('Authorization', bearer);
-    return body === undefined ? request : request.send(body);
-  }
+  const send = (method: Method, url: string, bearer?: string, body?: object) =>
+    requestsAs(w.t, bearer ?? null, '').send(method, url, body);
 
   /**
    * What a write would change, as the admin sees it: the version of the object in the path,

@@ -20,10 +20,10 @@ import { get } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { runMigrationsLocked } from '../../src/database/migrate';
+import { withClient } from '../harness/pg';
 import { databaseUrl, loadState } from '../harness/state';
 
 jest.setTimeout(30_000);
@@ -202,16 +202,6 @@ function logMessages(stdout: string): string[] {
 /** The "  - PROBLEM" lines the server prints for a refused configuration. */
 function problemLines(stderr: string): string[] {
   return stderr.split('\n').filter((line) => /^\s+- /.test(line));
-}
-
-async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
 }
 
 describe('a configuration that cannot work', () => {

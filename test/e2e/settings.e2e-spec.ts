@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import type { Response } from 'supertest';
 import { LISTENER_NAME } from '../../src/database/database-notifications';
 import { DEFAULT_CATALOGS, SETTINGS } from '../../src/settings/settings-registry';
+import { auditRows } from '../harness/audit';
+import { errorLocs, expectProblem } from '../harness/expect';
+import { requestsAs, resourceAs } from '../harness/http';
+import { type NonAdminRole, signInEveryRole } from '../harness/identity';
+import { tag } from '../harness/unique';
 import { newUserBody } from '../harness/users-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
@@ -10,24 +13,14 @@ describe('Settings', () => {
   let t: TestApp;
   let admin: string;
   let adminId: string;
-  const others: Record<'manager' | 'officer' | 'viewer', string> = {
-    manager: '',
-    officer: '',
-    viewer: '',
-  };
+  let others: Record<NonAdminRole, string>;
 
   beforeAll(async () => {
     t = await createTestApp();
-    const signedIn = await t.signIn('admin');
-    admin = signedIn.bearer;
-    adminId = signedIn.user.id;
-    for (const role of ['manager', 'officer', 'viewer'] as const) {
-      others[role] = (await t.signIn(role)).bearer;
-    }
+    ({ admin, adminId, others } = await signInEveryRole(t.app));
   });
   afterAll(() => t?.close());
 
-  const tag = () => randomBytes(4).toString('hex');
   const url = (suffix = '') => `/api/v1/settings${suffix}`;
   const FULL_FIELDS = [
     'id',
@@ -44,34 +37,13 @@ describe('Settings', () => {
   const RISK_WEIGHTS = SETTINGS.risk_weights.default as Record<string, number>;
   const GROUPED_FIELDS = ['id', 'value', 'description', 'is_public', 'created_at', 'updated_at'];
 
-  function expectProblem(res: Response, status: number): void {
-    expect(res.status).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
-    expect(typeof res.body.detail).toBe('string');
-    expect(res.body.request_id).toEqual(expect.any(String));
-  }
-
-  function errorLocs(res: Response): string[] {
-    return (res.body.errors as { loc: string[] }[]).map((error) => error.loc.join('.'));
-  }
-
-  const get = (key: string, bearer = admin) =>
-    t.http.get(url(`/${key}`)).set('Authorization', bearer);
+  const settings = (bearer: string) => resourceAs(t, bearer, '/settings');
+  const get = (key: string, bearer = admin) => settings(bearer).get(key);
   const put = (key: string, body: Record<string, unknown>, bearer = admin) =>
-    t.http
-      .put(url(`/${key}`))
-      .set('Authorization', bearer)
-      .send(body);
-  const bulk = (body: unknown, bearer = admin) =>
-    t.http
-      .patch(url('/bulk'))
-      .set('Authorization', bearer)
-      .send(body as object);
-  const remove = (key: string, bearer = admin) =>
-    t.http.delete(url(`/${key}`)).set('Authorization', bearer);
-  const create = (body: Record<string, unknown>, bearer = admin) =>
-    t.http.post(url()).set('Authorization', bearer).send(body);
+    settings(bearer).put(key, body);
+  const bulk = (body: unknown, bearer = admin) => settings(bearer).patch('bulk', body as object);
+  const remove = (key: string, bearer = admin) => settings(bearer).delete(key);
+  const create = (body: Record<string, unknown>, bearer = admin) => settings(bearer).post(body);
 
   async function valueOf(key: string): Promise<unknown> {
     const res = await get(key);
@@ -82,14 +54,6 @@ describe('Settings', () => {
   /** Puts a known key back to its default (for the tests that change what the server obeys). */
   async function reset(...keys: string[]): Promise<void> {
     for (const key of keys) expect((await remove(key)).status).toBe(200);
-  }
-
-  async function auditRows(key: string, action: string) {
-    return t.dataSource.query(
-      `SELECT action, actor_id, actor_role, entity_type, entity_id, details
-         FROM audit_events WHERE entity_id = $1 AND action = $2 ORDER BY occurred_at, id`,
-      [key, action],
-    );
   }
 
   describe('access', () => {
@@ -321,7 +285,7 @@ describe('Settings', () => {
       expect(await valueOf(key)).toBe('+855 23 000 000');
       expectProblem(await get(key, others.manager), 404);
 
-      const [event] = await auditRows(key, 'setting.created');
+      const [event] = await auditRows(t, { entityId: key, action: 'setting.created' });
       expect(event).toMatchObject({
         actor_id: adminId,
         actor_role: 'admin',
@@ -450,7 +414,10 @@ describe('Settings', () => {
         created_by: null, // seeded by the server
       });
       expect(res.body.id).toBe(before.body.id);
-      const events = await auditRows('session_timeout_minutes', 'setting.updated');
+      const events = await auditRows(t, {
+        entityId: 'session_timeout_minutes',
+        action: 'setting.updated',
+      });
       expect(events.at(-1)).toMatchObject({
         actor_id: adminId,
         details: { key: 'session_timeout_minutes', from: 30, to: 45 },
@@ -481,7 +448,7 @@ describe('Settings', () => {
       const created = await put(key, { value: 'Hello' });
       expect(created.status).toBe(200);
       expect(created.body).toMatchObject({ key, category: 'general', is_public: false });
-      expect(await auditRows(key, 'setting.created')).toHaveLength(1);
+      expect(await auditRows(t, { entityId: key, action: 'setting.created' })).toHaveLength(1);
 
       const changed = await put(key, {
         value: 'Welcome',
@@ -556,8 +523,11 @@ describe('Settings', () => {
       });
       expect(limits.status).toBe(200);
       expect(await valueOf('manager_approval_threshold')).toBe(30000);
-      const events = await auditRows('manager_approval_threshold', 'setting.updated');
-      expect(events.at(-1).details).toMatchObject({ from: 25000.5, to: 30000 });
+      const events = await auditRows(t, {
+        entityId: 'manager_approval_threshold',
+        action: 'setting.updated',
+      });
+      expect(events.at(-1)?.details).toMatchObject({ from: 25000.5, to: 30000 });
 
       const both = await bulk({
         manager_approval_threshold: 1000,
@@ -598,7 +568,9 @@ describe('Settings', () => {
         category: 'general',
         is_public: false,
       });
-      expect(await auditRows('email_new_application', 'setting.updated')).toHaveLength(1);
+      expect(
+        await auditRows(t, { entityId: 'email_new_application', action: 'setting.updated' }),
+      ).toHaveLength(1);
       await reset('email_new_application');
     });
 
@@ -724,7 +696,7 @@ describe('Settings', () => {
       expect(res.status).toBe(204);
       expect(res.text).toBe('');
       expectProblem(await get(key), 404);
-      const [event] = await auditRows(key, 'setting.deleted');
+      const [event] = await auditRows(t, { entityId: key, action: 'setting.deleted' });
       expect(event).toMatchObject({ actor_id: adminId, details: { key, from: 'x', to: null } });
       expectProblem(await remove(key), 404);
     });
@@ -742,7 +714,10 @@ describe('Settings', () => {
       });
       expect(Object.keys(res.body).sort()).toEqual([...FULL_FIELDS, 'detail'].sort());
       expect(await valueOf('password_min_length')).toBe(8);
-      const [event] = await auditRows('password_min_length', 'setting.reset');
+      const [event] = await auditRows(t, {
+        entityId: 'password_min_length',
+        action: 'setting.reset',
+      });
       expect(event.details).toMatchObject({ from: 10, to: 8 });
     });
 
@@ -766,9 +741,7 @@ describe('Settings', () => {
         category: 'applications',
         created_by: adminId,
       });
-      const [event] = await t.dataSource.query(
-        `SELECT actor_id, details FROM audit_events WHERE action = 'setting.initialized'`,
-      );
+      const [event] = await auditRows(t, { action: 'setting.initialized' });
       expect(event).toMatchObject({ actor_id: adminId });
       expect([...event.details.created].sort()).toEqual(['app_name', 'risk_thresholds']);
 
@@ -779,8 +752,7 @@ describe('Settings', () => {
   });
 
   describe('the settings the server obeys', () => {
-    const createUser = (body: Record<string, unknown>) =>
-      t.http.post('/api/v1/users').set('Authorization', admin).send(body);
+    const createUser = (body: Record<string, unknown>) => requestsAs(t, admin).post('/users', body);
 
     it('applies the password rules at once', async () => {
       expect((await createUser(newUserBody({ password: 'Abcdefgh1' }))).status).toBe(201);

@@ -2,32 +2,12 @@ import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { StorageConfig } from '../../src/config/app-config';
-import { createS3Client } from '../../src/storage/s3-clients';
 import type { StorageService } from '../../src/storage/storage.service';
+import { s3ClientFor } from '../harness/s3';
 import { loadState } from '../harness/state';
 import { createTestApp, type TestApp } from '../harness/test-app';
 
 const MiB = 1024 * 1024;
-
-/** A client of its own (not the app's) to look at the S3 server from outside. */
-function outsideClient(): S3Client {
-  const { s3 } = loadState();
-  const config: StorageConfig = {
-    endpoint: s3.endpoint,
-    publicEndpoint: s3.endpoint,
-    accessKeyId: s3.accessKeyId,
-    secretAccessKey: s3.secretAccessKey,
-    bucket: 'unused',
-    region: 'us-east-1',
-    maxFileSize: 0,
-    maxMultipartFileSize: 0,
-    presignedDownloadSeconds: 60,
-    presignedUploadSeconds: 60,
-    s3rverCompatibility: s3.s3rver,
-  };
-  return createS3Client(config, s3.endpoint);
-}
 
 async function bucketStatus(client: S3Client, bucket: string): Promise<number> {
   try {
@@ -103,7 +83,7 @@ describe('StorageService against the S3 server', () => {
   const data = randomBytes(6 * MiB + 12345);
 
   beforeAll(async () => {
-    s3 = outsideClient();
+    s3 = s3ClientFor(loadState().s3);
     bucket = `storage-e2e-${randomBytes(4).toString('hex')}`;
     expect(await bucketStatus(s3, bucket)).toBe(404);
     t = await createTestApp({ env: { MINIO_BUCKET_NAME: bucket } });

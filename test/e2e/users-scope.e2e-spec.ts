@@ -2,16 +2,13 @@ import type { Branch } from '../../src/branches/branch.entity';
 import type { Department } from '../../src/departments/department.entity';
 import type { Position } from '../../src/positions/position.entity';
 import type { User } from '../../src/users/user.entity';
-import { createUser } from '../harness/identity';
+import { auditRows } from '../harness/audit';
+import { expectNoSecrets, expectProblem } from '../harness/expect';
+import { pageIds, requestsAs } from '../harness/http';
+import { type Actor, createUser } from '../harness/identity';
+import { makeBranch, makeDepartment, makePosition } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import {
-  expectNoSecrets,
-  expectProblem,
-  makeBranch,
-  makeDepartment,
-  makePosition,
-  newUserBody,
-} from '../harness/users-fixtures';
+import { newUserBody } from '../harness/users-fixtures';
 
 interface UserItem {
   id: string;
@@ -24,10 +21,10 @@ interface UserItem {
 /** SPEC §4 "manage users" and the scope of lists and stats, written out by hand. */
 describe('Users: scope and manager rules', () => {
   let t: TestApp;
-  let admin: { user: User; bearer: string };
+  let admin: Actor;
   let branchA: Branch;
   let branchB: Branch;
-  let manager: { user: User; bearer: string };
+  let manager: Actor;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -38,14 +35,7 @@ describe('Users: scope and manager rules', () => {
   });
   afterAll(() => t?.close());
 
-  const as = (bearer: string) => ({
-    get: (path: string) => t.http.get(`/api/v1/users${path}`).set('Authorization', bearer),
-    post: (path: string, body?: object) =>
-      t.http.post(`/api/v1/users${path}`).set('Authorization', bearer).send(body),
-    patch: (path: string, body: object) =>
-      t.http.patch(`/api/v1/users${path}`).set('Authorization', bearer).send(body),
-    delete: (path: string) => t.http.delete(`/api/v1/users${path}`).set('Authorization', bearer),
-  });
+  const as = (bearer: string) => requestsAs(t, bearer, '/api/v1/users');
 
   describe("a manager acting on others (own branch A; 'self' is the manager)", () => {
     type Target = 'officerA' | 'viewerA' | 'managerA' | 'adminA' | 'officerB' | 'noBranch' | 'self';
@@ -164,10 +154,7 @@ describe('Users: scope and manager rules', () => {
       expect(password.status).toBe(200);
       const deactivate = await m.patch(`/${user.id}`, { status: 'inactive' });
       expect(deactivate.body.status).toBe('inactive');
-      const actions: { action: string }[] = await t.dataSource.query(
-        `SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY occurred_at, id`,
-        [user.id],
-      );
+      const actions = await auditRows(t, { entityId: user.id });
       expect(actions.map((a) => a.action)).toEqual([
         'user.role_changed',
         'user.password_set',
@@ -208,8 +195,6 @@ describe('Users: scope and manager rules', () => {
       }
     });
 
-    const ids = (res: { body: { items: UserItem[] } }) => res.body.items.map((u) => u.id);
-
     it('pages newest first with the envelope, clamping size to 100', async () => {
       const res = await as(admin.bearer).get('?size=2&page=1');
       expect(res.status).toBe(200);
@@ -227,20 +212,23 @@ describe('Users: scope and manager rules', () => {
     it('filters by search (with % and _ taken literally), role, status and the references', async () => {
       const a = as(admin.bearer);
       const scoped = `branch_id=${branchC.id}`;
-      expect(ids(await a.get(`?${scoped}&search=${encodeURIComponent('%')}`))).toEqual([
+      expect(pageIds(await a.get(`?${scoped}&search=${encodeURIComponent('%')}`))).toEqual([
         listed[0].id,
       ]);
-      expect(ids(await a.get(`?${scoped}&search=under_score`))).toEqual([listed[1].id]);
-      expect(ids(await a.get(`?${scoped}&search=underxscore`))).toEqual([listed[0].id]);
-      expect(ids(await a.get(`?${scoped}&search=sophea`))).toEqual([listed[3].id, listed[2].id]);
-      expect(ids(await a.get(`?${scoped}&search=${encodeURIComponent('Sophea Lim')}`))).toEqual([
+      expect(pageIds(await a.get(`?${scoped}&search=under_score`))).toEqual([listed[1].id]);
+      expect(pageIds(await a.get(`?${scoped}&search=underxscore`))).toEqual([listed[0].id]);
+      expect(pageIds(await a.get(`?${scoped}&search=sophea`))).toEqual([
+        listed[3].id,
         listed[2].id,
       ]);
-      expect(ids(await a.get(`?${scoped}&search=bank.test`))).toEqual([listed[3].id]);
-      expect(ids(await a.get(`?${scoped}&role=viewer`))).toEqual([listed[0].id]);
-      expect(ids(await a.get(`?${scoped}&status=inactive`))).toEqual([listed[2].id]);
-      expect(ids(await a.get(`?department_id=${department.id}`))).toEqual([listed[1].id]);
-      expect(ids(await a.get(`?position_id=${position.id}`))).toEqual([listed[2].id]);
+      expect(pageIds(await a.get(`?${scoped}&search=${encodeURIComponent('Sophea Lim')}`))).toEqual(
+        [listed[2].id],
+      );
+      expect(pageIds(await a.get(`?${scoped}&search=bank.test`))).toEqual([listed[3].id]);
+      expect(pageIds(await a.get(`?${scoped}&role=viewer`))).toEqual([listed[0].id]);
+      expect(pageIds(await a.get(`?${scoped}&status=inactive`))).toEqual([listed[2].id]);
+      expect(pageIds(await a.get(`?department_id=${department.id}`))).toEqual([listed[1].id]);
+      expect(pageIds(await a.get(`?position_id=${position.id}`))).toEqual([listed[2].id]);
       expect((await a.get(`?${scoped}`)).body.total).toBe(4);
       expect((await a.get(`?${scoped}&search=&role=&status=`)).body.total).toBe(4);
     });
@@ -253,7 +241,7 @@ describe('Users: scope and manager rules', () => {
         new Date(since.getTime() + 1000),
       ]);
       const res = await a.get(`?branch_id=${branchC.id}&updated_since=${since.toISOString()}`);
-      expect(ids(res)).toEqual([listed[1].id]);
+      expect(pageIds(res)).toEqual([listed[1].id]);
       const bad = await a.get('?updated_since=yesterday');
       expectProblem(bad, 422);
       expect(bad.body.errors[0].loc).toEqual(['query', 'updated_since']);

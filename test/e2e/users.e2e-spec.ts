@@ -8,34 +8,18 @@ import type { CreateUserDto } from '../../src/users/dto/create-user.dto';
 import { User } from '../../src/users/user.entity';
 import { UsersService } from '../../src/users/users.service';
 import { insertApplications } from '../harness/applications-fixtures';
-import { bearerFor, createUser, TEST_PASSWORD } from '../harness/identity';
+import { auditRows } from '../harness/audit';
+import { expectNoSecrets, expectProblem } from '../harness/expect';
+import { requestsAs } from '../harness/http';
+import { type Actor, bearerFor, createUser, TEST_PASSWORD } from '../harness/identity';
+import { makeBranch, makeDepartment, makePosition } from '../harness/organisation-fixtures';
 import { createTestApp, type TestApp } from '../harness/test-app';
-import {
-  expectNoSecrets,
-  expectProblem,
-  makeBranch,
-  makeDepartment,
-  makePosition,
-  newUserBody,
-} from '../harness/users-fixtures';
-
-interface AuditRow {
-  action: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  entity_type: string;
-  entity_id: string;
-  branch_id: string | null;
-  department_id: string | null;
-  from_status: string | null;
-  to_status: string | null;
-  details: Record<string, unknown>;
-}
+import { newUserBody } from '../harness/users-fixtures';
 
 /** SPEC §7 "Users": creation, reads, updates, /users/me, passwords and deletion (as an admin). */
 describe('Users', () => {
   let t: TestApp;
-  let admin: { user: User; bearer: string };
+  let admin: Actor;
   let branch: Branch;
   let department: Department;
   let position: Position;
@@ -49,15 +33,8 @@ describe('Users', () => {
   });
   afterAll(() => t?.close());
 
-  const audits = (entityId: string, action?: string): Promise<AuditRow[]> =>
-    t.dataSource.query(
-      `SELECT * FROM audit_events WHERE entity_id = $1 AND ($2::text IS NULL OR action = $2)
-       ORDER BY occurred_at, id`,
-      [entityId, action ?? null],
-    );
-
   const createAs = (bearer: string, body: Record<string, unknown>) =>
-    t.http.post('/api/v1/users').set('Authorization', bearer).send(body);
+    requestsAs(t, bearer).post('/users', body);
 
   describe('refusals before any rule', () => {
     it('401 for every route without a token', async () => {
@@ -176,7 +153,7 @@ describe('Users', () => {
       expect(res.headers.etag).toBe('"1"');
       const stored = await t.dataSource.getRepository(User).findOneByOrFail({ id: res.body.id });
       expect(compareSync('Str0ngPassword', stored.passwordHash)).toBe(true);
-      const [event] = await audits(res.body.id, 'user.created');
+      const [event] = await auditRows(t, { entityId: res.body.id, action: 'user.created' });
       expect(event).toMatchObject({
         actor_id: admin.user.id,
         entity_type: 'user',
@@ -365,7 +342,7 @@ describe('Users', () => {
       expect(two.status).toBe(201);
       expect(two.headers['idempotent-replayed']).toBe('true');
       expect(two.body.id).toBe(one.body.id);
-      expect(await audits(one.body.id, 'user.created')).toHaveLength(1);
+      expect(await auditRows(t, { entityId: one.body.id, action: 'user.created' })).toHaveLength(1);
       const other = await createAs(admin.bearer, newUserBody()).set('Idempotency-Key', key);
       expectProblem(other, 422);
     });
@@ -379,7 +356,7 @@ describe('Users', () => {
         cls.run(() => users.create(body as unknown as CreateUserDto, null));
       const created = await create(newUserBody({ role: 'admin', branch_id: branch.id }));
       expect(created).toMatchObject({ role: 'admin', status: 'active', branch_id: branch.id });
-      const [event] = await audits(created.id, 'user.created');
+      const [event] = await auditRows(t, { entityId: created.id, action: 'user.created' });
       expect(event).toMatchObject({
         actor_id: null,
         actor_name: null,
@@ -462,7 +439,7 @@ describe('Users', () => {
         .set('Authorization', admin.bearer)
         .send({ last_name: 'Keo' });
       expect(unchanged.body.version).toBe(3);
-      const events = await audits(user.id, 'user.updated');
+      const events = await auditRows(t, { entityId: user.id, action: 'user.updated' });
       expect(events).toHaveLength(2);
       expect(events[0]).toMatchObject({
         actor_id: admin.user.id,
@@ -485,9 +462,9 @@ describe('Users', () => {
         .send({ role: 'manager' });
       expect(res.status).toBe(200);
       expect(res.body.role).toBe('manager');
-      const [event] = await audits(user.id, 'user.role_changed');
+      const [event] = await auditRows(t, { entityId: user.id, action: 'user.role_changed' });
       expect(event.details).toEqual({ from: 'officer', to: 'manager' });
-      expect(await audits(user.id, 'user.updated')).toHaveLength(0);
+      expect(await auditRows(t, { entityId: user.id, action: 'user.updated' })).toHaveLength(0);
     });
 
     it('refuses your own role change (403) and deactivating yourself (409)', async () => {
@@ -532,7 +509,7 @@ describe('Users', () => {
       expect(res.body).toMatchObject({ status: 'inactive', is_active: false });
       const after = await t.http.get('/api/v1/users/me').set('Authorization', target.bearer);
       expectProblem(after, 401);
-      const [event] = await audits(target.user.id, 'user.deactivated');
+      const [event] = await auditRows(t, { entityId: target.user.id, action: 'user.deactivated' });
       expect(event).toMatchObject({
         from_status: 'active',
         to_status: 'inactive',
@@ -549,7 +526,7 @@ describe('Users', () => {
         .set('Authorization', admin.bearer)
         .send({ status: 'active' });
       expect(back.body.is_active).toBe(true);
-      const [updated] = await audits(target.user.id, 'user.updated');
+      const [updated] = await auditRows(t, { entityId: target.user.id, action: 'user.updated' });
       expect(updated).toMatchObject({ from_status: 'inactive', to_status: 'active' });
     });
 
@@ -573,9 +550,11 @@ describe('Users', () => {
       expectProblem(await t.http.get('/api/v1/users/me').set('Authorization', target.bearer), 401);
       const stored = await t.dataSource.getRepository(User).findOneByOrFail({ id: target.user.id });
       expect(compareSync('Fresh1Password', stored.passwordHash)).toBe(true);
-      const [event] = await audits(target.user.id, 'user.password_set');
+      const [event] = await auditRows(t, { entityId: target.user.id, action: 'user.password_set' });
       expect(event).toMatchObject({ actor_id: admin.user.id, details: { sessions_revoked: 1 } });
-      expect(JSON.stringify(await audits(target.user.id))).not.toMatch(/Fresh1Password|\$2[aby]\$/);
+      expect(JSON.stringify(await auditRows(t, { entityId: target.user.id }))).not.toMatch(
+        /Fresh1Password|\$2[aby]\$/,
+      );
     });
 
     it('422 for unknown fields, null in a required column, and contradicting status', async () => {
@@ -671,7 +650,7 @@ describe('Users', () => {
         .set('Authorization', bearer)
         .send({ email: admin.user.email });
       expectProblem(taken, 409);
-      const [event] = await audits(user.id, 'user.updated');
+      const [event] = await auditRows(t, { entityId: user.id, action: 'user.updated' });
       expect(event.actor_id).toBe(user.id);
     });
 
@@ -722,7 +701,7 @@ describe('Users', () => {
       expectProblem(await t.http.get('/api/v1/users/me').set('Authorization', other), 401);
       const stored = await t.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
       expect(compareSync('Brand9New', stored.passwordHash)).toBe(true);
-      const [event] = await audits(user.id, 'user.password_changed');
+      const [event] = await auditRows(t, { entityId: user.id, action: 'user.password_changed' });
       expect(event).toMatchObject({ actor_id: user.id, details: { other_sessions_revoked: 1 } });
     });
   });
@@ -736,7 +715,7 @@ describe('Users', () => {
       expect(res.status).toBe(204);
       expect(res.text).toBe('');
       expect(await t.dataSource.getRepository(User).findOneBy({ id: target.user.id })).toBeNull();
-      const [event] = await audits(target.user.id, 'user.deleted');
+      const [event] = await auditRows(t, { entityId: target.user.id, action: 'user.deleted' });
       expect(event).toMatchObject({
         actor_id: admin.user.id,
         details: { username: target.user.username },
@@ -765,7 +744,7 @@ describe('Users', () => {
       const stored = await t.dataSource.getRepository(User).findOneByOrFail({ id: target.user.id });
       expect(stored.status).toBe('inactive');
       expectProblem(await t.http.get('/api/v1/users/me').set('Authorization', target.bearer), 401);
-      const [event] = await audits(target.user.id, 'user.deactivated');
+      const [event] = await auditRows(t, { entityId: target.user.id, action: 'user.deactivated' });
       expect(event).toMatchObject({
         from_status: 'active',
         to_status: 'inactive',
@@ -807,7 +786,7 @@ describe('Users', () => {
         [applicationId],
       );
       expect(application).toEqual({ user_id: target.user.id });
-      const [event] = await audits(target.user.id, 'user.deactivated');
+      const [event] = await auditRows(t, { entityId: target.user.id, action: 'user.deactivated' });
       expect(event).toMatchObject({
         actor_id: admin.user.id,
         details: {
@@ -816,7 +795,7 @@ describe('Users', () => {
           sessions_revoked: 2,
         },
       });
-      expect(await audits(target.user.id, 'user.deleted')).toEqual([]);
+      expect(await auditRows(t, { entityId: target.user.id, action: 'user.deleted' })).toEqual([]);
 
       // Asked again: still answered with the deactivation, nothing else changes.
       const again = await t.http
@@ -907,7 +886,10 @@ describe('Users', () => {
           await t.http.get('/api/v1/users/me').set('Authorization', target.bearer),
           401,
         );
-        const [event] = await audits(target.user.id, 'user.deactivated');
+        const [event] = await auditRows(t, {
+          entityId: target.user.id,
+          action: 'user.deactivated',
+        });
         expect(event.details).toMatchObject({ owned_records: [kind] });
       },
     );
@@ -972,7 +954,7 @@ describe('Users', () => {
         [keys],
       );
       expect(rows).toEqual([{ username_key: 'name:someone-else', count: 6 }]);
-      const [event] = await audits(user.id, 'user.unlocked');
+      const [event] = await auditRows(t, { entityId: user.id, action: 'user.unlocked' });
       expect(event).toMatchObject({ details: { failures_cleared: 6 } });
     });
 
@@ -987,7 +969,7 @@ describe('Users', () => {
       for (const bearer of [one, two]) {
         expectProblem(await t.http.get('/api/v1/users/me').set('Authorization', bearer), 401);
       }
-      const [event] = await audits(user.id, 'user.sessions_revoked');
+      const [event] = await auditRows(t, { entityId: user.id, action: 'user.sessions_revoked' });
       expect(event).toMatchObject({ actor_id: admin.user.id, details: { sessions_revoked: 2 } });
     });
   });

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { Response } from 'supertest';
 import type { User } from '../../src/users/user.entity';
-import { makeBranch, makeDepartment } from './users-fixtures';
+import { expectStatus } from './expect';
+import { createdAs, requestsAs } from './http';
+import type { Actor } from './identity';
+import { makeBranch, makeDepartment } from './organisation-fixtures';
+import { tag } from './unique';
 import type { TestApp } from './test-app';
 
 /**
  * Applications for the e2e suites, made over HTTP as a client would (so the create path is
  * exercised too), and the organisation around them.
  */
-const tag = () => randomBytes(4).toString('hex');
 
 /** A unique id number in the format of a Cambodian national id. */
 export const newIdNumber = () => `${Date.now() % 1_000_000_000}${randomBytes(2).readUInt16BE()}`;
@@ -49,8 +51,6 @@ export async function makeUnit(t: TestApp): Promise<Unit> {
   return { branchId: branch.id, departmentId: department.id };
 }
 
-export type Actor = { user: User; bearer: string };
-
 /** A user of `role` working in `unit`. */
 export function member(t: TestApp, role: User['role'], unit: Unit): Promise<Actor> {
   return t.signIn({ role, branchId: unit.branchId, departmentId: unit.departmentId });
@@ -66,12 +66,7 @@ export async function createApplication(
   actor: Actor,
   fields: Record<string, unknown> = {},
 ): Promise<ApplicationJson> {
-  const res = await t.http
-    .post('/api/v1/applications')
-    .set('Authorization', actor.bearer)
-    .send(applicationBody(fields));
-  expectStatus(res, 201);
-  return res.body;
+  return createdAs<ApplicationJson>(t, actor, '/applications', applicationBody(fields));
 }
 
 /** PATCH /applications/{id}/{action} as `actor`. */
@@ -82,33 +77,65 @@ export function transition(
   action: string,
   body: Record<string, unknown> = {},
 ) {
-  return t.http
-    .patch(`/api/v1/applications/${id}/${action}`)
-    .set('Authorization', actor.bearer)
-    .send(body);
+  return requestsAs(t, actor).patch(`/applications/${id}/${action}`, body);
 }
 
-/** Like expect(res.status).toBe(status), but shows the problem document when it fails. */
-export function expectStatus(res: Response, status: number): void {
-  if (res.status !== status) {
-    throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+/** One lifecycle step: who takes which action (PATCH /applications/{id}/{action}), with a body. */
+export type Step = [actor: Actor, action: string, body?: Record<string, unknown>];
+
+/**
+ * Takes `steps` on application `id` in order, each of which must answer 200; the application
+ * as the last step answered it (undefined when there was none).
+ */
+export async function runTransitions(
+  t: TestApp,
+  id: string,
+  steps: Step[],
+): Promise<ApplicationJson | undefined> {
+  let application: ApplicationJson | undefined;
+  for (const [actor, action, body] of steps) {
+    const res = await transition(t, actor, id, action, body);
+    expectStatus(res, 200);
+    application = res.body;
   }
+  return application;
 }
 
 /**
- * `count` bare draft applications straight into the table (no customer, folders or audit),
- * for suites that only count them or need a row naming a user.
+ * `count` bare applications straight into the table (no folders, files or audit; a draft in USD
+ * unless told), for suites that only count them or need a row naming a user or a customer.
  */
 export async function insertApplications(
   t: TestApp,
   count: number,
-  fields: { userId: string; branchId?: string | null; departmentId?: string | null },
+  fields: {
+    userId: string;
+    branchId?: string | null;
+    departmentId?: string | null;
+    customerId?: string | null;
+    status?: string;
+    requestedAmount?: string | null;
+    createdAt?: string;
+  },
 ): Promise<string[]> {
   const rows: { id: string }[] = await t.dataSource.query(
-    `INSERT INTO customer_applications (id, user_id, branch_id, department_id, status, currency)
-     SELECT gen_random_uuid(), $1, $2, $3, 'draft', 'USD' FROM generate_series(1, $4)
+    `INSERT INTO customer_applications
+       (id, user_id, branch_id, department_id, customer_id, status, currency, requested_amount,
+        created_at)
+     SELECT gen_random_uuid(), $1, $2, $3, $4, $5, 'USD', $6::numeric,
+            coalesce($7::timestamptz, now())
+       FROM generate_series(1, $8)
      RETURNING id`,
-    [fields.userId, fields.branchId ?? null, fields.departmentId ?? null, count],
+    [
+      fields.userId,
+      fields.branchId ?? null,
+      fields.departmentId ?? null,
+      fields.customerId ?? null,
+      fields.status ?? 'draft',
+      fields.requestedAmount ?? null,
+      fields.createdAt ?? null,
+      count,
+    ],
   );
   return rows.map((row) => row.id);
 }

@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import {
@@ -18,17 +17,14 @@ import {
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { runMigrationsLocked } from '../../src/database/migrate';
 import { startEmbeddedS3 } from '../../src/storage/embedded-s3';
+import { withClient } from './pg';
 import { databaseUrl, type HarnessState, saveState, TEMPLATE_PREFIX } from './state';
 
 async function createTemplate(adminUrl: string, name: string, appRole: string): Promise<void> {
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
+  await withClient(adminUrl, async (admin) => {
     await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
     await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  });
   const dataSource = new DataSource({
     ...dataSourceOptions({
       url: databaseUrl(adminUrl, name),

@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SessionsService } from '../../src/credentials/sessions.service';
 import { AccessTokenService } from '../../src/common/auth/access-token.service';
+import type { AuthUser } from '../../src/common/auth/auth-user';
 import type { Role } from '../../src/common/auth/permissions';
 import { User } from '../../src/users/user.entity';
 
@@ -14,6 +15,9 @@ const TEST_PASSWORD_HASH = hashSync(TEST_PASSWORD, 4);
 let sequence = 0;
 
 export type UserOverrides = Partial<Omit<User, 'passwordHash'>> & { password?: string };
+
+/** A signed-in user: the row and the `Authorization` header of a real session. */
+export type Actor = { user: User; bearer: string };
 
 /** A user with unique names, inserted straight into the database. */
 export async function createUser(
@@ -48,8 +52,37 @@ export async function bearerFor(app: INestApplication, user: User): Promise<stri
 export async function signIn(
   app: INestApplication,
   roleOrFields: Role | UserOverrides,
-): Promise<{ user: User; bearer: string }> {
+): Promise<Actor> {
   const fields = typeof roleOrFields === 'string' ? { role: roleOrFields } : roleOrFields;
   const user = await createUser(app, fields);
   return { user, bearer: await bearerFor(app, user) };
+}
+
+/** `user` as the guards put the caller on a request, for calling services directly. */
+export function authUserOf(user: User, sessionId = 'test'): AuthUser {
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    branchId: user.branchId ?? null,
+    departmentId: user.departmentId ?? null,
+    sessionId,
+  };
+}
+
+/** The roles other than admin, in the order the suites sign them in. */
+export const NON_ADMIN_ROLES = ['manager', 'officer', 'viewer'] as const;
+export type NonAdminRole = (typeof NON_ADMIN_ROLES)[number];
+
+/**
+ * Signs in a new admin and then one new user of each other role (no branch, no department):
+ * the admin's bearer and id, and the bearer of each of the others.
+ */
+export async function signInEveryRole(
+  app: INestApplication,
+): Promise<{ admin: string; adminId: string; others: Record<NonAdminRole, string> }> {
+  const admin = await signIn(app, 'admin');
+  const others = {} as Record<NonAdminRole, string>;
+  for (const role of NON_ADMIN_ROLES) others[role] = (await signIn(app, role)).bearer;
+  return { admin: admin.bearer, adminId: admin.user.id, others };
 }

@@ -13,8 +13,8 @@ import type { AppConfig } from '../../src/config/app-config';
 import type { Env } from '../../src/config/environment';
 import { prepareRuntime } from '../../src/runtime';
 import { StorageService } from '../../src/storage/storage.service';
-import type { User } from '../../src/users/user.entity';
-import { signIn, type UserOverrides } from './identity';
+import { type Actor, signIn, type UserOverrides } from './identity';
+import { withClient } from './pg';
 import { asApplicationRole, asOwner, databaseUrl, loadState } from './state';
 
 export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
@@ -31,7 +31,7 @@ export interface TestApp {
   storage: StorageService;
   databaseName: string;
   /** A new user (of `role`, or with these fields) and a bearer header for a real session. */
-  signIn(roleOrFields: Role | UserOverrides): Promise<{ user: User; bearer: string }>;
+  signIn(roleOrFields: Role | UserOverrides): Promise<Actor>;
   close(): Promise<void>;
 }
 
@@ -56,24 +56,16 @@ export async function cloneDatabase(): Promise<{
 }> {
   const state = loadState();
   const name = uniqueName(`${state.template}_`);
-  const admin = new Client({ connectionString: state.adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${state.template}"`);
-  } finally {
-    await admin.end();
-  }
+  await withClient(state.adminUrl, (admin) =>
+    admin.query(`CREATE DATABASE "${name}" TEMPLATE "${state.template}"`),
+  );
   return {
     name,
     url: databaseUrl(state.adminUrl, name),
     drop: async () => {
-      const client = new Client({ connectionString: state.adminUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
+      await withClient(state.adminUrl, (admin) =>
+        admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      );
     },
   };
 }

@@ -1,33 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import type { Response } from 'supertest';
-import { Branch } from '../../src/branches/branch.entity';
-import { Department } from '../../src/departments/department.entity';
-import { Position } from '../../src/positions/position.entity';
-import type { TestApp } from './test-app';
-
-/**
- * Organisation rows for the users suites, saved straight through the repositories (the
- * departments, branches and positions routes are written separately).
- */
-const tag = () => randomBytes(4).toString('hex');
-
-export function makeBranch(t: TestApp, fields: Partial<Branch> = {}): Promise<Branch> {
-  const id = tag();
-  return t.dataSource
-    .getRepository(Branch)
-    .save({ name: `Branch ${id}`, code: `B${id}`, address: `${id} Street`, ...fields });
-}
-
-export function makeDepartment(t: TestApp, fields: Partial<Department> = {}): Promise<Department> {
-  const id = tag();
-  return t.dataSource
-    .getRepository(Department)
-    .save({ name: `Department ${id}`, code: `D${id}`, ...fields });
-}
-
-export function makePosition(t: TestApp, fields: Partial<Position> = {}): Promise<Position> {
-  return t.dataSource.getRepository(Position).save({ name: `Position ${tag()}`, ...fields });
-}
+import { tag } from './unique';
 
 /** A valid POST /users body with unique names. */
 export function newUserBody(fields: Record<string, unknown> = {}): Record<string, unknown> {
@@ -40,20 +11,4 @@ export function newUserBody(fields: Record<string, unknown> = {}): Record<string
     last_name: `Sok ${id}`,
     ...fields,
   };
-}
-
-/** The problem-document shape every refusal must have. */
-export function expectProblem(res: Response, status: number): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
-  expect(typeof res.body.detail).toBe('string');
-  expect(res.body.detail.length).toBeGreaterThan(3);
-}
-
-/** No password hash (nor anything like one) in an answer. */
-export function expectNoSecrets(res: Response): void {
-  const text = res.text ?? '';
-  expect(text).not.toMatch(/password/i);
-  expect(text).not.toMatch(/\$2[aby]\$/);
 }
