@@ -321,26 +321,26 @@ describe('segregation of duties: segregatedIds and withSubmitter (SPEC §4)', ()
   it('excludes the creator, the owner, the last submitter and every earlier submitter', () => {
     expect(
       segregatedIds({
-        created_by: 'creator',
-        user_id: 'successor',
-        submitted_by: 'officer',
-        submitter_ids: ['manager', 'officer'],
+        createdBy: 'creator',
+        userId: 'successor',
+        submittedBy: 'officer',
+        submitterIds: ['manager', 'officer'],
       }),
     ).toEqual(['creator', 'successor', 'officer', 'manager']);
   });
 
   it('counts the owner as the creator on a row written without created_by, and no one twice', () => {
     expect(
-      segregatedIds({ created_by: null, user_id: 'o1', submitted_by: null, submitter_ids: [] }),
+      segregatedIds({ createdBy: null, userId: 'o1', submittedBy: null, submitterIds: [] }),
     ).toEqual(['o1']);
     expect(
-      segregatedIds({ created_by: 'o1', user_id: 'o1', submitted_by: 'o1', submitter_ids: ['o1'] }),
+      segregatedIds({ createdBy: 'o1', userId: 'o1', submittedBy: 'o1', submitterIds: ['o1'] }),
     ).toEqual(['o1']);
   });
 
   it('keeps the submitter of a row whose submitter_ids missed them (seeded rows)', () => {
     expect(
-      segregatedIds({ created_by: 'o1', user_id: 'o1', submitted_by: 'm1', submitter_ids: [] }),
+      segregatedIds({ createdBy: 'o1', userId: 'o1', submittedBy: 'm1', submitterIds: [] }),
     ).toEqual(['o1', 'm1']);
   });
 
@@ -357,13 +357,13 @@ describe('segregation of duties: segregatedIds and withSubmitter (SPEC §4)', ()
     // Officer o1 created it, manager m1 submitted, it was returned, o1 resubmitted, and a
     // reassign gave it to o2.
     const row = {
-      created_by: 'o1',
-      user_id: 'o2',
-      submitted_by: 'o1',
-      submitter_ids: ['m1', 'o1'],
+      createdBy: 'o1',
+      userId: 'o2',
+      submittedBy: 'o1',
+      submitterIds: ['m1', 'o1'],
     };
     const facts: LifecycleFacts = {
-      userId: row.user_id,
+      userId: row.userId,
       assignedReviewer: 'm2',
       segregated: segregatedIds(row),
     };

@@ -137,12 +137,12 @@ export interface LifecycleFacts {
 
 /** The columns that remember who had a hand in an application. */
 export interface SegregationColumns {
-  user_id: string;
+  userId: string;
   /** Set at create and never changed; null only on rows written outside the API. */
-  created_by: string | null;
-  submitted_by: string | null;
+  createdBy: string | null;
+  submittedBy: string | null;
   /** Everyone who ever submitted it: a return and resubmission adds, never replaces. */
-  submitter_ids: readonly string[];
+  submitterIds: readonly string[];
 }
 
 /**
@@ -150,7 +150,7 @@ export interface SegregationColumns {
  * not approve it nor be its reviewer, whatever their role. Distinct ids, in a stable order.
  */
 export function segregatedIds(row: SegregationColumns): string[] {
-  const ids = [row.created_by, row.user_id, row.submitted_by, ...row.submitter_ids];
+  const ids = [row.createdBy, row.userId, row.submittedBy, ...row.submitterIds];
   return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
 }
 

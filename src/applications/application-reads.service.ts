@@ -60,7 +60,12 @@ interface ExportCursor {
   id: string;
 }
 
-type ExportRow = ExportSourceRow & { cursor_rank: number; cursor_created_at: string };
+type ExportRow = ExportSourceRow & {
+  id: string;
+  id_number: string | null;
+  cursor_rank: number;
+  cursor_created_at: string;
+};
 
 /**
  * A CSV export under way: its file name, its lines (pulled one by one), the rows sent, and
@@ -106,24 +111,24 @@ export class ApplicationReadsService {
     const manager = this.txHost.tx;
     const unitColumns = { id: true, name: true, code: true, managerId: true } as const;
     const [department, branch] = await Promise.all([
-      row.department_id
+      row.departmentId
         ? manager
             .getRepository(Department)
-            .findOne({ select: unitColumns, where: { id: row.department_id } })
+            .findOne({ select: unitColumns, where: { id: row.departmentId } })
         : null,
-      row.branch_id
+      row.branchId
         ? manager
             .getRepository(Branch)
-            .findOne({ select: unitColumns, where: { id: row.branch_id } })
+            .findOne({ select: unitColumns, where: { id: row.branchId } })
         : null,
     ]);
     const userIds = [
-      row.user_id,
+      row.userId,
       department?.managerId,
       branch?.managerId,
-      row.approved_by,
-      row.rejected_by,
-      row.assigned_reviewer,
+      row.approvedBy,
+      row.rejectedBy,
+      row.assignedReviewer,
     ].filter((userId): userId is string => typeof userId === 'string');
     const users = userIds.length
       ? await manager.getRepository(User).find({
@@ -144,14 +149,14 @@ export class ApplicationReadsService {
       toPersonSummary(userId ? byId.get(userId) : undefined);
     return {
       application: toApplicationSummary(this.applications.toResponse(row)),
-      officer: person(row.user_id),
+      officer: person(row.userId),
       department: toUnitSummary(department),
       branch: toUnitSummary(branch),
       department_manager: person(department?.managerId),
       branch_manager: person(branch?.managerId),
-      approver: person(row.approved_by),
-      rejector: person(row.rejected_by),
-      reviewer: person(row.assigned_reviewer),
+      approver: person(row.approvedBy),
+      rejector: person(row.rejectedBy),
+      reviewer: person(row.assignedReviewer),
     };
   }
 
@@ -277,10 +282,11 @@ export class ApplicationReadsService {
     const filtered = await this.applications.filteredQuery(caller, filters, manager);
     const readBatch = (after: ExportCursor | null) => {
       const qb = orderApplications(filtered())
-        .select(EXPORT_SOURCE_COLUMNS.map((column) => `a.${column}`))
-        .addSelect('a.priority_rank', 'cursor_rank')
+        .select('a.priority_rank', 'cursor_rank')
         .addSelect('CAST(a.created_at AS text)', 'cursor_created_at')
         .limit(EXPORT_BATCH_SIZE);
+      // Each column under its own name (the API's, which is the column's).
+      for (const column of EXPORT_SOURCE_COLUMNS) qb.addSelect(`a.${column}`, column);
       if (after) {
         qb.andWhere(
           '(a.priority_rank > :afterRank OR (a.priority_rank = :afterRank AND ' +
@@ -288,12 +294,12 @@ export class ApplicationReadsService {
           { afterRank: after.rank, afterCreatedAt: after.createdAt, afterId: after.id },
         );
       }
-      return qb.getRawMany<Record<string, unknown>>().then((raw) => raw.map(exportRowOf));
+      return qb.getRawMany<ExportRow>();
     };
     const clearIdNumber = (row: ExportRow) =>
       this.applications.reveal(
-        { id: row.id, id_number: row.id_number, guarantor_id_number: null },
-        'id_number',
+        { id: row.id, idNumber: row.id_number, guarantorIdNumber: null },
+        'idNumber',
       );
 
     const first = await readBatch(null);
@@ -348,16 +354,6 @@ export class ApplicationReadsService {
   }
 
   /** A factory of fresh query builders with the caller's scope and the filters applied. */
-}
-
-/** A raw row of the export query (aliases `a_<column>`) as the row exportRecord reads. */
-function exportRowOf(raw: Record<string, unknown>): ExportRow {
-  const row: Record<string, unknown> = {
-    cursor_rank: raw.cursor_rank,
-    cursor_created_at: raw.cursor_created_at,
-  };
-  for (const column of EXPORT_SOURCE_COLUMNS) row[column] = raw[`a_${column}`];
-  return row as ExportRow;
 }
 
 /** The filters that were given (for the audit event): no null or undefined entries. */

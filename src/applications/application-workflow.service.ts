@@ -23,7 +23,8 @@ import {
   withSubmitter,
 } from './application-lifecycle';
 import { scopeApplications } from './application-query';
-import { isApplicationInScope, recordScopeOf } from '../common/auth/record-scope';
+import { recordScopeOf } from '../common/auth/record-scope';
+import { isApplicationInScope } from './application-scope';
 import { CustomerApplication } from './application.entity';
 import { ApplicationsService } from './applications.service';
 import type {
@@ -41,7 +42,7 @@ import type {
 import type { ApplicationResponse } from './dto/application.dto';
 import { loanEndDate, todayIn } from './loan-term';
 import { missingForSubmit } from './submit-requirements';
-import { scoreApplication } from './risk-scorecard';
+import { type ScorecardInput, scoreApplication } from './risk-scorecard';
 
 /** What a transition step adds to the audit event (reason, amounts, reviewer, ...). */
 type AuditDetails = Record<string, unknown>;
@@ -65,9 +66,9 @@ export class ApplicationWorkflowService {
   submit(caller: AuthUser, id: string, body: CommentBody): Promise<ApplicationResponse> {
     return this.act(caller, id, 'submit', async (row, now) => {
       await this.assertComplete(row);
-      row.submitted_at = now;
-      row.submitted_by = caller.id;
-      row.submitter_ids = withSubmitter(row.submitter_ids, caller.id);
+      row.submittedAt = now;
+      row.submittedBy = caller.id;
+      row.submitterIds = withSubmitter(row.submitterIds, caller.id);
       const details: AuditDetails = { comment: body.comment ?? undefined };
       if (await this.settings.get('auto_assign_applications')) {
         const reviewer = await this.pickReviewer(row);
@@ -100,7 +101,7 @@ export class ApplicationWorkflowService {
         ]);
       }
       await this.assertReviewer(row, body.reviewer_id, source);
-      const previous = row.assigned_reviewer;
+      const previous = row.assignedReviewer;
       this.assign(row, body.reviewer_id, now);
       return {
         details: {
@@ -114,7 +115,7 @@ export class ApplicationWorkflowService {
 
   completeReview(caller: AuthUser, id: string, body: CommentBody): Promise<ApplicationResponse> {
     return this.act(caller, id, 'complete_review', (row, now) => {
-      row.reviewed_at = now;
+      row.reviewedAt = now;
       return { details: { comment: body.comment } };
     });
   }
@@ -125,16 +126,12 @@ export class ApplicationWorkflowService {
         this.settings.get('risk_weights'),
         this.settings.get('risk_thresholds'),
       ]);
-      const card = scoreApplication(
-        { ...row, requested_amount: row.loan_amount ?? row.requested_amount },
-        weights,
-        thresholds,
-      );
-      row.credit_score = card.credit_score;
-      row.risk_category = card.risk_category;
-      row.risk_breakdown = card.risk_breakdown;
-      if (body.assessment_notes !== undefined) row.assessment_notes = body.assessment_notes;
-      row.risk_assessed_at = now;
+      const card = scoreApplication(scorecardInputOf(row), weights, thresholds);
+      row.creditScore = card.credit_score;
+      row.riskCategory = card.risk_category;
+      row.riskBreakdown = card.risk_breakdown;
+      if (body.assessment_notes !== undefined) row.assessmentNotes = body.assessment_notes;
+      row.riskAssessedAt = now;
       return { details: { credit_score: card.credit_score, risk_category: card.risk_category } };
     });
   }
@@ -157,11 +154,11 @@ export class ApplicationWorkflowService {
           },
         });
       }
-      row.loan_amount = amount;
-      if (body.approved_interest_rate != null) row.interest_rate = body.approved_interest_rate;
-      if (body.approved_loan_term != null) row.desired_loan_term = body.approved_loan_term;
-      row.approved_at = now;
-      row.approved_by = caller.id;
+      row.loanAmount = amount;
+      if (body.approved_interest_rate != null) row.interestRate = body.approved_interest_rate;
+      if (body.approved_loan_term != null) row.desiredLoanTerm = body.approved_loan_term;
+      row.approvedAt = now;
+      row.approvedBy = caller.id;
       return {
         details: { approved_amount: amount, currency: row.currency, comment: body.comment },
       };
@@ -170,9 +167,9 @@ export class ApplicationWorkflowService {
 
   reject(caller: AuthUser, id: string, body: RejectBody): Promise<ApplicationResponse> {
     return this.act(caller, id, 'reject', (row, now) => {
-      row.rejected_at = now;
-      row.rejected_by = caller.id;
-      row.rejection_reason = body.rejection_reason;
+      row.rejectedAt = now;
+      row.rejectedBy = caller.id;
+      row.rejectionReason = body.rejection_reason;
       return { details: { reason: body.rejection_reason } };
     });
   }
@@ -180,14 +177,14 @@ export class ApplicationWorkflowService {
   returnToDraft(caller: AuthUser, id: string, body: ReturnBody): Promise<ApplicationResponse> {
     return this.act(caller, id, 'return', (row) => {
       // Back with the officer: it leaves the reviewer's open work until it is submitted again.
-      row.assigned_reviewer = null;
+      row.assignedReviewer = null;
       return { details: { reason: body.reason } };
     });
   }
 
   withdraw(caller: AuthUser, id: string, body: WithdrawBody): Promise<ApplicationResponse> {
     return this.act(caller, id, 'withdraw', (row, now) => {
-      row.withdrawn_at = now;
+      row.withdrawnAt = now;
       return { details: { reason: body.reason } };
     });
   }
@@ -195,26 +192,26 @@ export class ApplicationWorkflowService {
   disburse(caller: AuthUser, id: string, body: DisburseBody): Promise<ApplicationResponse> {
     return this.act(caller, id, 'disburse', async (row, now) => {
       const start = body.loan_start_date ?? todayIn(await this.settings.get('timezone'), now);
-      const end = row.desired_loan_term ? loanEndDate(start, row.desired_loan_term) : null;
+      const end = row.desiredLoanTerm ? loanEndDate(start, row.desiredLoanTerm) : null;
       if (!end) {
         throw new ValidationProblem([
           {
             loc: ['application', 'desired_loan_term'],
-            msg: `must be a term such as 12_months, 26_weeks or 1_years to set the loan end date (it is ${JSON.stringify(row.desired_loan_term)})`,
+            msg: `must be a term such as 12_months, 26_weeks or 1_years to set the loan end date (it is ${JSON.stringify(row.desiredLoanTerm)})`,
             type: 'loan_term',
           },
         ]);
       }
-      row.loan_start_date = start;
-      row.loan_end_date = end;
-      row.disbursed_at = now;
+      row.loanStartDate = start;
+      row.loanEndDate = end;
+      row.disbursedAt = now;
       return { details: { loan_start_date: start, loan_end_date: end, comment: body.comment } };
     });
   }
 
   complete(caller: AuthUser, id: string, body: CommentBody): Promise<ApplicationResponse> {
     return this.act(caller, id, 'complete', (row, now) => {
-      row.completed_at = now;
+      row.completedAt = now;
       return { details: { comment: body.comment } };
     });
   }
@@ -234,8 +231,8 @@ export class ApplicationWorkflowService {
           },
         ]);
       }
-      const previous = row.priority_level;
-      row.priority_level = priority as CustomerApplication['priority_level'];
+      const previous = row.priorityLevel;
+      row.priorityLevel = priority as CustomerApplication['priorityLevel'];
       return { details: { from: previous, to: priority } };
     });
   }
@@ -270,8 +267,8 @@ export class ApplicationWorkflowService {
         .createQueryBuilder()
         .update()
         .set({
-          created_by: () => 'coalesce(created_by, user_id)',
-          user_id: body.to_user_id,
+          createdBy: () => 'coalesce(created_by, user_id)',
+          userId: body.to_user_id,
           version: () => 'version + 1',
         })
         .whereInIds(rows.map((row) => row.id))
@@ -281,8 +278,8 @@ export class ApplicationWorkflowService {
           action: 'application.reassigned',
           entityType: 'application',
           entityId: row.id,
-          branchId: row.branch_id,
-          departmentId: row.department_id,
+          branchId: row.branchId,
+          departmentId: row.departmentId,
           fromStatus: row.status,
           toStatus: row.status,
           details: { from_user_id: body.from_user_id, to_user_id: body.to_user_id },
@@ -347,8 +344,8 @@ export class ApplicationWorkflowService {
         });
       }
       const actor = mayPerform(action, caller, {
-        userId: row.user_id,
-        assignedReviewer: row.assigned_reviewer,
+        userId: row.userId,
+        assignedReviewer: row.assignedReviewer,
         segregated: segregatedIds(row),
       });
       if (!actor.ok) throw new ProblemException(HttpStatus.FORBIDDEN, actor.detail);
@@ -360,8 +357,8 @@ export class ApplicationWorkflowService {
         action: `application.${action}`,
         entityType: 'application',
         entityId: id,
-        branchId: row.branch_id,
-        departmentId: row.department_id,
+        branchId: row.branchId,
+        departmentId: row.departmentId,
         fromStatus: from,
         toStatus: row.status,
         details: withoutUndefined(details),
@@ -371,8 +368,8 @@ export class ApplicationWorkflowService {
   }
 
   private assign(row: CustomerApplication, reviewerId: string, now: Date): void {
-    row.assigned_reviewer = reviewerId;
-    row.reviewer_assigned_at = now;
+    row.assignedReviewer = reviewerId;
+    row.reviewerAssignedAt = now;
   }
 
   /** 422 listing the required fields and document types the application still lacks. */
@@ -382,7 +379,12 @@ export class ApplicationWorkflowService {
       this.settings.get('required_document_types'),
     ]);
     const counts = documentTypes.length === 0 ? [] : await this.documentCounts(row.id);
-    const missing = missingForSubmit(row, fields, documentTypes, counts);
+    const missing = missingForSubmit(
+      this.applications.toResponse(row),
+      fields,
+      documentTypes,
+      counts,
+    );
     if (missing.length === 0) return;
     const errors: FieldError[] = missing.map((item) =>
       item.kind === 'field'
@@ -442,7 +444,7 @@ export class ApplicationWorkflowService {
         ORDER BY CASE WHEN u.branch_id = $1 THEN 0 WHEN u.department_id = $2 THEN 1 ELSE 2 END,
                  load.open, load.last_assigned ASC NULLS FIRST, u.id
         LIMIT 1`,
-      [row.branch_id, row.department_id, segregatedIds(row), OPEN_REVIEW_STATUSES],
+      [row.branchId, row.departmentId, segregatedIds(row), OPEN_REVIEW_STATUSES],
     );
     return candidate?.id ?? null;
   }
@@ -477,7 +479,7 @@ export class ApplicationWorkflowService {
 
   /** The approved amount: > 0 and at most the requested amount; default the requested amount. */
   private approvedAmount(row: CustomerApplication, given: string | null): string {
-    const requested = row.requested_amount;
+    const requested = row.requestedAmount;
     const amount = given ?? requested;
     const problem = (msg: string): never => {
       throw new ValidationProblem([
@@ -490,6 +492,21 @@ export class ApplicationWorkflowService {
     }
     return new Decimal(amount).toFixed(2);
   }
+}
+
+/** What the scorecard reads of an application; the approved amount, once set, is scored. */
+function scorecardInputOf(row: CustomerApplication): ScorecardInput {
+  return {
+    monthly_income: row.monthlyIncome,
+    monthly_expenses: row.monthlyExpenses,
+    requested_amount: row.loanAmount ?? row.requestedAmount,
+    interest_rate: row.interestRate,
+    desired_loan_term: row.desiredLoanTerm,
+    income_source: row.incomeSource,
+    existing_loans: row.existingLoans,
+    collaterals: row.collaterals,
+    assets_value: row.assetsValue,
+  };
 }
 
 function withoutUndefined(details: AuditDetails): AuditDetails {

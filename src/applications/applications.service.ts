@@ -6,10 +6,12 @@ import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth/auth-user';
 import { recordScopeOf } from '../common/auth/record-scope';
 import { FieldCipher } from '../common/crypto/field-cipher';
+import { seal, unseal } from '../common/crypto/sealed-column';
 import { assertIfMatch, type IfMatch } from '../common/http/etag';
 import { type Page, pageOf, type PageQueryDto, pageWindow } from '../common/http/pagination';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { ProblemException, ValidationProblem } from '../common/http/problem';
+import { borrowerPropertiesOf } from '../customers/borrower-properties';
 import { CustomersService } from '../customers/customers.service';
 import { StoredFile } from '../files/stored-file.entity';
 import { DEFAULT_FOLDERS, Folder } from '../folders/folder.entity';
@@ -23,13 +25,14 @@ import {
   orderApplications,
   scopeApplications,
 } from './application-query';
-import { CustomerApplication } from './application.entity';
+import {
+  APPLICATION_SEALED_COLUMNS,
+  CustomerApplication,
+  type SealedProperty,
+} from './application.entity';
 import type { ApplicationContentDto } from './dto/application-content.dto';
 import { type ApplicationResponse, toApplicationResponse } from './dto/application.dto';
 import type { ApplicationFiltersDto } from './dto/list-applications.query';
-
-const TABLE = 'customer_applications';
-export type SensitiveColumn = 'id_number' | 'guarantor_id_number';
 
 /**
  * Applications: create, read, update, delete and list, always within the caller's scope
@@ -74,8 +77,8 @@ export class ApplicationsService {
   /** The response of a row: id numbers decrypted (ciphertext never leaves the server). */
   toResponse(row: CustomerApplication): ApplicationResponse {
     return toApplicationResponse(row, {
-      id_number: this.reveal(row, 'id_number'),
-      guarantor_id_number: this.reveal(row, 'guarantor_id_number'),
+      id_number: this.reveal(row, 'idNumber'),
+      guarantor_id_number: this.reveal(row, 'guarantorIdNumber'),
     });
   }
 
@@ -128,18 +131,18 @@ export class ApplicationsService {
     return this.txHost.withTransaction(async () => {
       const id = randomUUID();
       const row = this.repository.create({
-        ...this.contentColumns(body),
+        ...this.contentProperties(body),
         id,
-        user_id: caller.id,
-        created_by: caller.id,
-        branch_id: caller.branchId,
-        department_id: caller.departmentId,
+        userId: caller.id,
+        createdBy: caller.id,
+        branchId: caller.branchId,
+        departmentId: caller.departmentId,
         status: 'draft',
         currency: body.currency ?? (await this.settings.get('default_currency')),
-        priority_level: (body.priority_level as CustomerApplication['priority_level']) ?? 'normal',
+        priorityLevel: (body.priority_level as CustomerApplication['priorityLevel']) ?? 'normal',
       });
       this.sealIdNumbers(row, body);
-      row.customer_id = await this.linkCustomer(row, body.id_number ?? null, caller);
+      row.customerId = await this.linkCustomer(row, body.id_number ?? null, caller);
       await this.repository.insert(row);
       await this.txHost.tx
         .getRepository(Folder)
@@ -148,10 +151,10 @@ export class ApplicationsService {
         action: 'application.created',
         entityType: 'application',
         entityId: id,
-        branchId: row.branch_id,
-        departmentId: row.department_id,
+        branchId: row.branchId,
+        departmentId: row.departmentId,
         toStatus: 'draft',
-        details: { customer_id: row.customer_id },
+        details: { customer_id: row.customerId },
       });
       return this.toResponse(await this.findInScope(caller, id));
     });
@@ -169,28 +172,28 @@ export class ApplicationsService {
       assertIfMatch(ifMatch, row.version);
       this.assertEditable(row, 'edited');
       const before = this.toResponse(row);
-      const given = this.contentColumns(body);
-      const changed = Object.keys(given)
+      const changed = Object.entries(body)
         .filter(
-          (name) => !sameValue(storedValue(row, before, name), given[name], this.isNumeric(name)),
+          ([field, value]) => value !== undefined && !this.isStored(row, before, field, value),
         )
+        .map(([field]) => field)
         .sort();
       if (changed.length === 0) return before;
       const { id_number, guarantor_id_number, ...plain } = Object.fromEntries(
-        changed.map((name) => [name, given[name]]),
+        changed.map((field) => [field, body[field as keyof ApplicationContentDto]]),
       );
-      Object.assign(row, plain);
+      Object.assign(row, this.contentProperties(plain));
       this.sealIdNumbers(row, { id_number, guarantor_id_number } as ApplicationContentDto);
       if (changed.includes('id_number') || changed.includes('id_card_type')) {
-        row.customer_id = await this.linkCustomer(row, this.reveal(row, 'id_number'), caller);
+        row.customerId = await this.linkCustomer(row, this.reveal(row, 'idNumber'), caller);
       }
       const saved = await this.repository.save(row);
       await this.audit.record({
         action: 'application.updated',
         entityType: 'application',
         entityId: id,
-        branchId: row.branch_id,
-        departmentId: row.department_id,
+        branchId: row.branchId,
+        departmentId: row.departmentId,
         details: { fields: changed },
       });
       return this.toResponse(saved);
@@ -212,8 +215,8 @@ export class ApplicationsService {
         action: 'application.deleted',
         entityType: 'application',
         entityId: id,
-        branchId: row.branch_id,
-        departmentId: row.department_id,
+        branchId: row.branchId,
+        departmentId: row.departmentId,
         fromStatus: row.status,
         details: { file_count: files.length },
       });
@@ -239,36 +242,61 @@ export class ApplicationsService {
     );
   }
 
-  private isNumeric(property: string): boolean {
-    return this.repository.metadata.findColumnWithPropertyName(property)?.type === 'numeric';
+  /**
+   * Whether the stored value of a content field (its API name, which is its column's name)
+   * equals `given`: id numbers compared in clear, numeric columns by amount.
+   */
+  private isStored(
+    row: CustomerApplication,
+    clear: ApplicationResponse,
+    field: string,
+    given: unknown,
+  ): boolean {
+    if (field === 'id_number' || field === 'guarantor_id_number') {
+      return sameValue(clear[field], given);
+    }
+    const column = this.column(field);
+    return sameValue(column.getEntityValue(row), given, column.type === 'numeric');
   }
 
-  /** The content fields present in the body (undefined = not given). */
-  private contentColumns(body: ApplicationContentDto): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+  /** The content fields given in the body (undefined = not given) as entity properties. */
+  private contentProperties(body: object): Partial<CustomerApplication> {
+    return Object.fromEntries(
+      Object.entries(body)
+        .filter(([, value]) => value !== undefined)
+        .map(([field, value]) => [this.column(field).propertyName, value]),
+    );
+  }
+
+  /** The column of a content field (the naming strategy maps API names to properties). */
+  private column(field: string) {
+    const column = this.repository.metadata.findColumnWithDatabaseName(field);
+    if (!column) throw new Error(`No column of customer_applications is named ${field}`);
+    return column;
   }
 
   /** Encrypts the id numbers given in the body into the row, with their blind indexes. */
   private sealIdNumbers(row: CustomerApplication, body: ApplicationContentDto): void {
-    for (const column of ['id_number', 'guarantor_id_number'] as const) {
-      const value = body[column];
+    const sealed = [
+      ['idNumber', body.id_number],
+      ['guarantorIdNumber', body.guarantor_id_number],
+    ] as const;
+    for (const [property, value] of sealed) {
       if (value === undefined) continue;
-      row[column] = value === null ? null : this.cipher.encrypt(value, this.context(row, column));
-      row[`${column}_hash`] = value === null ? null : this.cipher.blindIndex(value);
+      const stored =
+        value === null
+          ? null
+          : seal(this.cipher, APPLICATION_SEALED_COLUMNS[property], row.id, value);
+      row[property] = stored?.value ?? null;
+      row[`${property}Hash`] = stored?.hash ?? null;
     }
   }
 
   /** An id number of the row in clear (null when absent). */
-  reveal(
-    row: Pick<CustomerApplication, 'id' | SensitiveColumn>,
-    column: SensitiveColumn,
-  ): string | null {
-    const value = row[column];
-    return value === null ? null : this.cipher.decrypt(value, this.context(row, column));
-  }
-
-  private context(row: Pick<CustomerApplication, 'id'>, column: SensitiveColumn) {
-    return { table: TABLE, column, rowId: row.id };
+  reveal(row: Pick<CustomerApplication, 'id' | SealedProperty>, property: SealedProperty) {
+    const value = row[property];
+    if (value === null) return null;
+    return unseal(this.cipher, APPLICATION_SEALED_COLUMNS[property], row.id, value);
   }
 
   /**
@@ -281,7 +309,7 @@ export class ApplicationsService {
     caller: AuthUser,
   ): Promise<string | null> {
     if (idNumber === null) return null;
-    if (!row.id_card_type) {
+    if (!row.idCardType) {
       throw new ValidationProblem([
         {
           loc: ['body', 'id_card_type'],
@@ -291,23 +319,7 @@ export class ApplicationsService {
       ]);
     }
     return this.customers.linkOrCreate(
-      {
-        id_card_type: row.id_card_type,
-        id_number: idNumber,
-        full_name_khmer: row.full_name_khmer,
-        full_name_latin: row.full_name_latin,
-        phone: row.phone,
-        date_of_birth: row.date_of_birth,
-        current_address: row.current_address,
-        province: row.province,
-        district: row.district,
-        commune: row.commune,
-        village: row.village,
-        occupation: row.occupation,
-        employer_name: row.employer_name,
-        monthly_income: row.monthly_income,
-        income_source: row.income_source,
-      },
+      { ...borrowerPropertiesOf(row), idCardType: row.idCardType, idNumber },
       {
         id: caller.id,
         role: caller.role,
@@ -317,10 +329,4 @@ export class ApplicationsService {
       row,
     );
   }
-}
-
-/** A column's stored value as a request would give it (id numbers in clear). */
-function storedValue(row: CustomerApplication, clear: ApplicationResponse, name: string): unknown {
-  if (name === 'id_number' || name === 'guarantor_id_number') return clear[name];
-  return row[name as keyof CustomerApplication];
 }

@@ -106,39 +106,88 @@ const moneyItems = <T extends Record<string, unknown>>(items: T[] | null, fields
     return copy;
   }) ?? null;
 
-/** The response of an application; ciphertext and hashes never leave the server. */
+/**
+ * The response of an application: its columns under their API names, id numbers in clear and
+ * money as JSON numbers. Ciphertext, hashes, the generated columns and the segregation-of-duties
+ * columns (`created_by`, `submitter_ids`: who submitted is in the history) never leave the server.
+ */
 export function toApplicationResponse(
   row: CustomerApplication,
   clear: ClearIdNumbers,
 ): ApplicationResponse {
-  const {
-    id_number_hash: _idHash,
-    guarantor_id_number_hash: _guarantorHash,
-    reviewer_assigned_at: _assignedAt,
-    search_text: _searchText,
-    priority_rank: _priorityRank,
-    // Segregation of duties, for the server only (who submitted is in the history).
-    created_by: _createdBy,
-    submitter_ids: _submitterIds,
-    ...columns
-  } = row;
   const response = {
-    ...columns,
-    ...clear,
-    loan_status: loanStatusOf(row.status),
-    monthly_income: moneyJson(row.monthly_income),
-    requested_amount: moneyJson(row.requested_amount),
-    interest_rate: moneyJson(row.interest_rate),
-    loan_amount: moneyJson(row.loan_amount),
-    monthly_expenses: moneyJson(row.monthly_expenses),
-    assets_value: moneyJson(row.assets_value),
-    existing_loans: moneyItems(row.existing_loans as Record<string, unknown>[] | null, [
+    id: row.id,
+    user_id: row.userId,
+    customer_id: row.customerId,
+    branch_id: row.branchId,
+    department_id: row.departmentId,
+    status: row.status,
+    submitted_by: row.submittedBy,
+    currency: row.currency,
+    account_id: row.accountId,
+    id_card_type: row.idCardType,
+    id_number: clear.id_number,
+    full_name_khmer: row.fullNameKhmer,
+    full_name_latin: row.fullNameLatin,
+    phone: row.phone,
+    date_of_birth: row.dateOfBirth,
+    portfolio_officer_name: row.portfolioOfficerName,
+    current_address: row.currentAddress,
+    province: row.province,
+    district: row.district,
+    commune: row.commune,
+    village: row.village,
+    occupation: row.occupation,
+    employer_name: row.employerName,
+    monthly_income: moneyJson(row.monthlyIncome),
+    income_source: row.incomeSource,
+    requested_amount: moneyJson(row.requestedAmount),
+    loan_purposes: row.loanPurposes,
+    purpose_details: row.purposeDetails,
+    product_type: row.productType,
+    desired_loan_term: row.desiredLoanTerm,
+    requested_disbursement_date: row.requestedDisbursementDate,
+    interest_rate: moneyJson(row.interestRate),
+    loan_amount: moneyJson(row.loanAmount),
+    loan_purpose: row.loanPurpose,
+    loan_start_date: row.loanStartDate,
+    loan_end_date: row.loanEndDate,
+    guarantor_name: row.guarantorName,
+    guarantor_phone: row.guarantorPhone,
+    guarantor_id_number: clear.guarantor_id_number,
+    guarantor_address: row.guarantorAddress,
+    guarantor_relationship: row.guarantorRelationship,
+    existing_loans: moneyItems(row.existingLoans as Record<string, unknown>[] | null, [
       'outstanding_balance',
       'monthly_payment',
     ]),
+    monthly_expenses: moneyJson(row.monthlyExpenses),
+    assets_value: moneyJson(row.assetsValue),
+    credit_score: row.creditScore,
+    risk_category: row.riskCategory,
+    assessment_notes: row.assessmentNotes,
+    risk_breakdown: row.riskBreakdown,
     collaterals: moneyItems(row.collaterals as Record<string, unknown>[] | null, [
       'estimated_value',
     ]),
+    documents: row.documents,
+    assigned_reviewer: row.assignedReviewer,
+    priority_level: row.priorityLevel,
+    submitted_at: row.submittedAt,
+    reviewed_at: row.reviewedAt,
+    risk_assessed_at: row.riskAssessedAt,
+    approved_at: row.approvedAt,
+    approved_by: row.approvedBy,
+    rejected_at: row.rejectedAt,
+    rejected_by: row.rejectedBy,
+    rejection_reason: row.rejectionReason,
+    disbursed_at: row.disbursedAt,
+    completed_at: row.completedAt,
+    withdrawn_at: row.withdrawnAt,
+    version: row.version,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+    loan_status: loanStatusOf(row.status),
   };
   const pick = (names: (keyof typeof response)[]) =>
     Object.fromEntries(names.map((name) => [name, response[name]]));
