@@ -35,6 +35,9 @@ import { CredentialsModule } from './auth/credentials.module';
 import { PasswordHasher } from './auth/password-hasher';
 import { FieldCipher } from './common/crypto/field-cipher';
 import { reencryptAll } from './common/crypto/reencrypt';
+import type { SealedColumn } from './common/crypto/sealed-column';
+import { APPLICATION_SEALED_COLUMNS } from './applications/application.entity';
+import { CUSTOMER_ID_NUMBER } from './customers/customer.entity';
 import { findUnseenCustomerLinks } from './customers/customer-link-queries';
 import { SettingsModule } from './settings/settings.module';
 import { UsersModule } from './users/users.module';
@@ -210,10 +213,16 @@ async function runningEmbeddedDatabase(dataDir: string): Promise<string | undefi
   return answers ? url : undefined;
 }
 
+/** Every sealed column, as the modules that own them declare them; rewritten in this order. */
+const SEALED_COLUMNS: readonly SealedColumn[] = [
+  CUSTOMER_ID_NUMBER,
+  ...Object.values(APPLICATION_SEALED_COLUMNS),
+];
+
 /** After a key rotation: every encrypted value and its hash under the current key. */
 async function reencrypt(): Promise<void> {
   await withApplicationContext([], async (app) => {
-    const reports = await reencryptAll(app.get(DataSource), app.get(FieldCipher));
+    const reports = await reencryptAll(app.get(DataSource), app.get(FieldCipher), SEALED_COLUMNS);
     for (const { table, column, checked, rewritten } of reports) {
       process.stdout.write(`${table}.${column}: ${rewritten} of ${checked} values rewritten\n`);
     }
