@@ -15,6 +15,8 @@ import { ApplicationsModule } from './applications/applications.module';
 import { CustomersModule } from './customers/customers.module';
 import { DepartmentsModule } from './departments/departments.module';
 import { EnumsModule } from './enums/enums.module';
+import { FilesModule } from './files/files.module';
+import { FoldersModule } from './folders/folders.module';
 import { PositionsModule } from './positions/positions.module';
 import { UsersModule } from './users/users.module';
 import { CredentialsModule } from './auth/credentials.module';
@@ -86,7 +88,7 @@ export class AppModule {
         BranchesModule,
         PositionsModule,
         CustomersModule,
-        ApplicationsModule,
+        ApplicationsModule.forRoot({ imports: [FoldersModule, FilesModule] }),
         EnumsModule,
       ],
       controllers: [AppController],

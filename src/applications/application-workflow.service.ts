@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -7,7 +7,6 @@ import type { FieldError } from '../common/http/problem';
 import { ProblemException, ValidationProblem } from '../common/http/problem';
 import { Decimal } from '../common/money';
 import type { ApplicationStatus } from '../enums/code-enums';
-import { StoredFile } from '../files/stored-file.entity';
 import { SettingsService } from '../settings/settings.service';
 import { User } from '../users/user.entity';
 import {
@@ -24,6 +23,7 @@ import {
 } from './application-lifecycle';
 import { scopeApplications } from './application-query';
 import { recordScopeOf } from '../common/auth/record-scope';
+import { APPLICATION_FILES, type ApplicationFiles } from './application-documents';
 import { isApplicationInScope } from './application-scope';
 import { CustomerApplication } from './application.entity';
 import { ApplicationsService } from './applications.service';
@@ -61,6 +61,7 @@ export class ApplicationWorkflowService {
     private readonly applications: ApplicationsService,
     private readonly audit: AuditService,
     private readonly settings: SettingsService,
+    @Inject(APPLICATION_FILES) private readonly files: ApplicationFiles,
   ) {}
 
   submit(caller: AuthUser, id: string, body: CommentBody): Promise<ApplicationResponse> {
@@ -378,7 +379,7 @@ export class ApplicationWorkflowService {
       this.settings.get('required_application_fields'),
       this.settings.get('required_document_types'),
     ]);
-    const counts = documentTypes.length === 0 ? [] : await this.documentCounts(row.id);
+    const counts = documentTypes.length === 0 ? [] : await this.files.countFilesByType(row.id);
     const missing = missingForSubmit(
       this.applications.toResponse(row),
       fields,
@@ -403,20 +404,6 @@ export class ApplicationWorkflowService {
       errors,
       `The application cannot be submitted yet: missing ${missing.map((item) => item.name).join(', ')}.`,
     );
-  }
-
-  private documentCounts(
-    applicationId: string,
-  ): Promise<{ document_type: string; count: number }[]> {
-    return this.txHost.tx
-      .getRepository(StoredFile)
-      .createQueryBuilder('f')
-      .select('f.document_type', 'document_type')
-      .addSelect('count(*)::int', 'count')
-      .where('f.application_id = :applicationId', { applicationId })
-      .andWhere('f.document_type IS NOT NULL')
-      .groupBy('f.document_type')
-      .getRawMany();
   }
 
   /**

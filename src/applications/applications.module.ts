@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { EnumsModule } from '../enums/enums.module';
 import { ApplicationReadsController } from './application-reads.controller';
@@ -16,4 +16,13 @@ import { ApplicationsService } from './applications.service';
   providers: [ApplicationsService, ApplicationWorkflowService, ApplicationReadsService],
   exports: [ApplicationsService],
 })
-export class ApplicationsModule {}
+export class ApplicationsModule {
+  /**
+   * `imports`: the modules that provide what applications ask of the documents modules
+   * (APPLICATION_FOLDERS and APPLICATION_FILES, application-documents.ts): FoldersModule and
+   * FilesModule, which applications do not import themselves (app.module.ts wires them).
+   */
+  static forRoot(options: { imports: NonNullable<ModuleMetadata['imports']> }): DynamicModule {
+    return { module: ApplicationsModule, imports: options.imports };
+  }
+}

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomUUID } from 'node:crypto';
@@ -13,10 +13,7 @@ import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { ProblemException, ValidationProblem } from '../common/http/problem';
 import { borrowerPropertiesOf } from '../customers/borrower-properties';
 import { CustomersService } from '../customers/customers.service';
-import { StoredFile } from '../files/stored-file.entity';
-import { DEFAULT_FOLDERS, Folder } from '../folders/folder.entity';
 import { SettingsService } from '../settings/settings.service';
-import { StorageService } from '../storage/storage.service';
 import { sameValue } from '../common/same-value';
 import { EDITABLE_STATUSES } from './application-lifecycle';
 import {
@@ -30,6 +27,12 @@ import {
   CustomerApplication,
   type SealedProperty,
 } from './application.entity';
+import {
+  APPLICATION_FILES,
+  APPLICATION_FOLDERS,
+  type ApplicationFiles,
+  type ApplicationFolders,
+} from './application-documents';
 import type { ApplicationContentDto } from './dto/application-content.dto';
 import { type ApplicationResponse, toApplicationResponse } from './dto/application.dto';
 import type { ApplicationFiltersDto } from './dto/list-applications.query';
@@ -41,15 +44,14 @@ import type { ApplicationFiltersDto } from './dto/list-applications.query';
  */
 @Injectable()
 export class ApplicationsService {
-  private readonly logger = new Logger(ApplicationsService.name);
-
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly cipher: FieldCipher,
     private readonly audit: AuditService,
     private readonly settings: SettingsService,
     private readonly customers: CustomersService,
-    private readonly storage: StorageService,
+    @Inject(APPLICATION_FOLDERS) private readonly folders: ApplicationFolders,
+    @Inject(APPLICATION_FILES) private readonly files: ApplicationFiles,
   ) {}
 
   private get repository() {
@@ -144,9 +146,7 @@ export class ApplicationsService {
       this.sealIdNumbers(row, body);
       row.customerId = await this.linkCustomer(row, body.id_number ?? null, caller);
       await this.repository.insert(row);
-      await this.txHost.tx
-        .getRepository(Folder)
-        .insert(DEFAULT_FOLDERS.map((name) => ({ name, applicationId: id, createdBy: caller.id })));
+      await this.folders.createDefaultFolders(id, caller.id);
       await this.audit.record({
         action: 'application.created',
         entityType: 'application',
@@ -202,14 +202,12 @@ export class ApplicationsService {
 
   /** Deletes a draft with its folders and files, then their objects in storage. */
   async remove(caller: AuthUser, id: string, ifMatch?: IfMatch): Promise<void> {
-    const keys = await this.txHost.withTransaction(async () => {
+    const files = await this.txHost.withTransaction(async () => {
       const row = await this.findInScope(caller, id, { lock: true });
       assertIfMatch(ifMatch, row.version);
       this.assertEditable(row, 'deleted');
-      const files = await this.txHost.tx
-        .getRepository(StoredFile)
-        .find({ select: { filePath: true }, where: { applicationId: id } });
-      // Folders and files go with the row (ON DELETE CASCADE).
+      const cleanup = await this.files.deleteFilesOf(id);
+      await this.folders.deleteFoldersOf(id);
       await this.repository.delete({ id });
       await this.audit.record({
         action: 'application.deleted',
@@ -218,18 +216,12 @@ export class ApplicationsService {
         branchId: row.branchId,
         departmentId: row.departmentId,
         fromStatus: row.status,
-        details: { file_count: files.length },
+        details: { file_count: cleanup.count },
       });
-      return files.map((file) => file.filePath);
+      return cleanup;
     });
-    if (keys.length === 0) return;
     // After the commit: a failure leaves objects without rows (logged), never rows without objects.
-    await this.storage.deleteMany(keys).catch((error: unknown) => {
-      this.logger.error(
-        { err: error, applicationId: id },
-        'could not delete the objects of a deleted application',
-      );
-    });
+    await files.deleteObjects();
   }
 
   private assertEditable(row: CustomerApplication, verb: 'edited' | 'deleted'): void {
