@@ -1,12 +1,12 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { EnumsModule } from '../enums/enums.module';
-import { ApplicationReadsController } from './application-reads.controller';
-import { ApplicationReadsService } from './application-reads.service';
-import { ApplicationWorkflowController } from './application-workflow.controller';
-import { ApplicationWorkflowService } from './application-workflow.service';
-import { ApplicationsController } from './applications.controller';
-import { ApplicationsService } from './applications.service';
+import { ApplicationReadsController } from './reads/application-reads.controller';
+import { ApplicationReadsService } from './reads/application-reads.service';
+import { ApplicationWorkflowController } from './lifecycle/application-workflow.controller';
+import { ApplicationWorkflowService } from './lifecycle/application-workflow.service';
+import { ApplicationsController } from './records/applications.controller';
+import { ApplicationsService } from './records/applications.service';
 
 /** Loan applications (SPEC §5-7): records, their lifecycle, and the read views. */
 @Module({

@@ -6,8 +6,8 @@
  * numbers, which the seed encrypts.
  */
 import { randomUUID } from 'node:crypto';
-import { type ScorecardInput, scoreApplication } from '../applications/risk-scorecard';
-import { loanEndDate, termInMonths } from '../applications/loan-term';
+import { type ScorecardInput, scoreApplication } from '../applications/lifecycle/risk-scorecard';
+import { loanEndDate, termInMonths } from '../applications/lifecycle/loan-term';
 import type { Role } from '../common/auth/permissions';
 import type { ApplicationStatus } from '../enums/code-enums';
 import { DEFAULT_CATALOGS, SETTINGS, type SettingValues } from '../settings/settings-registry';

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { ApplicationStatus } from '../../enums/code-enums';
-import { displayNameOf, type StatusColor, statusColorOf } from '../application-lifecycle';
+import { displayNameOf, type StatusColor, statusColorOf } from '../lifecycle/application-lifecycle';
 import type { ApplicationResponse } from './application.dto';
 
 const text = { type: String, nullable: true } as const;

@@ -3,7 +3,7 @@ import type { Branch } from '../../branches/branch.entity';
 import type { Department } from '../../departments/department.entity';
 import type { ApplicationStatus } from '../../enums/code-enums';
 import type { User } from '../../users/user.entity';
-import { displayNameOf, type StatusColor, statusColorOf } from '../application-lifecycle';
+import { displayNameOf, type StatusColor, statusColorOf } from '../lifecycle/application-lifecycle';
 import type { ApplicationResponse } from './application.dto';
 
 /** A person around an application (never their credentials, status or organisation). */

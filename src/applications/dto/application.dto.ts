@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { moneyJson } from '../../common/money';
 import type { ApplicationStatus } from '../../enums/code-enums';
-import { loanStatusOf } from '../application-lifecycle';
+import { loanStatusOf } from '../lifecycle/application-lifecycle';
 import type { CustomerApplication } from '../application.entity';
 
 /** The id numbers in clear, decrypted by the service for callers who may see the application. */

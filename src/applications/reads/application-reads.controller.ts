@@ -3,19 +3,19 @@ import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } fro
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { AuthUser } from '../common/auth/auth-user';
-import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/openapi';
-import { ApiPageResponse, PageQueryDto } from '../common/http/pagination';
-import { ParseUuidPipe } from '../common/http/validation';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, RequirePermissions } from '../../common/auth/decorators';
+import { ApiProblems } from '../../common/http/openapi';
+import { ApiPageResponse, PageQueryDto } from '../../common/http/pagination';
+import { ParseUuidPipe } from '../../common/http/validation';
 import { ApplicationReadsService, type CsvExport } from './application-reads.service';
-import { ApplicationCard } from './dto/application-card.dto';
-import { ApplicationEnumOptionsDto } from './dto/application-enum-options.dto';
-import { ApplicationHistoryEvent } from './dto/application-history.dto';
-import { UnpagedApplicationFiltersQuery } from './dto/application-reads.query';
-import { ApplicationRelationships } from './dto/application-relationships.dto';
-import { AmountFigures, ApplicationStats } from './dto/application-stats.dto';
-import { ApplicationCardsQuery } from './dto/list-applications.query';
+import { ApplicationCard } from '../dto/application-card.dto';
+import { ApplicationEnumOptionsDto } from '../dto/application-enum-options.dto';
+import { ApplicationHistoryEvent } from '../dto/application-history.dto';
+import { UnpagedApplicationFiltersQuery } from '../dto/application-reads.query';
+import { ApplicationRelationships } from '../dto/application-relationships.dto';
+import { AmountFigures, ApplicationStats } from '../dto/application-stats.dto';
+import { ApplicationCardsQuery } from '../dto/list-applications.query';
 
 const STATS_DESCRIPTION =
   "Over your scope and the list's filters. Distributions: every status (0 when none); low, " +

@@ -5,13 +5,13 @@
  * functions, no Nest: the service checks scope first (out of scope is 404), then asks these.
  */
 import { Decimal } from 'decimal.js';
-import type { Role } from '../common/auth/permissions';
+import type { Role } from '../../common/auth/permissions';
 import {
   APPLICATION_STATUSES,
   type ApplicationStatus,
   type LoanStatus,
   WORKFLOW_STAGES,
-} from '../enums/code-enums';
+} from '../../enums/code-enums';
 
 /** Every action on an application, in the order they are listed to a person. */
 export const APPLICATION_ACTIONS = [

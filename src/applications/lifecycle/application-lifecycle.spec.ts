@@ -1,5 +1,5 @@
-import type { Role } from '../common/auth/permissions';
-import type { ApplicationStatus } from '../enums/code-enums';
+import type { Role } from '../../common/auth/permissions';
+import type { ApplicationStatus } from '../../enums/code-enums';
 import {
   APPLICATION_ACTIONS,
   allowedActions,

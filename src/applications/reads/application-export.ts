@@ -3,9 +3,9 @@
  * application, and its file name. Pure; the service reads the rows in batches and streams the
  * lines csv.ts makes of these records.
  */
-import type { ApplicationStatus } from '../enums/code-enums';
+import type { ApplicationStatus } from '../../enums/code-enums';
 import type { CsvValue } from './csv';
-import { loanStatusOf } from './application-lifecycle';
+import { loanStatusOf } from '../lifecycle/application-lifecycle';
 
 /** The columns, in order: also the header row. */
 export const EXPORT_COLUMNS = [

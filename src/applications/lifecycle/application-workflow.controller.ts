@@ -6,14 +6,14 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import type { AuthUser } from '../common/auth/auth-user';
-import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
-import type { Permission } from '../common/auth/permissions';
-import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
-import { ApiProblems } from '../common/http/openapi';
-import { ParseUuidPipe } from '../common/http/validation';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, RequirePermissions } from '../../common/auth/decorators';
+import type { Permission } from '../../common/auth/permissions';
+import { Idempotent } from '../../common/http/idempotency/idempotent.decorator';
+import { ApiProblems } from '../../common/http/openapi';
+import { ParseUuidPipe } from '../../common/http/validation';
 import { ApplicationWorkflowService } from './application-workflow.service';
-import { ApplicationResponse } from './dto/application.dto';
+import { ApplicationResponse } from '../dto/application.dto';
 import {
   ApproveBody,
   AssessRiskBody,
@@ -24,7 +24,7 @@ import {
   RejectBody,
   ReturnBody,
   WithdrawBody,
-} from './dto/transition.dto';
+} from '../dto/transition.dto';
 
 /**
  * The lifecycle routes of SPEC §6: each answers with the updated application; an illegal

@@ -3,9 +3,9 @@
  * counting and the money arithmetic happen in SQL (numeric, never floats); this only fills
  * the missing keys and turns decimal text into JSON numbers at the boundary.
  */
-import { moneyJson } from '../common/money';
-import { APPLICATION_STATUSES, RISK_CATEGORIES } from '../enums/code-enums';
-import type { AmountFigures, AmountStatistics } from './dto/application-stats.dto';
+import { moneyJson } from '../../common/money';
+import { APPLICATION_STATUSES, RISK_CATEGORIES } from '../../enums/code-enums';
+import type { AmountFigures, AmountStatistics } from '../dto/application-stats.dto';
 
 /** One row of a `GROUP BY column` count; `key` is null for rows without a value. */
 export interface CountRow {

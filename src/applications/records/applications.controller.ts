@@ -17,19 +17,19 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { AuthUser } from '../common/auth/auth-user';
-import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
-import { type IfMatch, IfMatchHeader } from '../common/http/etag';
-import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
-import { ApiIfMatch, ApiProblems } from '../common/http/openapi';
-import { ApiPageResponse } from '../common/http/pagination';
-import { ParseUuidPipe } from '../common/http/validation';
-import { ApplicationWorkflowService } from './application-workflow.service';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, RequirePermissions } from '../../common/auth/decorators';
+import { type IfMatch, IfMatchHeader } from '../../common/http/etag';
+import { Idempotent } from '../../common/http/idempotency/idempotent.decorator';
+import { ApiIfMatch, ApiProblems } from '../../common/http/openapi';
+import { ApiPageResponse } from '../../common/http/pagination';
+import { ParseUuidPipe } from '../../common/http/validation';
+import { ApplicationWorkflowService } from '../lifecycle/application-workflow.service';
 import { ApplicationsService } from './applications.service';
-import { ReassignBody, ReassignResult } from './dto/transition.dto';
-import { ApplicationContentDto } from './dto/application-content.dto';
-import { ApplicationResponse } from './dto/application.dto';
-import { ApplicationFiltersDto } from './dto/list-applications.query';
+import { ReassignBody, ReassignResult } from '../dto/transition.dto';
+import { ApplicationContentDto } from '../dto/application-content.dto';
+import { ApplicationResponse } from '../dto/application.dto';
+import { ApplicationFiltersDto } from '../dto/list-applications.query';
 
 const UPDATE_NOTE =
   'Partial update (PUT and PATCH alike): only the fields present change; "" or null clears a ' +

@@ -1,14 +1,14 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { AuditService } from '../audit/audit.service';
-import type { AuthUser } from '../common/auth/auth-user';
-import type { FieldError } from '../common/http/problem';
-import { ProblemException, ValidationProblem } from '../common/http/problem';
-import { Decimal } from '../common/money';
-import type { ApplicationStatus } from '../enums/code-enums';
-import { SettingsService } from '../settings/settings.service';
-import { User } from '../users/user.entity';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthUser } from '../../common/auth/auth-user';
+import type { FieldError } from '../../common/http/problem';
+import { ProblemException, ValidationProblem } from '../../common/http/problem';
+import { Decimal } from '../../common/money';
+import type { ApplicationStatus } from '../../enums/code-enums';
+import { SettingsService } from '../../settings/settings.service';
+import { User } from '../../users/user.entity';
 import {
   type ApplicationAction,
   allowedActions,
@@ -21,12 +21,12 @@ import {
   TERMINAL_STATUSES,
   withSubmitter,
 } from './application-lifecycle';
-import { scopeApplications } from './application-query';
-import { recordScopeOf } from '../common/auth/record-scope';
-import { APPLICATION_FILES, type ApplicationFiles } from './application-documents';
-import { isApplicationInScope } from './application-scope';
-import { CustomerApplication } from './application.entity';
-import { ApplicationsService } from './applications.service';
+import { scopeApplications } from '../application-queries';
+import { recordScopeOf } from '../../common/auth/record-scope';
+import { APPLICATION_FILES, type ApplicationFiles } from '../application-documents';
+import { isApplicationInScope } from '../application-scope';
+import { CustomerApplication } from '../application.entity';
+import { ApplicationsService } from '../records/applications.service';
 import type {
   ApproveBody,
   AssessRiskBody,
@@ -38,8 +38,8 @@ import type {
   RejectBody,
   ReturnBody,
   WithdrawBody,
-} from './dto/transition.dto';
-import type { ApplicationResponse } from './dto/application.dto';
+} from '../dto/transition.dto';
+import type { ApplicationResponse } from '../dto/application.dto';
 import { loanEndDate, todayIn } from './loan-term';
 import { missingForSubmit } from './submit-requirements';
 import { type ScorecardInput, scoreApplication } from './risk-scorecard';

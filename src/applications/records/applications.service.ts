@@ -2,40 +2,40 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomUUID } from 'node:crypto';
-import { AuditService } from '../audit/audit.service';
-import type { AuthUser } from '../common/auth/auth-user';
-import { recordScopeOf } from '../common/auth/record-scope';
-import { FieldCipher } from '../common/crypto/field-cipher';
-import { seal, unseal } from '../common/crypto/sealed-column';
-import { assertIfMatch, type IfMatch } from '../common/http/etag';
-import { type Page, pageOf, type PageQueryDto, pageWindow } from '../common/http/pagination';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { recordScopeOf } from '../../common/auth/record-scope';
+import { FieldCipher } from '../../common/crypto/field-cipher';
+import { seal, unseal } from '../../common/crypto/sealed-column';
+import { assertIfMatch, type IfMatch } from '../../common/http/etag';
+import { type Page, pageOf, type PageQueryDto, pageWindow } from '../../common/http/pagination';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
-import { ProblemException, ValidationProblem } from '../common/http/problem';
-import { borrowerPropertiesOf } from '../customers/borrower-properties';
-import { CustomersService } from '../customers/customers.service';
-import { SettingsService } from '../settings/settings.service';
-import { sameValue } from '../common/same-value';
-import { EDITABLE_STATUSES } from './application-lifecycle';
+import { ProblemException, ValidationProblem } from '../../common/http/problem';
+import { borrowerPropertiesOf } from '../../customers/borrower-properties';
+import { CustomersService } from '../../customers/customers.service';
+import { SettingsService } from '../../settings/settings.service';
+import { sameValue } from '../../common/same-value';
+import { EDITABLE_STATUSES } from '../lifecycle/application-lifecycle';
 import {
   type ApplicationFilters,
   filterApplications,
   orderApplications,
   scopeApplications,
-} from './application-query';
+} from '../application-queries';
 import {
   APPLICATION_SEALED_COLUMNS,
   CustomerApplication,
   type SealedProperty,
-} from './application.entity';
+} from '../application.entity';
 import {
   APPLICATION_FILES,
   APPLICATION_FOLDERS,
   type ApplicationFiles,
   type ApplicationFolders,
-} from './application-documents';
-import type { ApplicationContentDto } from './dto/application-content.dto';
-import { type ApplicationResponse, toApplicationResponse } from './dto/application.dto';
-import type { ApplicationFiltersDto } from './dto/list-applications.query';
+} from '../application-documents';
+import type { ApplicationContentDto } from '../dto/application-content.dto';
+import { type ApplicationResponse, toApplicationResponse } from '../dto/application.dto';
+import type { ApplicationFiltersDto } from '../dto/list-applications.query';
 
 /**
  * Applications: create, read, update, delete and list, always within the caller's scope

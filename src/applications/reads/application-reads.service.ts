@@ -2,17 +2,17 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { In, type SelectQueryBuilder } from 'typeorm';
-import { AuditEvent } from '../audit/audit-event.entity';
-import { AuditService } from '../audit/audit.service';
-import { Branch } from '../branches/branch.entity';
-import type { AuthUser } from '../common/auth/auth-user';
-import { type Page, pageOf, type PageQueryDto, pageWindow } from '../common/http/pagination';
-import { ProblemException } from '../common/http/problem';
-import { Department } from '../departments/department.entity';
-import type { ApplicationEnumOptions } from '../enums/code-enums';
-import { EnumsService } from '../enums/enums.service';
-import { SettingsService } from '../settings/settings.service';
-import { User } from '../users/user.entity';
+import { AuditEvent } from '../../audit/audit-event.entity';
+import { AuditService } from '../../audit/audit.service';
+import { Branch } from '../../branches/branch.entity';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { type Page, pageOf, type PageQueryDto, pageWindow } from '../../common/http/pagination';
+import { ProblemException } from '../../common/http/problem';
+import { Department } from '../../departments/department.entity';
+import type { ApplicationEnumOptions } from '../../enums/code-enums';
+import { EnumsService } from '../../enums/enums.service';
+import { SettingsService } from '../../settings/settings.service';
+import { User } from '../../users/user.entity';
 import {
   EXPORT_COLUMNS,
   EXPORT_SOURCE_COLUMNS,
@@ -20,7 +20,7 @@ import {
   exportFileName,
   exportRecord,
 } from './application-export';
-import { type ApplicationFilters, orderApplications } from './application-query';
+import { type ApplicationFilters, orderApplications } from '../application-queries';
 import {
   type AmountRow,
   amountStatistics,
@@ -28,23 +28,23 @@ import {
   riskDistribution,
   statusDistribution,
 } from './application-stats';
-import { ApplicationsService } from './applications.service';
+import { ApplicationsService } from '../records/applications.service';
 import { RunningExports } from './running-exports';
 import { csvLine, UTF8_BOM } from './csv';
-import { type ApplicationCard, toApplicationCard } from './dto/application-card.dto';
+import { type ApplicationCard, toApplicationCard } from '../dto/application-card.dto';
 import {
   type ApplicationHistoryEvent,
   toApplicationHistoryEvent,
-} from './dto/application-history.dto';
+} from '../dto/application-history.dto';
 import {
   type ApplicationRelationships,
   toApplicationSummary,
   toPersonSummary,
   toUnitSummary,
-} from './dto/application-relationships.dto';
-import type { ApplicationStats } from './dto/application-stats.dto';
-import type { ApplicationCardsQuery } from './dto/list-applications.query';
-import { todayIn } from './loan-term';
+} from '../dto/application-relationships.dto';
+import type { ApplicationStats } from '../dto/application-stats.dto';
+import type { ApplicationCardsQuery } from '../dto/list-applications.query';
+import { todayIn } from '../lifecycle/loan-term';
 
 /** Rows per query of the CSV export (each batch is one short query; see `openCsvExport`). */
 export const EXPORT_BATCH_SIZE = 1000;
