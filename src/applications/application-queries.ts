@@ -1,12 +1,14 @@
+/**
+ * The query builders every read of applications shares (the list, the cards, the stats, the
+ * export, the workflow's locks): the caller's scope, the list's filters and its order. SQL on
+ * customer_applications only; the sub-folders keep their own queries beside them.
+ */
 import type { SelectQueryBuilder } from 'typeorm';
-import {
-  applicationScopeColumns,
-  type RecordScope,
-  scopeCondition,
-} from '../common/auth/record-scope';
+import type { RecordScope } from '../common/auth/record-scope';
 import type { FieldCipher } from '../common/crypto/field-cipher';
 import { escapeLike } from '../common/escape-like';
 import type { CustomerApplication } from './application.entity';
+import { applicationScopeCondition } from './application-scope';
 import type { ApplicationCardsQuery, ApplicationFiltersDto } from './dto/list-applications.query';
 
 export type ApplicationFilters = Omit<ApplicationFiltersDto, 'page' | 'size'> &
@@ -35,7 +37,7 @@ export function scopeApplications<T extends SelectQueryBuilder<CustomerApplicati
   scope: RecordScope,
   alias = 'a',
 ): T {
-  const condition = scopeCondition(scope, applicationScopeColumns(alias));
+  const condition = applicationScopeCondition(scope, alias);
   if (condition) qb.andWhere(condition.sql, condition.params);
   return qb;
 }

@@ -4,7 +4,9 @@ import { EnumsModule } from '../enums/enums.module';
 import { ApplicationReadsController } from './reads/application-reads.controller';
 import { ApplicationReadsService } from './reads/application-reads.service';
 import { ApplicationWorkflowController } from './lifecycle/application-workflow.controller';
+import { ApplicationReassignment } from './lifecycle/application-reassignment.service';
 import { ApplicationWorkflowService } from './lifecycle/application-workflow.service';
+import { ReviewerAssignment } from './lifecycle/reviewer-assignment';
 import { ApplicationsController } from './records/applications.controller';
 import { ApplicationsService } from './records/applications.service';
 
@@ -13,7 +15,13 @@ import { ApplicationsService } from './records/applications.service';
   imports: [CustomersModule, EnumsModule],
   // The read views' fixed paths (cards, stats, ...) come before `:id`.
   controllers: [ApplicationReadsController, ApplicationsController, ApplicationWorkflowController],
-  providers: [ApplicationsService, ApplicationWorkflowService, ApplicationReadsService],
+  providers: [
+    ApplicationsService,
+    ApplicationWorkflowService,
+    ReviewerAssignment,
+    ApplicationReassignment,
+    ApplicationReadsService,
+  ],
   exports: [ApplicationsService],
 })
 export class ApplicationsModule {

@@ -11,9 +11,11 @@ import {
   illegalTransitionDetail,
   type LifecycleActor,
   type LifecycleFacts,
+  leastBusyReviewer,
   loanStatusOf,
   mayPerform,
   nextStatus,
+  type ReviewerCandidate,
   OPEN_REVIEW_STATUSES,
   segregatedIds,
   statusColorOf,
@@ -499,5 +501,60 @@ describe('derived views', () => {
     [{}, 'Customer Unknown'],
   ])('displays %j as %j', (customer, name) => {
     expect(displayNameOf(customer)).toBe(name);
+  });
+});
+
+describe('auto-assignment: leastBusyReviewer (SPEC §6)', () => {
+  const application = { branchId: 'b1', departmentId: 'd1' };
+  const candidate = (id: string, over: Partial<ReviewerCandidate> = {}): ReviewerCandidate => ({
+    id,
+    branchId: 'b9',
+    departmentId: 'd9',
+    open: 0,
+    lastAssignedAt: null,
+    ...over,
+  });
+
+  it('prefers the branch, then the department, then anyone', () => {
+    const anyone = candidate('m1');
+    const department = candidate('m2', { departmentId: 'd1', open: 5 });
+    const branch = candidate('m3', { branchId: 'b1', open: 9 });
+    expect(leastBusyReviewer([anyone, department, branch], application)).toBe('m3');
+    expect(leastBusyReviewer([anyone, department], application)).toBe('m2');
+    expect(leastBusyReviewer([anyone], application)).toBe('m1');
+  });
+
+  it('matches no place on an application without branch or department', () => {
+    const a = candidate('m2', { branchId: null, departmentId: null, open: 1 });
+    const b = candidate('m1', { open: 0 });
+    expect(leastBusyReviewer([a, b], { branchId: null, departmentId: null })).toBe('m1');
+  });
+
+  it('then the fewest open assignments, the least recently assigned (never first), the id', () => {
+    const at = (iso: string) => new Date(iso);
+    expect(
+      leastBusyReviewer(
+        [
+          candidate('m1', { open: 2 }),
+          candidate('m2', { open: 1, lastAssignedAt: at('2026-01-02') }),
+        ],
+        application,
+      ),
+    ).toBe('m2');
+    expect(
+      leastBusyReviewer(
+        [
+          candidate('m1', { lastAssignedAt: at('2026-01-02') }),
+          candidate('m2', { lastAssignedAt: at('2026-01-01') }),
+          candidate('m3', { lastAssignedAt: null }),
+        ],
+        application,
+      ),
+    ).toBe('m3');
+    expect(leastBusyReviewer([candidate('m2'), candidate('m1')], application)).toBe('m1');
+  });
+
+  it('has none without candidates', () => {
+    expect(leastBusyReviewer([], application)).toBeNull();
   });
 });

@@ -154,6 +154,49 @@ export function segregatedIds(row: SegregationColumns): string[] {
   return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
 }
 
+/** A reviewer's current work: open assignments, and when they were last assigned anything. */
+export interface ReviewerLoad {
+  /** Applications assigned to them in OPEN_REVIEW_STATUSES. */
+  open: number;
+  /** Null when they were never assigned one. */
+  lastAssignedAt: Date | null;
+}
+
+/** A manager who could review an application, where they work, and their load. */
+export interface ReviewerCandidate extends ReviewerLoad {
+  id: string;
+  branchId: string | null;
+  departmentId: string | null;
+}
+
+/**
+ * The auto-assigned reviewer (SPEC §6) among `candidates` (active managers who had no hand in
+ * the application): of its branch, else of its department, else any; the fewest open
+ * assignments; ties to the one assigned least recently (never assigned first), then by id.
+ * Null when there is no candidate.
+ */
+export function leastBusyReviewer(
+  candidates: readonly ReviewerCandidate[],
+  application: { branchId: string | null; departmentId: string | null },
+): string | null {
+  const place = (candidate: ReviewerCandidate) => {
+    if (application.branchId !== null && candidate.branchId === application.branchId) return 0;
+    if (application.departmentId !== null && candidate.departmentId === application.departmentId)
+      return 1;
+    return 2;
+  };
+  const lastAssigned = (candidate: ReviewerCandidate) =>
+    candidate.lastAssignedAt?.getTime() ?? -Infinity;
+  const [first] = [...candidates].sort(
+    (a, b) =>
+      place(a) - place(b) ||
+      a.open - b.open ||
+      lastAssigned(a) - lastAssigned(b) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  return first?.id ?? null;
+}
+
 /** The submitters after `submitterId` submits (appended once, earlier ones kept). */
 export function withSubmitter(submitterIds: readonly string[], submitterId: string): string[] {
   return submitterIds.includes(submitterId) ? [...submitterIds] : [...submitterIds, submitterId];

@@ -3,12 +3,24 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditService } from '../../audit/audit.service';
 import type { AuthUser } from '../../common/auth/auth-user';
-import type { FieldError } from '../../common/http/problem';
-import { ProblemException, ValidationProblem } from '../../common/http/problem';
+import { type FieldError, ProblemException, ValidationProblem } from '../../common/http/problem';
 import { Decimal } from '../../common/money';
 import type { ApplicationStatus } from '../../enums/code-enums';
 import { SettingsService } from '../../settings/settings.service';
-import { User } from '../../users/user.entity';
+import { APPLICATION_FILES, type ApplicationFiles } from '../application-documents';
+import { CustomerApplication } from '../application.entity';
+import type { ApplicationResponse } from '../dto/application.dto';
+import type {
+  ApproveBody,
+  AssessRiskBody,
+  AssignReviewerBody,
+  CommentBody,
+  DisburseBody,
+  RejectBody,
+  ReturnBody,
+  WithdrawBody,
+} from '../dto/transition.dto';
+import { ApplicationsService } from '../records/applications.service';
 import {
   type ApplicationAction,
   allowedActions,
@@ -16,33 +28,13 @@ import {
   illegalTransitionDetail,
   mayPerform,
   nextStatus,
-  OPEN_REVIEW_STATUSES,
   segregatedIds,
-  TERMINAL_STATUSES,
   withSubmitter,
 } from './application-lifecycle';
-import { scopeApplications } from '../application-queries';
-import { recordScopeOf } from '../../common/auth/record-scope';
-import { APPLICATION_FILES, type ApplicationFiles } from '../application-documents';
-import { isApplicationInScope } from '../application-scope';
-import { CustomerApplication } from '../application.entity';
-import { ApplicationsService } from '../records/applications.service';
-import type {
-  ApproveBody,
-  AssessRiskBody,
-  AssignReviewerBody,
-  CommentBody,
-  DisburseBody,
-  ReassignBody,
-  ReassignResult,
-  RejectBody,
-  ReturnBody,
-  WithdrawBody,
-} from '../dto/transition.dto';
-import type { ApplicationResponse } from '../dto/application.dto';
 import { loanEndDate, todayIn } from './loan-term';
-import { missingForSubmit } from './submit-requirements';
+import { ReviewerAssignment } from './reviewer-assignment';
 import { type ScorecardInput, scoreApplication } from './risk-scorecard';
+import { missingForSubmit } from './submit-requirements';
 
 /** What a transition step adds to the audit event (reason, amounts, reviewer, ...). */
 type AuditDetails = Record<string, unknown>;
@@ -61,6 +53,7 @@ export class ApplicationWorkflowService {
     private readonly applications: ApplicationsService,
     private readonly audit: AuditService,
     private readonly settings: SettingsService,
+    private readonly reviewers: ReviewerAssignment,
     @Inject(APPLICATION_FILES) private readonly files: ApplicationFiles,
   ) {}
 
@@ -72,7 +65,7 @@ export class ApplicationWorkflowService {
       row.submitterIds = withSubmitter(row.submitterIds, caller.id);
       const details: AuditDetails = { comment: body.comment ?? undefined };
       if (await this.settings.get('auto_assign_applications')) {
-        const reviewer = await this.pickReviewer(row);
+        const reviewer = await this.reviewers.pick(row);
         if (reviewer) {
           this.assign(row, reviewer, now);
           details.assigned_reviewer = reviewer;
@@ -101,7 +94,7 @@ export class ApplicationWorkflowService {
           },
         ]);
       }
-      await this.assertReviewer(row, body.reviewer_id, source);
+      await this.reviewers.assertReviewer(row, body.reviewer_id, source);
       const previous = row.assignedReviewer;
       this.assign(row, body.reviewer_id, now);
       return {
@@ -239,87 +232,6 @@ export class ApplicationWorkflowService {
   }
 
   /**
-   * Operator action (SPEC §4): moves an officer's open applications within the caller's scope
-   * to another active officer the caller manages, one audit event per application. Their
-   * branch and department stay (they are where the application was captured), and so does
-   * their creator (`created_by`, filled here from `user_id` on a row that lacks it).
-   */
-  async reassign(caller: AuthUser, body: ReassignBody): Promise<ReassignResult> {
-    if (body.from_user_id === body.to_user_id) {
-      throw new ValidationProblem([
-        { loc: ['body', 'to_user_id'], msg: 'must differ from from_user_id', type: 'reassign' },
-      ]);
-    }
-    return this.txHost.withTransaction(async () => {
-      await this.assertManagedOfficer(caller, body.from_user_id, 'from_user_id');
-      await this.assertManagedOfficer(caller, body.to_user_id, 'to_user_id');
-      const qb = this.txHost.tx
-        .getRepository(CustomerApplication)
-        .createQueryBuilder('a')
-        .where('a.user_id = :from', { from: body.from_user_id })
-        .andWhere('a.status NOT IN (:...closed)', { closed: TERMINAL_STATUSES });
-      const rows = await scopeApplications(qb, recordScopeOf(caller))
-        .setLock('pessimistic_write')
-        .orderBy('a.created_at')
-        .getMany();
-      if (rows.length === 0) return { moved: 0, application_ids: [] };
-      await this.txHost.tx
-        .getRepository(CustomerApplication)
-        .createQueryBuilder()
-        .update()
-        .set({
-          createdBy: () => 'coalesce(created_by, user_id)',
-          userId: body.to_user_id,
-          version: () => 'version + 1',
-        })
-        .whereInIds(rows.map((row) => row.id))
-        .execute();
-      for (const row of rows) {
-        await this.audit.record({
-          action: 'application.reassigned',
-          entityType: 'application',
-          entityId: row.id,
-          branchId: row.branchId,
-          departmentId: row.departmentId,
-          fromStatus: row.status,
-          toStatus: row.status,
-          details: { from_user_id: body.from_user_id, to_user_id: body.to_user_id },
-        });
-      }
-      return { moved: rows.length, application_ids: rows.map((row) => row.id) };
-    });
-  }
-
-  /**
-   * An officer the caller manages (admin: any; manager: of their own branch). The new owner
-   * must be active; the former one may have left (that is usually why their work moves).
-   */
-  private async assertManagedOfficer(
-    caller: AuthUser,
-    userId: string,
-    field: 'from_user_id' | 'to_user_id',
-  ): Promise<void> {
-    const user = await this.txHost.tx.getRepository(User).findOne({
-      where: { id: userId },
-      select: { id: true, role: true, status: true, branchId: true },
-    });
-    const manages =
-      caller.role === 'admin' || (caller.branchId !== null && user?.branchId === caller.branchId);
-    const usable = field === 'from_user_id' || user?.status === 'active';
-    if (user?.role === 'officer' && usable && manages) return;
-    throw new ValidationProblem([
-      {
-        loc: ['body', field],
-        msg:
-          field === 'to_user_id'
-            ? 'must be an active officer you manage (of your branch, for a manager)'
-            : 'must be an officer you manage (of your branch, for a manager)',
-        type: 'reassign',
-      },
-    ]);
-  }
-
-  /**
    * The skeleton of every transition: lock in scope (404), legal from this status (409), this
    * caller may act (403), then the step's own checks and changes, the save and one event.
    */
@@ -404,64 +316,6 @@ export class ApplicationWorkflowService {
       errors,
       `The application cannot be submitted yet: missing ${missing.map((item) => item.name).join(', ')}.`,
     );
-  }
-
-  /**
-   * The auto-assigned reviewer (SPEC §6): an active manager of the application's branch, else
-   * of its department, else any — never its creator, owner or any of its submitters
-   * (`segregatedIds`) — with the fewest open
-   * assignments, ties to the one assigned least recently. Assignments are serialised by a
-   * transaction-scoped advisory lock, so two submits never both pick by the same counts.
-   */
-  private async pickReviewer(row: CustomerApplication): Promise<string | null> {
-    const manager = this.txHost.tx;
-    await manager.query(
-      `SELECT pg_advisory_xact_lock(hashtext('lc-workflow:reviewer-assignment'))`,
-    );
-    const [candidate] = await manager.query<{ id: string }[]>(
-      `SELECT u.id
-         FROM users u
-         LEFT JOIN LATERAL (
-           SELECT count(*) FILTER (WHERE a.status = ANY($4)) AS open,
-                  max(a.reviewer_assigned_at) AS last_assigned
-             FROM customer_applications a
-            WHERE a.assigned_reviewer = u.id
-         ) load ON true
-        WHERE u.role = 'manager' AND u.status = 'active' AND u.id <> ALL($3::uuid[])
-        ORDER BY CASE WHEN u.branch_id = $1 THEN 0 WHEN u.department_id = $2 THEN 1 ELSE 2 END,
-                 load.open, load.last_assigned ASC NULLS FIRST, u.id
-        LIMIT 1`,
-      [row.branchId, row.departmentId, segregatedIds(row), OPEN_REVIEW_STATUSES],
-    );
-    return candidate?.id ?? null;
-  }
-
-  /**
-   * A reviewer is an active manager or admin who has the application in scope and had no hand
-   * in it (segregation of duties); else 422 on `reviewer_id` where the request gave it.
-   */
-  private async assertReviewer(
-    row: CustomerApplication,
-    reviewerId: string,
-    source: 'body' | 'query',
-  ): Promise<void> {
-    const refuse = (msg: string): never => {
-      throw new ValidationProblem([{ loc: [source, 'reviewer_id'], msg, type: 'reviewer' }]);
-    };
-    if (segregatedIds(row).includes(reviewerId)) {
-      refuse(
-        'must not be someone who created, owns or submitted this application (segregation of duties)',
-      );
-    }
-    const reviewer = await this.txHost.tx.getRepository(User).findOne({
-      where: { id: reviewerId },
-      select: { id: true, role: true, status: true, branchId: true, departmentId: true },
-    });
-    const inScope =
-      (reviewer?.role === 'admin' || reviewer?.role === 'manager') &&
-      isApplicationInScope(recordScopeOf(reviewer), row);
-    if (reviewer?.status === 'active' && inScope) return;
-    refuse('must be an active manager or admin who can see this application');
   }
 
   /** The approved amount: > 0 and at most the requested amount; default the requested amount. */

@@ -24,7 +24,7 @@ import { Idempotent } from '../../common/http/idempotency/idempotent.decorator';
 import { ApiIfMatch, ApiProblems } from '../../common/http/openapi';
 import { ApiPageResponse } from '../../common/http/pagination';
 import { ParseUuidPipe } from '../../common/http/validation';
-import { ApplicationWorkflowService } from '../lifecycle/application-workflow.service';
+import { ApplicationReassignment } from '../lifecycle/application-reassignment.service';
 import { ApplicationsService } from './applications.service';
 import { ReassignBody, ReassignResult } from '../dto/transition.dto';
 import { ApplicationContentDto } from '../dto/application-content.dto';
@@ -44,7 +44,7 @@ const UPDATE_NOTE =
 export class ApplicationsController {
   constructor(
     private readonly applications: ApplicationsService,
-    private readonly workflow: ApplicationWorkflowService,
+    private readonly reassignment: ApplicationReassignment,
   ) {}
 
   @Get()
@@ -92,7 +92,7 @@ export class ApplicationsController {
   @ApiOkResponse({ type: ReassignResult })
   @ApiProblems(403, 422)
   reassign(@CurrentUser() caller: AuthUser, @Body() body: ReassignBody): Promise<ReassignResult> {
-    return this.workflow.reassign(caller, body);
+    return this.reassignment.reassign(caller, body);
   }
 
   @Get(':id')
