@@ -11,7 +11,10 @@ import { AppController } from './app.controller';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BranchesModule } from './branches/branches.module';
-import { ApplicationsModule } from './applications/applications.module';
+import {
+  ApplicationsForCustomersModule,
+  ApplicationsModule,
+} from './applications/applications.module';
 import { CustomersModule } from './customers/customers.module';
 import { DepartmentsModule } from './departments/departments.module';
 import { EnumsModule } from './enums/enums.module';
@@ -71,6 +74,9 @@ export function coreModules(config: AppConfig): NonNullable<ModuleMetadata['impo
 export class AppModule {
   /** The whole server, for a configuration already validated and completed (see runtime.ts). */
   static forRoot(config: AppConfig): DynamicModule {
+    // Customers ask applications what only they know; the same instance serves the customers
+    // routes and the applications that link customers.
+    const customers = CustomersModule.forRoot({ imports: [ApplicationsForCustomersModule] });
     return {
       module: AppModule,
       imports: [
@@ -87,8 +93,8 @@ export class AppModule {
         DepartmentsModule,
         BranchesModule,
         PositionsModule,
-        CustomersModule,
-        ApplicationsModule.forRoot({ imports: [FoldersModule, FilesModule] }),
+        customers,
+        ApplicationsModule.forRoot({ imports: [customers, FoldersModule, FilesModule] }),
         EnumsModule,
       ],
       controllers: [AppController],

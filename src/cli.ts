@@ -12,7 +12,7 @@
  *
  * - `npm run cli -- customer-links`: lists, read-only, the applications linked (before the
  *   rule of SPEC §4) to a customer their creator could not see, one tab-separated line each
- *   (src/customers/customer-link-queries.ts). Nothing is unlinked.
+ *   (src/applications/reads/unseen-customer-links.ts). Nothing is unlinked.
  *
  * They use the same configuration as the server; with no DATABASE_URL they reach the embedded
  * PostgreSQL of a running `npm start`, or start it. They need the database only (an embedded
@@ -38,7 +38,7 @@ import { reencryptAll } from './common/crypto/reencrypt';
 import type { SealedColumn } from './common/crypto/sealed-column';
 import { APPLICATION_SEALED_COLUMNS } from './applications/application.entity';
 import { CUSTOMER_ID_NUMBER } from './customers/customer.entity';
-import { findUnseenCustomerLinks } from './customers/customer-link-queries';
+import { findUnseenCustomerLinks } from './applications/reads/unseen-customer-links';
 import { SettingsModule } from './settings/settings.module';
 import { UsersModule } from './users/users.module';
 import { ConfigValidationError } from './config/environment';

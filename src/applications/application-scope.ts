@@ -45,3 +45,29 @@ export function isApplicationInScope(scope: RecordScope, row: ApplicationScopeFi
     (scope.departmentId !== null && row.departmentId === scope.departmentId)
   );
 }
+
+/**
+ * The condition that the customer aliased `customerAlias` has an application in `scope` (other
+ * than `exceptApplicationId`, the one being linked), for the customers' scope
+ * (customers/customer-applications.ts). Null when the scope holds every application.
+ */
+export function customerHasApplicationInScope(
+  scope: RecordScope,
+  customerAlias: string,
+  exceptApplicationId: string | null,
+): SqlCondition | null {
+  const inScope = applicationScopeCondition(scope, 'scope_app', 'appScope');
+  if (!inScope) return null;
+  const params = { ...inScope.params };
+  let except = '';
+  if (exceptApplicationId) {
+    except = ' AND scope_app.id <> :appScopeExcept';
+    params.appScopeExcept = exceptApplicationId;
+  }
+  return {
+    sql:
+      `EXISTS (SELECT 1 FROM customer_applications scope_app ` +
+      `WHERE scope_app.customer_id = ${customerAlias}.id${except} AND ${inScope.sql})`,
+    params,
+  };
+}

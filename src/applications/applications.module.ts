@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
-import { CustomersModule } from '../customers/customers.module';
+import { CUSTOMER_APPLICATIONS } from '../customers/customer-applications';
 import { EnumsModule } from '../enums/enums.module';
+import { ApplicationsForCustomers } from './applications-for-customers';
 import { ApplicationReadsController } from './reads/application-reads.controller';
 import { ApplicationReadsService } from './reads/application-reads.service';
 import { ApplicationWorkflowController } from './lifecycle/application-workflow.controller';
@@ -12,7 +13,7 @@ import { ApplicationsService } from './records/applications.service';
 
 /** Loan applications (SPEC §5-7): records, their lifecycle, and the read views. */
 @Module({
-  imports: [CustomersModule, EnumsModule],
+  imports: [EnumsModule],
   // The read views' fixed paths (cards, stats, ...) come before `:id`.
   controllers: [ApplicationReadsController, ApplicationsController, ApplicationWorkflowController],
   providers: [
@@ -26,11 +27,26 @@ import { ApplicationsService } from './records/applications.service';
 })
 export class ApplicationsModule {
   /**
-   * `imports`: the modules that provide what applications ask of the documents modules
-   * (APPLICATION_FOLDERS and APPLICATION_FILES, application-documents.ts): FoldersModule and
-   * FilesModule, which applications do not import themselves (app.module.ts wires them).
+   * `imports`: the customers module as the app wires it (CustomersModule.forRoot: one instance
+   * for its routes and for applications, which link customers), and the modules that provide
+   * what applications ask of the documents (APPLICATION_FOLDERS and APPLICATION_FILES,
+   * application-documents.ts): FoldersModule and FilesModule, which applications do not import
+   * themselves.
    */
   static forRoot(options: { imports: NonNullable<ModuleMetadata['imports']> }): DynamicModule {
     return { module: ApplicationsModule, imports: options.imports };
   }
 }
+
+/**
+ * What customers ask of applications (CUSTOMER_APPLICATIONS), for CustomersModule.forRoot. A
+ * module of its own: it needs nothing of customers, while ApplicationsModule imports them.
+ */
+@Module({
+  providers: [
+    ApplicationsForCustomers,
+    { provide: CUSTOMER_APPLICATIONS, useExisting: ApplicationsForCustomers },
+  ],
+  exports: [CUSTOMER_APPLICATIONS],
+})
+export class ApplicationsForCustomersModule {}

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
 
@@ -8,4 +8,12 @@ import { CustomersService } from './customers.service';
   providers: [CustomersService],
   exports: [CustomersService],
 })
-export class CustomersModule {}
+export class CustomersModule {
+  /**
+   * `imports`: the module that provides CUSTOMER_APPLICATIONS (customer-applications.ts), which
+   * only applications can answer and customers do not import (app.module.ts wires it).
+   */
+  static forRoot(options: { imports: NonNullable<ModuleMetadata['imports']> }): DynamicModule {
+    return { module: CustomersModule, imports: options.imports };
+  }
+}

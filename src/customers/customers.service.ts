@@ -1,16 +1,11 @@
-import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError, type SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth/auth-user';
-import {
-  applicationScopeColumns,
-  recordScopeOf,
-  scopeCondition,
-  type SqlCondition,
-} from '../common/auth/record-scope';
+import { recordScopeOf, type SqlCondition } from '../common/auth/record-scope';
 import { FieldCipher, normaliseIdNumber } from '../common/crypto/field-cipher';
 import { seal, unseal } from '../common/crypto/sealed-column';
 import { assertIfMatch, type IfMatch } from '../common/http/etag';
@@ -20,9 +15,13 @@ import { sameValue } from '../common/same-value';
 import { escapeLike } from '../common/escape-like';
 import type { BorrowerProperty } from './borrower-properties';
 import { Customer, CUSTOMER_ID_NUMBER } from './customer.entity';
+import {
+  type ApplicationOfCustomerCondition,
+  CUSTOMER_APPLICATIONS,
+  type CustomerApplications,
+} from './customer-applications';
 import { customerScopeCondition, linkableCustomerCondition } from './customer-scope';
 import {
-  type CustomerApplicationRow,
   type CustomerApplicationSummary,
   type CustomerResponse,
   toApplicationSummary,
@@ -85,7 +84,12 @@ export class CustomersService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly audit: AuditService,
     private readonly cipher: FieldCipher,
+    @Inject(CUSTOMER_APPLICATIONS) private readonly applicationsOfCustomers: CustomerApplications,
   ) {}
+
+  /** A customer's applications in a scope count towards its visibility (only applications know how). */
+  private readonly viaApplication: ApplicationOfCustomerCondition = (scope, alias, except) =>
+    this.applicationsOfCustomers.visibleThroughApplication(scope, alias, except);
 
   private get customers() {
     return this.txHost.tx.getRepository(Customer);
@@ -136,37 +140,12 @@ export class CustomersService {
     query: PageQueryDto,
   ): Promise<Page<CustomerApplicationSummary>> {
     await this.findVisible(caller, id);
-    const qb = this.txHost.tx
-      .createQueryBuilder()
-      .from('customer_applications', 'a')
-      .where('a.customer_id = :id', { id });
-    const scope = scopeCondition(recordScopeOf(caller), applicationScopeColumns('a'), 'app');
-    if (scope) qb.andWhere(scope.sql, scope.params);
-    const { skip, take } = pageWindow(query);
-    const [rows, count] = await Promise.all([
-      qb
-        .clone()
-        .select([
-          'a.id AS id',
-          'a.status AS status',
-          'a.currency AS currency',
-          'a.requested_amount AS requested_amount',
-          'a.loan_amount AS loan_amount',
-          'a.product_type AS product_type',
-          'a.desired_loan_term AS desired_loan_term',
-          'a.priority_level AS priority_level',
-          'a.created_at AS created_at',
-          'a.submitted_at AS submitted_at',
-          'a.approved_at AS approved_at',
-        ])
-        .orderBy('a.created_at', 'DESC')
-        .addOrderBy('a.id', 'DESC')
-        .offset(skip)
-        .limit(take)
-        .getRawMany<CustomerApplicationRow>(),
-      qb.clone().select('count(*)::int', 'total').getRawOne<{ total: number }>(),
-    ]);
-    return pageOf(rows.map(toApplicationSummary), count?.total ?? 0, query);
+    const { rows, total } = await this.applicationsOfCustomers.applicationsOf(
+      recordScopeOf(caller),
+      id,
+      pageWindow(query),
+    );
+    return pageOf(rows.map(toApplicationSummary), total, query);
   }
 
   // --- writes --------------------------------------------------------------------------------
@@ -272,6 +251,7 @@ export class CustomersService {
     assertIdNumberReadable(input.idNumber);
     const linkable = linkableCustomerCondition(
       recordScopeOf(linker),
+      this.viaApplication,
       linker.branchId,
       application.id,
     );
@@ -359,7 +339,7 @@ export class CustomersService {
   /** Customers the caller may see. */
   private visible(caller: AuthUser): SelectQueryBuilder<Customer> {
     const qb = this.customers.createQueryBuilder('c');
-    const scope = customerScopeCondition(recordScopeOf(caller), 'c');
+    const scope = customerScopeCondition(recordScopeOf(caller), this.viaApplication, 'c');
     if (scope) qb.andWhere(scope.sql, scope.params);
     return qb;
   }
