@@ -3,7 +3,9 @@ import { CUSTOMER_APPLICATIONS } from '../customers/customer-applications';
 import { EnumsModule } from '../enums/enums.module';
 import { ApplicationsForCustomers } from './applications-for-customers';
 import { ApplicationReadsController } from './reads/application-reads.controller';
+import { ApplicationExportService } from './reads/application-export.service';
 import { ApplicationReadsService } from './reads/application-reads.service';
+import { ApplicationStatsService } from './reads/application-stats.service';
 import { ApplicationWorkflowController } from './lifecycle/application-workflow.controller';
 import { ApplicationReassignment } from './lifecycle/application-reassignment.service';
 import { ApplicationWorkflowService } from './lifecycle/application-workflow.service';
@@ -22,6 +24,8 @@ import { ApplicationsService } from './records/applications.service';
     ReviewerAssignment,
     ApplicationReassignment,
     ApplicationReadsService,
+    ApplicationStatsService,
+    ApplicationExportService,
   ],
   exports: [ApplicationsService],
 })

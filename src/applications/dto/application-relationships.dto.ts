@@ -76,7 +76,11 @@ export function toApplicationSummary(a: ApplicationResponse): ApplicationSummary
   };
 }
 
-export function toPersonSummary(user: User | undefined): PersonSummary | null {
+export function toPersonSummary(
+  user:
+    | Pick<User, 'id' | 'username' | 'firstName' | 'lastName' | 'email' | 'phoneNumber' | 'role'>
+    | undefined,
+): PersonSummary | null {
   if (!user) return null;
   return {
     id: user.id,

@@ -8,7 +8,9 @@ import { CurrentUser, RequirePermissions } from '../../common/auth/decorators';
 import { ApiProblems } from '../../common/http/openapi';
 import { ApiPageResponse, PageQueryDto } from '../../common/http/pagination';
 import { ParseUuidPipe } from '../../common/http/validation';
-import { ApplicationReadsService, type CsvExport } from './application-reads.service';
+import { ApplicationExportService, type CsvExport } from './application-export.service';
+import { ApplicationReadsService } from './application-reads.service';
+import { ApplicationStatsService } from './application-stats.service';
 import { ApplicationCard } from '../dto/application-card.dto';
 import { ApplicationEnumOptionsDto } from '../dto/application-enum-options.dto';
 import { ApplicationHistoryEvent } from '../dto/application-history.dto';
@@ -32,7 +34,11 @@ const STATS_DESCRIPTION =
 export class ApplicationReadsController {
   private readonly logger = new Logger(ApplicationReadsController.name);
 
-  constructor(private readonly reads: ApplicationReadsService) {}
+  constructor(
+    private readonly reads: ApplicationReadsService,
+    private readonly statistics: ApplicationStatsService,
+    private readonly exports: ApplicationExportService,
+  ) {}
 
   @Get('cards')
   @RequirePermissions('applications:read')
@@ -63,7 +69,7 @@ export class ApplicationReadsController {
     @CurrentUser() caller: AuthUser,
     @Query() query: UnpagedApplicationFiltersQuery,
   ): Promise<ApplicationStats> {
-    return this.reads.stats(caller, query);
+    return this.statistics.stats(caller, query);
   }
 
   @Get('stats/summary')
@@ -80,7 +86,7 @@ export class ApplicationReadsController {
     @CurrentUser() caller: AuthUser,
     @Query() query: UnpagedApplicationFiltersQuery,
   ): Promise<ApplicationStats> {
-    return this.reads.stats(caller, query);
+    return this.statistics.stats(caller, query);
   }
 
   @Get('export/csv')
@@ -111,7 +117,7 @@ export class ApplicationReadsController {
   ): Promise<void> {
     // Everything that can fail cleanly (validation, the export slot, the first batch) has
     // happened by now.
-    const csv = await this.reads.openCsvExport(caller, query);
+    const csv = await this.exports.openCsvExport(caller, query);
     try {
       await this.stream(caller, query, csv, response);
     } finally {
@@ -140,11 +146,11 @@ export class ApplicationReadsController {
     }
     if (failure === null) {
       // Audited before the response ends: a client never holds a complete, unaudited export.
-      await this.reads.recordExport(caller, query, csv.rowCount, true);
+      await this.exports.recordExport(caller, query, csv.rowCount, true);
       response.end();
       return;
     }
-    await this.reads
+    await this.exports
       .recordExport(caller, query, csv.rowCount, false)
       .catch((error: unknown) =>
         this.logger.error({ err: error }, 'could not audit an export that broke off'),
