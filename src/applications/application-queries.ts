@@ -11,9 +11,9 @@ import { escapeLike } from '../common/escape-like';
 import type { CustomerApplicationRow } from '../customers/dto/customer.dto';
 import type { CustomerApplication } from './application.entity';
 import { applicationScopeCondition } from './application-scope';
-import type { ApplicationCardsQuery, ApplicationFiltersDto } from './dto/list-applications.query';
+import type { ApplicationCardsQuery, ApplicationFiltersQuery } from './dto/list-applications.query';
 
-export type ApplicationFilters = Omit<ApplicationFiltersDto, 'page' | 'size'> &
+export type ApplicationFilters = Omit<ApplicationFiltersQuery, 'page' | 'size'> &
   Pick<Partial<ApplicationCardsQuery>, 'loan_status'>;
 
 /** The statuses behind each derived loan status (loanStatusOf, read backwards for filtering). */

@@ -22,8 +22,8 @@ import {
 } from './customer-applications';
 import { customerScopeCondition, linkableCustomerCondition } from './customer-scope';
 import {
-  type CustomerApplicationSummary,
-  type CustomerResponse,
+  type CustomerApplicationSummaryDto,
+  type CustomerDto,
   toApplicationSummary,
   toCustomerResponse,
 } from './dto/customer.dto';
@@ -97,7 +97,7 @@ export class CustomersService {
 
   // --- reads ---------------------------------------------------------------------------------
 
-  async list(caller: AuthUser, query: ListCustomersQuery): Promise<Page<CustomerResponse>> {
+  async list(caller: AuthUser, query: ListCustomersQuery): Promise<Page<CustomerDto>> {
     const qb = this.visible(caller);
     if (query.search) {
       qb.andWhere(
@@ -129,7 +129,7 @@ export class CustomersService {
     );
   }
 
-  async get(caller: AuthUser, id: string): Promise<CustomerResponse> {
+  async get(caller: AuthUser, id: string): Promise<CustomerDto> {
     return this.toResponse(await this.findVisible(caller, id));
   }
 
@@ -138,7 +138,7 @@ export class CustomersService {
     caller: AuthUser,
     id: string,
     query: PageQueryDto,
-  ): Promise<Page<CustomerApplicationSummary>> {
+  ): Promise<Page<CustomerApplicationSummaryDto>> {
     await this.findVisible(caller, id);
     const { rows, total } = await this.applicationsOfCustomers.applicationsOf(
       recordScopeOf(caller),
@@ -151,7 +151,7 @@ export class CustomersService {
   // --- writes --------------------------------------------------------------------------------
 
   /** A new customer in the caller's branch and department; 409 when the identity is taken. */
-  create(caller: AuthUser, body: CreateCustomerDto): Promise<CustomerResponse> {
+  create(caller: AuthUser, body: CreateCustomerDto): Promise<CustomerDto> {
     assertHasName(body.full_name_khmer ?? null, body.full_name_latin ?? null);
     assertIdNumberReadable(body.id_number);
     return this.txHost.withTransaction(async () => {
@@ -175,7 +175,7 @@ export class CustomersService {
     id: string,
     body: UpdateCustomerDto,
     ifMatch?: IfMatch,
-  ): Promise<CustomerResponse> {
+  ): Promise<CustomerDto> {
     return this.txHost.withTransaction(async () => {
       const customer = await this.findVisible(caller, id, true);
       // SPEC §4: officers edit their own records only; they may still see (not edit) a customer
@@ -353,7 +353,7 @@ export class CustomersService {
     return customer;
   }
 
-  private toResponse(customer: Customer): CustomerResponse {
+  private toResponse(customer: Customer): CustomerDto {
     return toCustomerResponse(
       customer,
       unseal(this.cipher, CUSTOMER_ID_NUMBER, customer.id, customer.idNumber),

@@ -1,6 +1,14 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema, IntersectionType } from '@nestjs/swagger';
 import { moneyJson } from '../../common/money';
-import type { ApplicationStatus } from '../../enums/code-enums';
+import {
+  BorrowerFieldsResponseDto,
+  nullableDate as date,
+  nullableMoney as money,
+  nullableText as text,
+  nullableTime as time,
+  nullableUuid as uuid,
+} from '../../customers/dto/borrower-fields.dto';
+import { APPLICATION_STATUSES, type ApplicationStatus } from '../../enums/code-enums';
 import { loanStatusOf } from '../lifecycle/application-lifecycle';
 import type { CustomerApplication } from '../application.entity';
 
@@ -10,20 +18,22 @@ export interface ClearIdNumbers {
   guarantor_id_number: string | null;
 }
 
-const text = { type: String, nullable: true } as const;
-const money = { type: Number, nullable: true, example: 1500.5 } as const;
-const time = { type: String, format: 'date-time', nullable: true } as const;
-const date = { type: String, format: 'date', nullable: true } as const;
-const uuid = { type: String, format: 'uuid', nullable: true } as const;
+/**
+ * The `status` of an answer, in lifecycle order (written out: the order the compiler would
+ * give the union type is not stable).
+ */
+export const STATUS_PROPERTY = {
+  enum: APPLICATION_STATUSES.map((status) => status.value),
+} as const;
 
-/** An application as the API answers it (SPEC §5): the columns, the nested views, loan_status. */
-export class ApplicationResponse {
+/** An application's own header and the borrower's identity (before the borrower fields). */
+class ApplicationHead {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty(uuid) customer_id: string | null;
   @ApiProperty(uuid) branch_id: string | null;
   @ApiProperty(uuid) department_id: string | null;
-  @ApiProperty() status: ApplicationStatus;
+  @ApiProperty(STATUS_PROPERTY) status: ApplicationStatus;
   @ApiProperty({ enum: ['draft', 'active', 'disbursed', 'completed'] }) loan_status: string;
   @ApiProperty(uuid) submitted_by: string | null;
   @ApiProperty({ example: 'USD' }) currency: string;
@@ -35,15 +45,10 @@ export class ApplicationResponse {
   @ApiProperty(text) phone: string | null;
   @ApiProperty(date) date_of_birth: string | null;
   @ApiProperty(text) portfolio_officer_name: string | null;
-  @ApiProperty(text) current_address: string | null;
-  @ApiProperty(text) province: string | null;
-  @ApiProperty(text) district: string | null;
-  @ApiProperty(text) commune: string | null;
-  @ApiProperty(text) village: string | null;
-  @ApiProperty(text) occupation: string | null;
-  @ApiProperty(text) employer_name: string | null;
-  @ApiProperty(money) monthly_income: number | null;
-  @ApiProperty(text) income_source: string | null;
+}
+
+/** The loan, the guarantor, the finances, the workflow and the read-only views. */
+class ApplicationTail {
   @ApiProperty(money) requested_amount: number | null;
   @ApiProperty({ type: [String], nullable: true }) loan_purposes: string[] | null;
   @ApiProperty(text) purpose_details: string | null;
@@ -97,6 +102,14 @@ export class ApplicationResponse {
   financial_data: Record<string, unknown>;
 }
 
+/** An application as the API answers it (SPEC §5): the columns, the nested views, loan_status. */
+@ApiSchema({ name: 'ApplicationResponse' })
+export class ApplicationDto extends IntersectionType(
+  ApplicationHead,
+  BorrowerFieldsResponseDto,
+  ApplicationTail,
+) {}
+
 const moneyItems = <T extends Record<string, unknown>>(items: T[] | null, fields: string[]) =>
   items?.map((item) => {
     const copy: Record<string, unknown> = { ...item };
@@ -114,7 +127,7 @@ const moneyItems = <T extends Record<string, unknown>>(items: T[] | null, fields
 export function toApplicationResponse(
   row: CustomerApplication,
   clear: ClearIdNumbers,
-): ApplicationResponse {
+): ApplicationDto {
   const response = {
     id: row.id,
     user_id: row.userId,

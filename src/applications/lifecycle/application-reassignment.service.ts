@@ -6,7 +6,7 @@ import type { AuthUser } from '../../common/auth/auth-user';
 import { recordScopeOf } from '../../common/auth/record-scope';
 import { ValidationProblem } from '../../common/http/problem';
 import { findUserSummary } from '../../users/user-queries';
-import type { ReassignBody, ReassignResult } from '../dto/transition.dto';
+import type { ReassignDto, ReassignResultDto } from '../dto/transition.dto';
 import { lockOpenApplicationsOf, moveApplications } from './lifecycle-queries';
 
 /**
@@ -21,7 +21,7 @@ export class ApplicationReassignment {
     private readonly audit: AuditService,
   ) {}
 
-  async reassign(caller: AuthUser, body: ReassignBody): Promise<ReassignResult> {
+  async reassign(caller: AuthUser, body: ReassignDto): Promise<ReassignResultDto> {
     if (body.from_user_id === body.to_user_id) {
       throw new ValidationProblem([
         { loc: ['body', 'to_user_id'], msg: 'must differ from from_user_id', type: 'reassign' },

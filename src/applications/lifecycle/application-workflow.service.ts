@@ -9,16 +9,16 @@ import type { ApplicationStatus } from '../../enums/code-enums';
 import { SettingsService } from '../../settings/settings.service';
 import { APPLICATION_FILES, type ApplicationFiles } from '../application-documents';
 import { CustomerApplication } from '../application.entity';
-import type { ApplicationResponse } from '../dto/application.dto';
+import type { ApplicationDto } from '../dto/application.dto';
 import type {
-  ApproveBody,
-  AssessRiskBody,
-  AssignReviewerBody,
-  CommentBody,
-  DisburseBody,
-  RejectBody,
-  ReturnBody,
-  WithdrawBody,
+  ApproveDto,
+  AssessRiskDto,
+  AssignReviewerDto,
+  CommentDto,
+  DisburseDto,
+  RejectDto,
+  ReturnDto,
+  WithdrawDto,
 } from '../dto/transition.dto';
 import { ApplicationsService } from '../records/applications.service';
 import {
@@ -57,7 +57,7 @@ export class ApplicationWorkflowService {
     @Inject(APPLICATION_FILES) private readonly files: ApplicationFiles,
   ) {}
 
-  submit(caller: AuthUser, id: string, body: CommentBody): Promise<ApplicationResponse> {
+  submit(caller: AuthUser, id: string, body: CommentDto): Promise<ApplicationDto> {
     return this.act(caller, id, 'submit', async (row, now) => {
       await this.assertComplete(row);
       row.submittedAt = now;
@@ -81,9 +81,9 @@ export class ApplicationWorkflowService {
   assignReviewer(
     caller: AuthUser,
     id: string,
-    body: AssignReviewerBody,
+    body: AssignReviewerDto,
     source: 'body' | 'query' = 'body',
-  ): Promise<ApplicationResponse> {
+  ): Promise<ApplicationDto> {
     return this.act(caller, id, 'assign_reviewer', async (row, now) => {
       if (!body.reviewer_id) {
         throw new ValidationProblem([
@@ -107,14 +107,14 @@ export class ApplicationWorkflowService {
     });
   }
 
-  completeReview(caller: AuthUser, id: string, body: CommentBody): Promise<ApplicationResponse> {
+  completeReview(caller: AuthUser, id: string, body: CommentDto): Promise<ApplicationDto> {
     return this.act(caller, id, 'complete_review', (row, now) => {
       row.reviewedAt = now;
       return { details: { comment: body.comment } };
     });
   }
 
-  assessRisk(caller: AuthUser, id: string, body: AssessRiskBody): Promise<ApplicationResponse> {
+  assessRisk(caller: AuthUser, id: string, body: AssessRiskDto): Promise<ApplicationDto> {
     return this.act(caller, id, 'assess_risk', async (row, now) => {
       const [weights, thresholds] = await Promise.all([
         this.settings.get('risk_weights'),
@@ -130,7 +130,7 @@ export class ApplicationWorkflowService {
     });
   }
 
-  approve(caller: AuthUser, id: string, body: ApproveBody): Promise<ApplicationResponse> {
+  approve(caller: AuthUser, id: string, body: ApproveDto): Promise<ApplicationDto> {
     return this.act(caller, id, 'approve', async (row, now) => {
       const amount = this.approvedAmount(row, body.approved_amount ?? null);
       const authority = checkApprovalAuthority(
@@ -159,7 +159,7 @@ export class ApplicationWorkflowService {
     });
   }
 
-  reject(caller: AuthUser, id: string, body: RejectBody): Promise<ApplicationResponse> {
+  reject(caller: AuthUser, id: string, body: RejectDto): Promise<ApplicationDto> {
     return this.act(caller, id, 'reject', (row, now) => {
       row.rejectedAt = now;
       row.rejectedBy = caller.id;
@@ -168,7 +168,7 @@ export class ApplicationWorkflowService {
     });
   }
 
-  returnToDraft(caller: AuthUser, id: string, body: ReturnBody): Promise<ApplicationResponse> {
+  returnToDraft(caller: AuthUser, id: string, body: ReturnDto): Promise<ApplicationDto> {
     return this.act(caller, id, 'return', (row) => {
       // Back with the officer: it leaves the reviewer's open work until it is submitted again.
       row.assignedReviewer = null;
@@ -176,14 +176,14 @@ export class ApplicationWorkflowService {
     });
   }
 
-  withdraw(caller: AuthUser, id: string, body: WithdrawBody): Promise<ApplicationResponse> {
+  withdraw(caller: AuthUser, id: string, body: WithdrawDto): Promise<ApplicationDto> {
     return this.act(caller, id, 'withdraw', (row, now) => {
       row.withdrawnAt = now;
       return { details: { reason: body.reason } };
     });
   }
 
-  disburse(caller: AuthUser, id: string, body: DisburseBody): Promise<ApplicationResponse> {
+  disburse(caller: AuthUser, id: string, body: DisburseDto): Promise<ApplicationDto> {
     return this.act(caller, id, 'disburse', async (row, now) => {
       const start = body.loan_start_date ?? todayIn(await this.settings.get('timezone'), now);
       const end = row.desiredLoanTerm ? loanEndDate(start, row.desiredLoanTerm) : null;
@@ -203,7 +203,7 @@ export class ApplicationWorkflowService {
     });
   }
 
-  complete(caller: AuthUser, id: string, body: CommentBody): Promise<ApplicationResponse> {
+  complete(caller: AuthUser, id: string, body: CommentDto): Promise<ApplicationDto> {
     return this.act(caller, id, 'complete', (row, now) => {
       row.completedAt = now;
       return { details: { comment: body.comment } };
@@ -214,7 +214,7 @@ export class ApplicationWorkflowService {
     caller: AuthUser,
     id: string,
     priority: string | null | undefined,
-  ): Promise<ApplicationResponse> {
+  ): Promise<ApplicationDto> {
     return this.act(caller, id, 'priority', (row) => {
       if (!priority) {
         throw new ValidationProblem([
@@ -245,7 +245,7 @@ export class ApplicationWorkflowService {
     ) =>
       | { details: AuditDetails; status?: ApplicationStatus }
       | Promise<{ details: AuditDetails; status?: ApplicationStatus }>,
-  ): Promise<ApplicationResponse> {
+  ): Promise<ApplicationDto> {
     return this.txHost.withTransaction(async () => {
       const row = await this.applications.findInScope(caller, id, { lock: true });
       const from = row.status;

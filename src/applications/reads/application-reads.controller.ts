@@ -11,12 +11,12 @@ import { ParseUuidPipe } from '../../common/http/validation';
 import { ApplicationExportService, type CsvExport } from './application-export.service';
 import { ApplicationReadsService } from './application-reads.service';
 import { ApplicationStatsService } from './application-stats.service';
-import { ApplicationCard } from '../dto/application-card.dto';
+import { ApplicationCardDto } from '../dto/application-card.dto';
 import { ApplicationEnumOptionsDto } from '../dto/application-enum-options.dto';
-import { ApplicationHistoryEvent } from '../dto/application-history.dto';
+import { ApplicationHistoryEventDto } from '../dto/application-history.dto';
 import { UnpagedApplicationFiltersQuery } from '../dto/application-reads.query';
-import { ApplicationRelationships } from '../dto/application-relationships.dto';
-import { AmountFigures, ApplicationStats } from '../dto/application-stats.dto';
+import { ApplicationRelationshipsDto } from '../dto/application-relationships.dto';
+import { AmountFiguresDto, ApplicationStatsDto } from '../dto/application-stats.dto';
 import { ApplicationCardsQuery } from '../dto/list-applications.query';
 
 const STATS_DESCRIPTION =
@@ -49,7 +49,7 @@ export class ApplicationReadsController {
       'Paginated like the list and in its order; filters `status` (one or comma-separated), ' +
       '`loan_status` and `search`.',
   })
-  @ApiPageResponse(ApplicationCard)
+  @ApiPageResponse(ApplicationCardDto)
   @ApiProblems(422)
   cards(@CurrentUser() caller: AuthUser, @Query() query: ApplicationCardsQuery) {
     return this.reads.cards(caller, query);
@@ -62,13 +62,13 @@ export class ApplicationReadsController {
     summary: 'Counts and amounts of the applications in your scope',
     description: STATS_DESCRIPTION,
   })
-  @ApiExtraModels(AmountFigures)
-  @ApiOkResponse({ type: ApplicationStats })
+  @ApiExtraModels(AmountFiguresDto)
+  @ApiOkResponse({ type: ApplicationStatsDto })
   @ApiProblems(422)
   stats(
     @CurrentUser() caller: AuthUser,
     @Query() query: UnpagedApplicationFiltersQuery,
-  ): Promise<ApplicationStats> {
+  ): Promise<ApplicationStatsDto> {
     return this.statistics.stats(caller, query);
   }
 
@@ -79,13 +79,13 @@ export class ApplicationReadsController {
     summary: 'Counts and amounts of the applications in your scope (alias of /stats)',
     description: STATS_DESCRIPTION,
   })
-  @ApiExtraModels(AmountFigures)
-  @ApiOkResponse({ type: ApplicationStats })
+  @ApiExtraModels(AmountFiguresDto)
+  @ApiOkResponse({ type: ApplicationStatsDto })
   @ApiProblems(422)
   statsSummary(
     @CurrentUser() caller: AuthUser,
     @Query() query: UnpagedApplicationFiltersQuery,
-  ): Promise<ApplicationStats> {
+  ): Promise<ApplicationStatsDto> {
     return this.statistics.stats(caller, query);
   }
 
@@ -180,12 +180,12 @@ export class ApplicationReadsController {
       'Its officer (creator), department and branch with their managers, approver, rejector ' +
       'and assigned reviewer; null where there is none.',
   })
-  @ApiOkResponse({ type: ApplicationRelationships })
+  @ApiOkResponse({ type: ApplicationRelationshipsDto })
   @ApiProblems(404, 422)
   relationships(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-  ): Promise<ApplicationRelationships> {
+  ): Promise<ApplicationRelationshipsDto> {
     return this.reads.relationships(caller, id);
   }
 
@@ -198,7 +198,7 @@ export class ApplicationReadsController {
       'Oldest first, paginated. Visible to whoever may see the application. Each event names ' +
       'its actor, action, from and to status and details (the IP address stays in /audit).',
   })
-  @ApiPageResponse(ApplicationHistoryEvent)
+  @ApiPageResponse(ApplicationHistoryEventDto)
   @ApiProblems(404, 422)
   history(
     @CurrentUser() caller: AuthUser,

@@ -10,13 +10,13 @@ import { Department } from '../../departments/department.entity';
 import type { ApplicationEnumOptions } from '../../enums/code-enums';
 import { EnumsService } from '../../enums/enums.service';
 import { findUserSummaries } from '../../users/user-queries';
-import { type ApplicationCard, toApplicationCard } from '../dto/application-card.dto';
+import { type ApplicationCardDto, toApplicationCard } from '../dto/application-card.dto';
 import {
-  type ApplicationHistoryEvent,
+  type ApplicationHistoryEventDto,
   toApplicationHistoryEvent,
 } from '../dto/application-history.dto';
 import {
-  type ApplicationRelationships,
+  type ApplicationRelationshipsDto,
   toApplicationSummary,
   toPersonSummary,
   toUnitSummary,
@@ -39,7 +39,7 @@ export class ApplicationReadsService {
   ) {}
 
   /** A page of cards, filtered and ordered as the list. */
-  cards(caller: AuthUser, query: ApplicationCardsQuery): Promise<Page<ApplicationCard>> {
+  cards(caller: AuthUser, query: ApplicationCardsQuery): Promise<Page<ApplicationCardDto>> {
     return this.applications.page(caller, query, (row) =>
       toApplicationCard(this.applications.toResponse(row)),
     );
@@ -49,7 +49,7 @@ export class ApplicationReadsService {
    * The people and units around an application, in a fixed number of queries: the application,
    * its department and branch (in parallel), then every user at once (`WHERE id IN (...)`).
    */
-  async relationships(caller: AuthUser, id: string): Promise<ApplicationRelationships> {
+  async relationships(caller: AuthUser, id: string): Promise<ApplicationRelationshipsDto> {
     const row = await this.applications.findInScope(caller, id);
     const manager = this.txHost.tx;
     const unitColumns = { id: true, name: true, code: true, managerId: true } as const;
@@ -98,7 +98,7 @@ export class ApplicationReadsService {
     caller: AuthUser,
     id: string,
     query: PageQueryDto,
-  ): Promise<Page<ApplicationHistoryEvent>> {
+  ): Promise<Page<ApplicationHistoryEventDto>> {
     await this.applications.findInScope(caller, id);
     const { skip, take } = pageWindow(query);
     const [rows, total] = await Promise.all([

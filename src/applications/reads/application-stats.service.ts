@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth/auth-user';
 import type { ApplicationFilters } from '../application-queries';
-import type { ApplicationStats } from '../dto/application-stats.dto';
+import type { ApplicationStatsDto } from '../dto/application-stats.dto';
 import { ApplicationsService } from '../records/applications.service';
 import {
   amountStatistics,
@@ -20,7 +20,7 @@ export class ApplicationStatsService {
    * One grouped query (GROUPING SETS: one set per distribution, and the amounts over all and
    * per currency); money is summed, averaged and compared in SQL on numeric, never as floats.
    */
-  async stats(caller: AuthUser, filters: ApplicationFilters): Promise<ApplicationStats> {
+  async stats(caller: AuthUser, filters: ApplicationFilters): Promise<ApplicationStatsDto> {
     const filtered = await this.applications.filteredQuery(caller, filters);
     const rows = await statsRows(filtered());
     const countsOf = (set: number, key: 'status' | 'risk_category' | 'product_type') =>

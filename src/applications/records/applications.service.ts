@@ -34,8 +34,8 @@ import {
   type ApplicationFolders,
 } from '../application-documents';
 import type { ApplicationContentDto } from '../dto/application-content.dto';
-import { type ApplicationResponse, toApplicationResponse } from '../dto/application.dto';
-import type { ApplicationFiltersDto } from '../dto/list-applications.query';
+import { type ApplicationDto, toApplicationResponse } from '../dto/application.dto';
+import type { ApplicationFiltersQuery } from '../dto/list-applications.query';
 
 /**
  * Applications: create, read, update, delete and list, always within the caller's scope
@@ -77,18 +77,18 @@ export class ApplicationsService {
   }
 
   /** The response of a row: id numbers decrypted (ciphertext never leaves the server). */
-  toResponse(row: CustomerApplication): ApplicationResponse {
+  toResponse(row: CustomerApplication): ApplicationDto {
     return toApplicationResponse(row, {
       id_number: this.reveal(row, 'idNumber'),
       guarantor_id_number: this.reveal(row, 'guarantorIdNumber'),
     });
   }
 
-  async get(caller: AuthUser, id: string): Promise<ApplicationResponse> {
+  async get(caller: AuthUser, id: string): Promise<ApplicationDto> {
     return this.toResponse(await this.findInScope(caller, id));
   }
 
-  list(caller: AuthUser, query: ApplicationFiltersDto): Promise<Page<ApplicationResponse>> {
+  list(caller: AuthUser, query: ApplicationFiltersQuery): Promise<Page<ApplicationDto>> {
     return this.page(caller, query, (row) => this.toResponse(row));
   }
 
@@ -129,7 +129,7 @@ export class ApplicationsService {
       );
   }
 
-  async create(caller: AuthUser, body: ApplicationContentDto): Promise<ApplicationResponse> {
+  async create(caller: AuthUser, body: ApplicationContentDto): Promise<ApplicationDto> {
     return this.txHost.withTransaction(async () => {
       const id = randomUUID();
       const row = this.repository.create({
@@ -166,7 +166,7 @@ export class ApplicationsService {
     id: string,
     body: ApplicationContentDto,
     ifMatch?: IfMatch,
-  ): Promise<ApplicationResponse> {
+  ): Promise<ApplicationDto> {
     return this.txHost.withTransaction(async () => {
       const row = await this.findInScope(caller, id, { lock: true });
       assertIfMatch(ifMatch, row.version);
@@ -240,7 +240,7 @@ export class ApplicationsService {
    */
   private isStored(
     row: CustomerApplication,
-    clear: ApplicationResponse,
+    clear: ApplicationDto,
     field: string,
     given: unknown,
   ): boolean {
