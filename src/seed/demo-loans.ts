@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { type ScorecardInput, scoreApplication } from '../applications/lifecycle/risk-scorecard';
 import { loanEndDate, termInMonths } from '../applications/lifecycle/loan-term';
 import type { Role } from '../common/auth/permissions';
-import type { ApplicationStatus } from '../enums/code-enums';
+import type { MARITAL_STATUSES } from '../customers/dto/customer-write.dto';
+import type { ApplicationStatus, PriorityLevel, RiskCategory } from '../enums/code-enums';
 import { DEFAULT_CATALOGS, SETTINGS, type SettingValues } from '../settings/settings-registry';
 import {
   COMMUNES,
@@ -80,7 +81,7 @@ export interface DemoCustomer {
   /** Plain; the seed encrypts it. */
   idNumber: string;
   dateOfBirth: string;
-  maritalStatus: string;
+  maritalStatus: (typeof MARITAL_STATUSES)[number];
   phone: string;
   province: string;
   district: string;
@@ -118,7 +119,7 @@ export function generateCustomer(
     idCardType,
     idNumber: idNumberFor(random, idCardType),
     dateOfBirth: dayOf(born),
-    maritalStatus: random.weighted([
+    maritalStatus: random.weighted<DemoCustomer['maritalStatus']>([
       ['married', 65],
       ['single', 25],
       ['widowed', 6],
@@ -184,12 +185,12 @@ const WITHDRAWN_AT = [
   [stage('approval_pending'), 10],
 ] as const;
 
-const PRIORITIES = [
+const PRIORITIES: readonly (readonly [PriorityLevel, number])[] = [
   ['normal', 80],
   ['high', 10],
   ['urgent', 5],
   ['low', 5],
-] as const;
+];
 
 const catalogValues = (key: keyof typeof DEFAULT_CATALOGS): string[] =>
   DEFAULT_CATALOGS[key].map((entry) => entry.value);
@@ -241,7 +242,7 @@ const REJECTION_REASONS = [
   'Documents still incomplete after two requests',
   'Borrower no longer reachable',
 ];
-const ASSESSMENT_NOTES: Record<'low' | 'medium' | 'high', string> = {
+const ASSESSMENT_NOTES: Record<RiskCategory, string> = {
   low: 'Stable income and good repayment history; collateral verified on site.',
   medium: 'Acceptable capacity; follow up on other loans after disbursement.',
   high: 'Thin repayment capacity; a guarantor and collateral are essential.',
@@ -307,13 +308,13 @@ export interface ApplicationRow {
   monthlyExpenses: string;
   assetsValue: string;
   creditScore: number | null;
-  riskCategory: string | null;
+  riskCategory: RiskCategory | null;
   assessmentNotes: string | null;
   riskBreakdown: string | null;
   collaterals: string;
   assignedReviewer: string | null;
   reviewerAssignedAt: string | null;
-  priorityLevel: string;
+  priorityLevel: PriorityLevel;
   submittedAt: string | null;
   reviewedAt: string | null;
   riskAssessedAt: string | null;
