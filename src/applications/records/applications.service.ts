@@ -2,6 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { recordScopeOf } from '../../common/auth/record-scope';
@@ -9,13 +10,17 @@ import { FieldCipher } from '../../common/crypto/field-cipher';
 import { seal, unseal } from '../../common/crypto/sealed-column';
 import { assertIfMatch, type IfMatch } from '../../common/http/etag';
 import { type Page, pageOf, type PageQueryDto, pageWindow } from '../../common/http/pagination';
-import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { ProblemException, ValidationProblem } from '../../common/http/problem';
+import { sameValue } from '../../common/same-value';
 import { borrowerPropertiesOf } from '../../customers/borrower-properties';
 import { CustomersService } from '../../customers/customers.service';
 import { SettingsService } from '../../settings/settings.service';
-import { sameValue } from '../../common/same-value';
-import { EDITABLE_STATUSES } from '../lifecycle/application-lifecycle';
+import {
+  APPLICATION_FILES,
+  APPLICATION_FOLDERS,
+  type ApplicationFiles,
+  type ApplicationFolders,
+} from '../application-documents';
 import {
   type ApplicationFilters,
   filterApplications,
@@ -27,19 +32,14 @@ import {
   CustomerApplication,
   type SealedProperty,
 } from '../application.entity';
-import {
-  APPLICATION_FILES,
-  APPLICATION_FOLDERS,
-  type ApplicationFiles,
-  type ApplicationFolders,
-} from '../application-documents';
 import type { ApplicationContentDto } from '../dto/application-content.dto';
 import { type ApplicationDto, toApplicationResponse } from '../dto/application.dto';
 import type { ApplicationFiltersQuery } from '../dto/list-applications.query';
+import { EDITABLE_STATUSES } from '../lifecycle/application-lifecycle';
 
 /**
  * Applications: create, read, update, delete and list, always within the caller's scope
- * (record-scope.ts; out of scope is 404). The workflow transitions live in
+ * (application-scope.ts; out of scope is 404). The workflow transitions live in
  * ApplicationWorkflowService; both load rows through `findInScope`.
  */
 @Injectable()
