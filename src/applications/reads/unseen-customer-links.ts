@@ -34,20 +34,20 @@ interface LinkRow {
   customer_id: string;
   creator_id: string;
   /** created_at as PostgreSQL's text, which keeps the microseconds a JS Date would drop. */
-  created_at: string;
+  cursor_created_at: string;
 }
 
 /** The next linked applications after `after`, oldest first (then by id). */
 function linkedApplications(manager: EntityManager, after: LinkRow | null): Promise<LinkRow[]> {
   const select = `SELECT id, customer_id, coalesce(created_by, user_id) AS creator_id,
-                         CAST(created_at AS text) AS created_at
+                         CAST(created_at AS text) AS cursor_created_at
                     FROM customer_applications
                    WHERE customer_id IS NOT NULL`;
   const order = `ORDER BY created_at, id LIMIT ${BATCH}`;
   return after
     ? manager.query(
         `${select} AND (created_at, id) > (CAST($1 AS timestamptz), CAST($2 AS uuid)) ${order}`,
-        [after.created_at, after.id],
+        [after.cursor_created_at, after.id],
       )
     : manager.query(`${select} ${order}`);
 }
