@@ -26,7 +26,7 @@ import {
   filterApplications,
   orderApplications,
   scopeApplications,
-} from '../src/applications/application-query';
+} from '../src/applications/application-queries';
 import { CustomerApplication } from '../src/applications/application.entity';
 import { PasswordHasher } from '../src/credentials/password-hasher';
 import type { Role } from '../src/common/auth/permissions';

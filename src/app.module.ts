@@ -15,6 +15,8 @@ import { ApplicationLookupsModule, ApplicationsModule } from './applications/app
 import { CustomerLookupsModule, CustomersModule } from './customers/customers.module';
 import { DepartmentsModule } from './departments/departments.module';
 import { EnumsModule } from './enums/enums.module';
+import { FilesModule } from './files/files.module';
+import { FoldersModule } from './folders/folders.module';
 import { PositionsModule } from './positions/positions.module';
 import { UsersModule } from './users/users.module';
 import { FileLookupsModule } from './files/files-for-users';
@@ -95,6 +97,9 @@ export class AppModule {
   /** The whole server, for a configuration already validated and completed (see runtime.ts). */
   static forRoot(config: AppConfig): DynamicModule {
     const { users, departments, branches } = identityModules();
+    // Customers ask applications what only they know; the same instance serves the customers
+    // routes and the applications that link customers.
+    const customers = CustomersModule.forRoot({ imports: [ApplicationLookupsModule] });
     return {
       module: AppModule,
       imports: [
@@ -110,8 +115,8 @@ export class AppModule {
         departments,
         branches,
         PositionsModule,
-        CustomersModule,
-        ApplicationsModule,
+        customers,
+        ApplicationsModule.forRoot({ imports: [customers, FoldersModule, FilesModule] }),
         EnumsModule,
       ],
       controllers: [AppController],

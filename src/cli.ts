@@ -12,7 +12,7 @@
  *
  * - `npm run cli -- customer-links`: lists, read-only, the applications linked (before the
  *   rule of SPEC §4) to a customer their creator could not see, one tab-separated line each
- *   (src/customers/customer-link-queries.ts). Nothing is unlinked.
+ *   (src/applications/reads/unseen-customer-links.ts). Nothing is unlinked.
  *
  * They use the same configuration as the server; with no DATABASE_URL they reach the embedded
  * PostgreSQL of a running `npm start`, or start it. They need the database only (an embedded
@@ -34,7 +34,10 @@ import { AuditModule } from './audit/audit.module';
 import { PasswordHasher } from './credentials/password-hasher';
 import { FieldCipher } from './common/crypto/field-cipher';
 import { reencryptAll } from './common/crypto/reencrypt';
-import { findUnseenCustomerLinks } from './customers/customer-link-queries';
+import type { SealedColumn } from './common/crypto/sealed-column';
+import { APPLICATION_SEALED_COLUMNS } from './applications/application.entity';
+import { CUSTOMER_ID_NUMBER } from './customers/customer.entity';
+import { findUnseenCustomerLinks } from './applications/reads/unseen-customer-links';
 import { ConfigValidationError } from './config/environment';
 import { loadDotEnv } from './config/dotenv';
 import { prepareRuntime } from './runtime';
@@ -205,10 +208,16 @@ async function runningEmbeddedDatabase(dataDir: string): Promise<string | undefi
   return answers ? url : undefined;
 }
 
+/** Every sealed column, as the modules that own them declare them; rewritten in this order. */
+const SEALED_COLUMNS: readonly SealedColumn[] = [
+  CUSTOMER_ID_NUMBER,
+  ...Object.values(APPLICATION_SEALED_COLUMNS),
+];
+
 /** After a key rotation: every encrypted value and its hash under the current key. */
 async function reencrypt(): Promise<void> {
   await withApplicationContext([], async (app) => {
-    const reports = await reencryptAll(app.get(DataSource), app.get(FieldCipher));
+    const reports = await reencryptAll(app.get(DataSource), app.get(FieldCipher), SEALED_COLUMNS);
     for (const { table, column, checked, rewritten } of reports) {
       process.stdout.write(`${table}.${column}: ${rewritten} of ${checked} values rewritten\n`);
     }

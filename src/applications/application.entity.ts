@@ -13,6 +13,7 @@ import {
 import { Branch } from '../branches/branch.entity';
 import { Customer } from '../customers/customer.entity';
 import { Department } from '../departments/department.entity';
+import type { SealedColumn } from '../common/crypto/sealed-column';
 import type { ApplicationStatus, PriorityLevel, RiskCategory } from '../enums/code-enums';
 import { User } from '../users/user.entity';
 
@@ -58,10 +59,26 @@ const STATUSES =
   "'approved', 'rejected', 'disbursed', 'completed', 'withdrawn'";
 
 /**
- * A loan application (table `customer_applications`). Properties are named as the API's
- * fields (snake_case), so the contract's field lists map one to one. `id_number` and
- * `guarantor_id_number` hold ciphertext (FieldCipher, authenticated with the row id) and the
- * `*_hash` columns their blind indexes. `search_text` and `priority_rank` are generated
+ * The sealed columns of an application, by entity property: ciphertext authenticated with the
+ * row id (which is why the server chooses ids), with their blind indexes beside them.
+ */
+export const APPLICATION_SEALED_COLUMNS = {
+  idNumber: { table: 'customer_applications', column: 'id_number', hash: 'id_number_hash' },
+  guarantorIdNumber: {
+    table: 'customer_applications',
+    column: 'guarantor_id_number',
+    hash: 'guarantor_id_number_hash',
+  },
+} as const satisfies Record<string, SealedColumn>;
+
+/** An application property that holds ciphertext. */
+export type SealedProperty = keyof typeof APPLICATION_SEALED_COLUMNS;
+
+/**
+ * A loan application (table `customer_applications`). Properties are camelCase; the naming
+ * strategy maps them to the snake_case columns, which are also the API's field names.
+ * `idNumber` and `guarantorIdNumber` hold ciphertext (APPLICATION_SEALED_COLUMNS) and the
+ * `*Hash` properties their blind indexes. `searchText` and `priorityRank` are generated
  * columns the list queries use; they are never written, nor read unless asked.
  *
  * The decorators mirror migrations Applications1764547200000 and SegregationOfDuties so that
@@ -73,23 +90,23 @@ const STATUSES =
 @Index('customer_applications_department_order_idx', { synchronize: false })
 @Index('customer_applications_user_order_idx', { synchronize: false })
 @Index('customer_applications_reviewer_status_idx', [
-  'assigned_reviewer',
+  'assignedReviewer',
   'status',
-  'reviewer_assigned_at',
+  'reviewerAssignedAt',
 ])
 @Index('customer_applications_status_idx', { synchronize: false })
 @Index('customer_applications_customer_id_idx', { synchronize: false })
 @Index('customer_applications_created_at_idx', { synchronize: false })
-@Index('customer_applications_updated_at_idx', ['updated_at'])
-@Index('customer_applications_risk_category_idx', ['risk_category'])
-@Index('customer_applications_product_type_idx', ['product_type'])
+@Index('customer_applications_updated_at_idx', ['updatedAt'])
+@Index('customer_applications_risk_category_idx', ['riskCategory'])
+@Index('customer_applications_product_type_idx', ['productType'])
 @Index('customer_applications_currency_idx', ['currency'])
-@Index('customer_applications_account_id_idx', ['account_id'])
-@Index('customer_applications_requested_amount_idx', ['requested_amount'])
-@Index('customer_applications_id_number_hash_idx', ['id_number_hash'])
-@Index('customer_applications_submitted_by_idx', ['submitted_by'])
-@Index('customer_applications_approved_by_idx', ['approved_by'])
-@Index('customer_applications_rejected_by_idx', ['rejected_by'])
+@Index('customer_applications_account_id_idx', ['accountId'])
+@Index('customer_applications_requested_amount_idx', ['requestedAmount'])
+@Index('customer_applications_id_number_hash_idx', ['idNumberHash'])
+@Index('customer_applications_submitted_by_idx', ['submittedBy'])
+@Index('customer_applications_approved_by_idx', ['approvedBy'])
+@Index('customer_applications_rejected_by_idx', ['rejectedBy'])
 @Index('customer_applications_search_trgm_idx', { synchronize: false })
 @Check('customer_applications_status_check', `status IN (${STATUSES})`)
 @Check('customer_applications_monthly_income_check', `monthly_income >= 0`)
@@ -107,25 +124,25 @@ const STATUSES =
 export class CustomerApplication {
   /** The server chooses ids (see above); the column's default serves raw inserts. */
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Column({ type: 'uuid' }) user_id: string;
+  @Column({ type: 'uuid' }) userId: string;
   @ManyToOne(() => User, { nullable: false })
   @JoinColumn(userKey('user_id'))
   officer?: User;
-  @Column({ type: 'uuid', nullable: true }) customer_id: string | null;
+  @Column({ type: 'uuid', nullable: true }) customerId: string | null;
   @ManyToOne(() => Customer)
   @JoinColumn({
     name: 'customer_id',
     foreignKeyConstraintName: 'customer_applications_customer_id_fkey',
   })
   customer?: Customer | null;
-  @Column({ type: 'uuid', nullable: true }) branch_id: string | null;
+  @Column({ type: 'uuid', nullable: true }) branchId: string | null;
   @ManyToOne(() => Branch)
   @JoinColumn({
     name: 'branch_id',
     foreignKeyConstraintName: 'customer_applications_branch_id_fkey',
   })
   branch?: Branch | null;
-  @Column({ type: 'uuid', nullable: true }) department_id: string | null;
+  @Column({ type: 'uuid', nullable: true }) departmentId: string | null;
   @ManyToOne(() => Department)
   @JoinColumn({
     name: 'department_id',
@@ -133,7 +150,7 @@ export class CustomerApplication {
   })
   department?: Department | null;
   @Column({ type: 'varchar', length: 20, default: 'draft' }) status: ApplicationStatus;
-  @Column({ type: 'uuid', nullable: true }) submitted_by: string | null;
+  @Column({ type: 'uuid', nullable: true }) submittedBy: string | null;
   @ManyToOne(() => User)
   @JoinColumn(userKey('submitted_by'))
   submitter?: User | null;
@@ -145,94 +162,94 @@ export class CustomerApplication {
    * outside the API (the demo seed, bulk loads), whose `user_id` is still the creator; a
    * reassign fills it before it changes `user_id`.
    */
-  @Column({ type: 'uuid', nullable: true }) created_by: string | null;
-  @Column({ type: 'uuid', array: true, default: () => "'{}'" }) submitter_ids: string[];
+  @Column({ type: 'uuid', nullable: true }) createdBy: string | null;
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" }) submitterIds: string[];
   @Column({ type: 'varchar', length: 3 }) currency: string;
-  @Column(varchar(50)) account_id: string | null;
+  @Column(varchar(50)) accountId: string | null;
 
-  @Column(varchar(50)) id_card_type: string | null;
-  @Column({ type: 'text', nullable: true }) id_number: string | null;
-  @Column({ type: 'char', length: 64, nullable: true }) id_number_hash: string | null;
-  @Column(varchar(200)) full_name_khmer: string | null;
-  @Column(varchar(200)) full_name_latin: string | null;
+  @Column(varchar(50)) idCardType: string | null;
+  @Column({ type: 'text', nullable: true }) idNumber: string | null;
+  @Column({ type: 'char', length: 64, nullable: true }) idNumberHash: string | null;
+  @Column(varchar(200)) fullNameKhmer: string | null;
+  @Column(varchar(200)) fullNameLatin: string | null;
   @Column(varchar(30)) phone: string | null;
-  @Column({ type: 'date', nullable: true }) date_of_birth: string | null;
-  @Column(varchar(200)) portfolio_officer_name: string | null;
-  @Column({ type: 'text', nullable: true }) current_address: string | null;
+  @Column({ type: 'date', nullable: true }) dateOfBirth: string | null;
+  @Column(varchar(200)) portfolioOfficerName: string | null;
+  @Column({ type: 'text', nullable: true }) currentAddress: string | null;
   @Column(varchar(100)) province: string | null;
   @Column(varchar(100)) district: string | null;
   @Column(varchar(100)) commune: string | null;
   @Column(varchar(100)) village: string | null;
   @Column(varchar(100)) occupation: string | null;
-  @Column(varchar(200)) employer_name: string | null;
-  @Column(money) monthly_income: string | null;
-  @Column(varchar(100)) income_source: string | null;
+  @Column(varchar(200)) employerName: string | null;
+  @Column(money) monthlyIncome: string | null;
+  @Column(varchar(100)) incomeSource: string | null;
 
-  @Column(money) requested_amount: string | null;
-  @Column({ type: 'jsonb', nullable: true }) loan_purposes: string[] | null;
-  @Column({ type: 'text', nullable: true }) purpose_details: string | null;
-  @Column(varchar(50)) product_type: string | null;
-  @Column(varchar(50)) desired_loan_term: string | null;
-  @Column({ type: 'date', nullable: true }) requested_disbursement_date: string | null;
+  @Column(money) requestedAmount: string | null;
+  @Column({ type: 'jsonb', nullable: true }) loanPurposes: string[] | null;
+  @Column({ type: 'text', nullable: true }) purposeDetails: string | null;
+  @Column(varchar(50)) productType: string | null;
+  @Column(varchar(50)) desiredLoanTerm: string | null;
+  @Column({ type: 'date', nullable: true }) requestedDisbursementDate: string | null;
   @Column({ type: 'numeric', precision: 7, scale: 4, nullable: true })
-  interest_rate: string | null;
+  interestRate: string | null;
 
-  @Column(money) loan_amount: string | null;
-  @Column({ type: 'text', nullable: true }) loan_purpose: string | null;
-  @Column({ type: 'date', nullable: true }) loan_start_date: string | null;
-  @Column({ type: 'date', nullable: true }) loan_end_date: string | null;
+  @Column(money) loanAmount: string | null;
+  @Column({ type: 'text', nullable: true }) loanPurpose: string | null;
+  @Column({ type: 'date', nullable: true }) loanStartDate: string | null;
+  @Column({ type: 'date', nullable: true }) loanEndDate: string | null;
 
-  @Column(varchar(200)) guarantor_name: string | null;
-  @Column(varchar(30)) guarantor_phone: string | null;
-  @Column({ type: 'text', nullable: true }) guarantor_id_number: string | null;
-  @Column({ type: 'char', length: 64, nullable: true }) guarantor_id_number_hash: string | null;
-  @Column({ type: 'text', nullable: true }) guarantor_address: string | null;
-  @Column(varchar(100)) guarantor_relationship: string | null;
+  @Column(varchar(200)) guarantorName: string | null;
+  @Column(varchar(30)) guarantorPhone: string | null;
+  @Column({ type: 'text', nullable: true }) guarantorIdNumber: string | null;
+  @Column({ type: 'char', length: 64, nullable: true }) guarantorIdNumberHash: string | null;
+  @Column({ type: 'text', nullable: true }) guarantorAddress: string | null;
+  @Column(varchar(100)) guarantorRelationship: string | null;
 
-  @Column({ type: 'jsonb', nullable: true }) existing_loans: ExistingLoan[] | null;
-  @Column(money) monthly_expenses: string | null;
-  @Column(money) assets_value: string | null;
+  @Column({ type: 'jsonb', nullable: true }) existingLoans: ExistingLoan[] | null;
+  @Column(money) monthlyExpenses: string | null;
+  @Column(money) assetsValue: string | null;
 
-  @Column({ type: 'integer', nullable: true }) credit_score: number | null;
-  @Column({ type: 'varchar', length: 10, nullable: true }) risk_category: RiskCategory | null;
-  @Column({ type: 'text', nullable: true }) assessment_notes: string | null;
-  @Column({ type: 'jsonb', nullable: true }) risk_breakdown: RiskBreakdown | null;
+  @Column({ type: 'integer', nullable: true }) creditScore: number | null;
+  @Column({ type: 'varchar', length: 10, nullable: true }) riskCategory: RiskCategory | null;
+  @Column({ type: 'text', nullable: true }) assessmentNotes: string | null;
+  @Column({ type: 'jsonb', nullable: true }) riskBreakdown: RiskBreakdown | null;
   @Column({ type: 'jsonb', nullable: true }) collaterals: Collateral[] | null;
   @Column({ type: 'jsonb', nullable: true }) documents:
     Record<string, string | number | null>[] | null;
 
-  @Column({ type: 'uuid', nullable: true }) assigned_reviewer: string | null;
+  @Column({ type: 'uuid', nullable: true }) assignedReviewer: string | null;
   @ManyToOne(() => User)
   @JoinColumn(userKey('assigned_reviewer'))
   reviewer?: User | null;
-  @Column({ type: 'timestamptz', nullable: true }) reviewer_assigned_at: Date | null;
-  @Column({ type: 'varchar', length: 10, default: 'normal' }) priority_level: PriorityLevel;
+  @Column({ type: 'timestamptz', nullable: true }) reviewerAssignedAt: Date | null;
+  @Column({ type: 'varchar', length: 10, default: 'normal' }) priorityLevel: PriorityLevel;
   /** The list's order: urgent, then high, then the rest. */
   @Column({ type: 'smallint', ...generated, asExpression: PRIORITY_RANK })
-  priority_rank?: number | null;
+  priorityRank?: number | null;
 
-  @Column({ type: 'timestamptz', nullable: true }) submitted_at: Date | null;
-  @Column({ type: 'timestamptz', nullable: true }) reviewed_at: Date | null;
-  @Column({ type: 'timestamptz', nullable: true }) risk_assessed_at: Date | null;
-  @Column({ type: 'timestamptz', nullable: true }) approved_at: Date | null;
-  @Column({ type: 'uuid', nullable: true }) approved_by: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) submittedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) reviewedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) riskAssessedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) approvedAt: Date | null;
+  @Column({ type: 'uuid', nullable: true }) approvedBy: string | null;
   @ManyToOne(() => User)
   @JoinColumn(userKey('approved_by'))
   approver?: User | null;
-  @Column({ type: 'timestamptz', nullable: true }) rejected_at: Date | null;
-  @Column({ type: 'uuid', nullable: true }) rejected_by: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) rejectedAt: Date | null;
+  @Column({ type: 'uuid', nullable: true }) rejectedBy: string | null;
   @ManyToOne(() => User)
   @JoinColumn(userKey('rejected_by'))
   rejecter?: User | null;
-  @Column({ type: 'text', nullable: true }) rejection_reason: string | null;
-  @Column({ type: 'timestamptz', nullable: true }) disbursed_at: Date | null;
-  @Column({ type: 'timestamptz', nullable: true }) completed_at: Date | null;
-  @Column({ type: 'timestamptz', nullable: true }) withdrawn_at: Date | null;
+  @Column({ type: 'text', nullable: true }) rejectionReason: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) disbursedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) completedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) withdrawnAt: Date | null;
 
   /** Names, phone and officer name, for the trigram search. */
   @Column({ type: 'text', ...generated, asExpression: SEARCH_TEXT })
-  search_text?: string | null;
+  searchText?: string | null;
   @VersionColumn({ default: 1 }) version: number;
-  @CreateDateColumn({ type: 'timestamptz' }) created_at: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updated_at: Date;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

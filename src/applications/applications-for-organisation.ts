@@ -2,12 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { AuthUser } from '../common/auth/auth-user';
-import {
-  applicationScopeColumns,
-  recordScopeOf,
-  scopeCondition,
-} from '../common/auth/record-scope';
+import { recordScopeOf, scopeCondition } from '../common/auth/record-scope';
 import type { ApplicationsInUnits, OrgUnitColumn } from '../org-units/records-in-unit';
+import { applicationScopeColumns } from './application-scope';
 
 /** What departments and branches ask of applications (org-units/records-in-unit.ts). */
 @Injectable()

@@ -1,3 +1,4 @@
+import { customerHasApplicationInScope as viaApplication } from '../applications/application-scope';
 import { recordScopeOf } from '../common/auth/record-scope';
 import { customerScopeCondition, linkableCustomerCondition } from './customer-scope';
 
@@ -10,11 +11,11 @@ const caller = (role: 'admin' | 'manager' | 'officer' | 'viewer') => ({
 
 describe('customer scope', () => {
   it('admin sees every customer', () => {
-    expect(customerScopeCondition(recordScopeOf(caller('admin')))).toBeNull();
+    expect(customerScopeCondition(recordScopeOf(caller('admin')), viaApplication)).toBeNull();
   });
 
   it('officer: customers they registered, or linked to an application they may see', () => {
-    expect(customerScopeCondition(recordScopeOf(caller('officer')))).toEqual({
+    expect(customerScopeCondition(recordScopeOf(caller('officer')), viaApplication)).toEqual({
       sql:
         '((c.created_by = :customerScopeUser) OR EXISTS (SELECT 1 FROM customer_applications scope_app ' +
         'WHERE scope_app.customer_id = c.id AND ' +
@@ -24,7 +25,7 @@ describe('customer scope', () => {
   });
 
   it('manager: branch or department of the customer or of one of its applications', () => {
-    const condition = customerScopeCondition(recordScopeOf(caller('manager')), 'x');
+    const condition = customerScopeCondition(recordScopeOf(caller('manager')), viaApplication, 'x');
     expect(condition?.sql).toContain(
       '(x.created_by = :customerScopeUser OR x.branch_id = :customerScopeBranch OR x.department_id = :customerScopeDepartment)',
     );
@@ -42,30 +43,39 @@ describe('customer scope', () => {
   });
 
   it('viewer: branch only, never department', () => {
-    const condition = customerScopeCondition(recordScopeOf(caller('viewer')));
+    const condition = customerScopeCondition(recordScopeOf(caller('viewer')), viaApplication);
     expect(condition?.sql).toContain('c.branch_id = :customerScopeBranch');
     expect(condition?.sql).not.toContain('department');
   });
 
   it('leaves out one application when asked (the one being linked)', () => {
-    const condition = customerScopeCondition(recordScopeOf(caller('officer')), 'c', 'app-1');
+    const condition = customerScopeCondition(
+      recordScopeOf(caller('officer')),
+      viaApplication,
+      'c',
+      'app-1',
+    );
     expect(condition?.sql).toContain(
       'WHERE scope_app.customer_id = c.id AND scope_app.id <> :appScopeExcept AND ',
     );
     expect(condition?.params.appScopeExcept).toBe('app-1');
-    expect(customerScopeCondition(recordScopeOf(caller('officer')))?.sql).not.toContain(
-      'appScopeExcept',
-    );
+    expect(
+      customerScopeCondition(recordScopeOf(caller('officer')), viaApplication)?.sql,
+    ).not.toContain('appScopeExcept');
   });
 });
 
 describe('linkable customers (SPEC §4: link only with sight of the customer, or in your branch)', () => {
   it('admin may link any customer', () => {
-    expect(linkableCustomerCondition(recordScopeOf(caller('admin')), 'b1', 'app-1')).toBeNull();
+    expect(
+      linkableCustomerCondition(recordScopeOf(caller('admin')), viaApplication, 'b1', 'app-1'),
+    ).toBeNull();
   });
 
   it("officer: their branch's customers, or those visible without the application being linked", () => {
-    expect(linkableCustomerCondition(recordScopeOf(caller('officer')), 'b1', 'app-1')).toEqual({
+    expect(
+      linkableCustomerCondition(recordScopeOf(caller('officer')), viaApplication, 'b1', 'app-1'),
+    ).toEqual({
       sql:
         '(c.branch_id = :linkerBranch OR ((c.created_by = :customerScopeUser) OR EXISTS ' +
         '(SELECT 1 FROM customer_applications scope_app WHERE scope_app.customer_id = c.id AND ' +
@@ -81,7 +91,12 @@ describe('linkable customers (SPEC §4: link only with sight of the customer, or
   });
 
   it('without a branch: only what they may see', () => {
-    const condition = linkableCustomerCondition(recordScopeOf(caller('manager')), null, 'app-1');
+    const condition = linkableCustomerCondition(
+      recordScopeOf(caller('manager')),
+      viaApplication,
+      null,
+      'app-1',
+    );
     expect(condition?.sql).not.toContain('linkerBranch');
     expect(condition?.sql).toContain('c.department_id = :customerScopeDepartment');
     expect(condition?.params.appScopeExcept).toBe('app-1');

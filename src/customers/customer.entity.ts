@@ -12,6 +12,7 @@ import {
   VersionColumn,
 } from 'typeorm';
 import { Branch } from '../branches/branch.entity';
+import type { SealedColumn } from '../common/crypto/sealed-column';
 import { Department } from '../departments/department.entity';
 import { User } from '../users/user.entity';
 
@@ -19,21 +20,29 @@ import { User } from '../users/user.entity';
 const CUSTOMER_SEARCH_TEXT =
   "coalesce(full_name_latin, '') || ' ' || coalesce(full_name_khmer, '') || ' ' || coalesce(phone, '')";
 
+/** The sealed column of a customer: ciphertext authenticated with the row id, and its hash. */
+export const CUSTOMER_ID_NUMBER: SealedColumn = {
+  table: 'customers',
+  column: 'id_number',
+  hash: 'id_number_hash',
+};
+
 /**
- * A borrower. Properties are named as the API's fields (snake_case), so the contract's field
- * lists map one to one. `id_number` holds ciphertext (FieldCipher, authenticated with the row
- * id, which is why the server chooses ids) and `id_number_hash` its blind index.
+ * A borrower. Properties are camelCase; the naming strategy maps them to the snake_case
+ * columns, which are also the API's field names. `idNumber` holds ciphertext
+ * (CUSTOMER_ID_NUMBER, authenticated with the row id, which is why the server chooses ids) and
+ * `idNumberHash` its blind index.
  *
  * The decorators mirror migration Applications1764547200000 so that `migration:generate`
  * finds no difference; the relations exist for that (they are never loaded unless asked).
  */
 @Entity('customers')
-@Unique('customers_customer_code_key', ['customer_code'])
-@Unique('customers_identity_key', ['id_card_type', 'id_number_hash'])
-@Index('customers_id_number_hash_idx', ['id_number_hash'])
-@Index('customers_branch_id_idx', ['branch_id'])
-@Index('customers_department_id_idx', ['department_id'])
-@Index('customers_created_by_idx', ['created_by'])
+@Unique('customers_customer_code_key', ['customerCode'])
+@Unique('customers_identity_key', ['idCardType', 'idNumberHash'])
+@Index('customers_id_number_hash_idx', ['idNumberHash'])
+@Index('customers_branch_id_idx', ['branchId'])
+@Index('customers_department_id_idx', ['departmentId'])
+@Index('customers_created_by_idx', ['createdBy'])
 @Index('customers_created_at_idx', { synchronize: false })
 @Index('customers_search_trgm_idx', { synchronize: false })
 @Check('customers_sex_check', `sex IN ('male', 'female', 'other')`)
@@ -58,36 +67,36 @@ export class Customer {
     update: false,
     default: () => `('CUS-'|| lpad((nextval('customer_code_seq')), 8, '0'))`,
   })
-  customer_code: string;
-  @Column({ type: 'varchar', length: 200, nullable: true }) full_name_khmer: string | null;
-  @Column({ type: 'varchar', length: 200, nullable: true }) full_name_latin: string | null;
-  @Column({ type: 'varchar', length: 50 }) id_card_type: string;
-  @Column({ type: 'text' }) id_number: string;
-  @Column({ type: 'char', length: 64 }) id_number_hash: string;
+  customerCode: string;
+  @Column({ type: 'varchar', length: 200, nullable: true }) fullNameKhmer: string | null;
+  @Column({ type: 'varchar', length: 200, nullable: true }) fullNameLatin: string | null;
+  @Column({ type: 'varchar', length: 50 }) idCardType: string;
+  @Column({ type: 'text' }) idNumber: string;
+  @Column({ type: 'char', length: 64 }) idNumberHash: string;
   @Column({ type: 'varchar', length: 30, nullable: true }) phone: string | null;
-  @Column({ type: 'date', nullable: true }) date_of_birth: string | null;
+  @Column({ type: 'date', nullable: true }) dateOfBirth: string | null;
   @Column({ type: 'varchar', length: 10, nullable: true }) sex: string | null;
-  @Column({ type: 'varchar', length: 20, nullable: true }) marital_status: string | null;
-  @Column({ type: 'text', nullable: true }) current_address: string | null;
+  @Column({ type: 'varchar', length: 20, nullable: true }) maritalStatus: string | null;
+  @Column({ type: 'text', nullable: true }) currentAddress: string | null;
   @Column({ type: 'varchar', length: 100, nullable: true }) province: string | null;
   @Column({ type: 'varchar', length: 100, nullable: true }) district: string | null;
   @Column({ type: 'varchar', length: 100, nullable: true }) commune: string | null;
   @Column({ type: 'varchar', length: 100, nullable: true }) village: string | null;
   @Column({ type: 'varchar', length: 100, nullable: true }) occupation: string | null;
-  @Column({ type: 'varchar', length: 200, nullable: true }) employer_name: string | null;
+  @Column({ type: 'varchar', length: 200, nullable: true }) employerName: string | null;
   /** numeric(15,2): a decimal string, never a float. */
   @Column({ type: 'numeric', precision: 15, scale: 2, nullable: true })
-  monthly_income: string | null;
-  @Column({ type: 'varchar', length: 100, nullable: true }) income_source: string | null;
-  @Column({ type: 'uuid', nullable: true }) branch_id: string | null;
+  monthlyIncome: string | null;
+  @Column({ type: 'varchar', length: 100, nullable: true }) incomeSource: string | null;
+  @Column({ type: 'uuid', nullable: true }) branchId: string | null;
   @ManyToOne(() => Branch)
   @JoinColumn({ name: 'branch_id', foreignKeyConstraintName: 'customers_branch_id_fkey' })
   branch?: Branch | null;
-  @Column({ type: 'uuid', nullable: true }) department_id: string | null;
+  @Column({ type: 'uuid', nullable: true }) departmentId: string | null;
   @ManyToOne(() => Department)
   @JoinColumn({ name: 'department_id', foreignKeyConstraintName: 'customers_department_id_fkey' })
   department?: Department | null;
-  @Column({ type: 'uuid', nullable: true }) created_by: string | null;
+  @Column({ type: 'uuid', nullable: true }) createdBy: string | null;
   @ManyToOne(() => User)
   @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'customers_created_by_fkey' })
   creator?: User | null;
@@ -104,8 +113,8 @@ export class Customer {
     generatedType: 'STORED',
     asExpression: CUSTOMER_SEARCH_TEXT,
   })
-  search_text?: string | null;
+  searchText?: string | null;
   @VersionColumn({ default: 1 }) version: number;
-  @CreateDateColumn({ type: 'timestamptz' }) created_at: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updated_at: Date;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

@@ -8,7 +8,7 @@ import { ApiProblems } from '../common/http/openapi';
 import { ApiPageResponse, type Page, PageQuery } from '../common/http/pagination';
 import { ParseUuidPipe } from '../common/http/validation';
 import { ApiIfMatch } from '../common/http/openapi';
-import { CustomerApplicationSummary, CustomerResponse } from './dto/customer.dto';
+import { CustomerApplicationSummaryDto, CustomerDto } from './dto/customer.dto';
 import { CreateCustomerDto, UpdateCustomerDto } from './dto/customer-write.dto';
 import { ListCustomersQuery } from './dto/list-customers.query';
 import { CustomersService } from './customers.service';
@@ -30,12 +30,12 @@ export class CustomersController {
     summary: 'List customers in your scope, newest first',
     description: `${SCOPE_NOTE} \`search\` matches part of a name or phone number, or an exact id number.`,
   })
-  @ApiPageResponse(CustomerResponse)
+  @ApiPageResponse(CustomerDto)
   @ApiProblems(422)
   list(
     @CurrentUser() caller: AuthUser,
     @Query() query: ListCustomersQuery,
-  ): Promise<Page<CustomerResponse>> {
+  ): Promise<Page<CustomerDto>> {
     return this.customers.list(caller, query);
   }
 
@@ -50,24 +50,21 @@ export class CustomersController {
       'Another customer with the same id_card_type and id number (ignoring case, spaces and ' +
       'dashes) is 409.',
   })
-  @ApiCreatedResponse({ type: CustomerResponse })
+  @ApiCreatedResponse({ type: CustomerDto })
   @ApiProblems(409, 422)
-  create(
-    @CurrentUser() caller: AuthUser,
-    @Body() body: CreateCustomerDto,
-  ): Promise<CustomerResponse> {
+  create(@CurrentUser() caller: AuthUser, @Body() body: CreateCustomerDto): Promise<CustomerDto> {
     return this.customers.create(caller, body);
   }
 
   @Get(':id')
   @RequirePermissions('customers:read')
   @ApiOperation({ operationId: 'customers_get', summary: 'One customer', description: SCOPE_NOTE })
-  @ApiOkResponse({ type: CustomerResponse })
+  @ApiOkResponse({ type: CustomerDto })
   @ApiProblems(404, 422)
   get(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-  ): Promise<CustomerResponse> {
+  ): Promise<CustomerDto> {
     return this.customers.get(caller, id);
   }
 
@@ -82,14 +79,14 @@ export class CustomersController {
       'another customer has is 409. Send If-Match to refuse the change (412) when the record ' +
       'changed since you read it.',
   })
-  @ApiOkResponse({ type: CustomerResponse })
+  @ApiOkResponse({ type: CustomerDto })
   @ApiProblems(404, 409, 412, 422)
   update(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
     @Body() body: UpdateCustomerDto,
     @IfMatchHeader() ifMatch?: IfMatch,
-  ): Promise<CustomerResponse> {
+  ): Promise<CustomerDto> {
     return this.customers.update(caller, id, body, ifMatch);
   }
 
@@ -100,13 +97,13 @@ export class CustomersController {
     summary: "A customer's applications that you may see, newest first",
     description: 'A customer outside your scope is 404.',
   })
-  @ApiPageResponse(CustomerApplicationSummary)
+  @ApiPageResponse(CustomerApplicationSummaryDto)
   @ApiProblems(404, 422)
   applications(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
     @Query() query: PageQuery,
-  ): Promise<Page<CustomerApplicationSummary>> {
+  ): Promise<Page<CustomerApplicationSummaryDto>> {
     return this.customers.applications(caller, id, query);
   }
 }

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { CUSTOMERS_IN_UNITS } from '../org-units/records-in-unit';
 import { CUSTOMERS_NAMING_USER } from '../users/records-naming-user';
 import { CustomersController } from './customers.controller';
@@ -12,7 +12,15 @@ import { CustomersForUsers } from './customers-for-users';
   providers: [CustomersService],
   exports: [CustomersService],
 })
-export class CustomersModule {}
+export class CustomersModule {
+  /**
+   * `imports`: the module that provides CUSTOMER_APPLICATIONS (customer-applications.ts), which
+   * only applications can answer and customers do not import (app.module.ts wires it).
+   */
+  static forRoot(options: { imports: NonNullable<ModuleMetadata['imports']> }): DynamicModule {
+    return { module: CustomersModule, imports: options.imports };
+  }
+}
 
 /**
  * What the modules below customers ask of it through their tokens (org-units'

@@ -1,28 +1,29 @@
-import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError, type SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth/auth-user';
-import {
-  applicationScopeColumns,
-  recordScopeOf,
-  scopeCondition,
-  type SqlCondition,
-} from '../common/auth/record-scope';
+import { recordScopeOf, type SqlCondition } from '../common/auth/record-scope';
 import { FieldCipher, normaliseIdNumber } from '../common/crypto/field-cipher';
+import { seal, unseal } from '../common/crypto/sealed-column';
 import { assertIfMatch, type IfMatch } from '../common/http/etag';
 import { type Page, type PageQuery, pageOf, pageWindow } from '../common/http/pagination';
 import { ProblemException, ValidationProblem } from '../common/http/problem';
 import { sameValue } from '../common/changes';
 import { escapeLike } from '../common/escape-like';
-import { Customer } from './customer.entity';
+import type { BorrowerProperty } from './borrower-properties';
+import { Customer, CUSTOMER_ID_NUMBER } from './customer.entity';
+import {
+  type ApplicationOfCustomerCondition,
+  CUSTOMER_APPLICATIONS,
+  type CustomerApplications,
+} from './customer-applications';
 import { customerScopeCondition, linkableCustomerCondition } from './customer-scope';
 import {
-  type CustomerApplicationRow,
-  type CustomerApplicationSummary,
-  type CustomerResponse,
+  type CustomerApplicationSummaryDto,
+  type CustomerDto,
   toApplicationSummary,
   toCustomerResponse,
 } from './dto/customer.dto';
@@ -31,7 +32,7 @@ import type { ListCustomersQuery } from './dto/list-customers.query';
 
 const IDENTITY_CONSTRAINT = 'customers_identity_key';
 
-/** The columns a client writes (API field = column), in the entity's order. */
+/** The fields a client writes (API field = column name), in the entity's order. */
 const WRITABLE = [
   'full_name_khmer',
   'full_name_latin',
@@ -52,27 +53,15 @@ const WRITABLE = [
   'income_source',
 ] as const;
 
-/** The borrower fields an application hands over when it links (or creates) its customer. */
-export interface CustomerIdentityInput {
-  id_card_type: string;
-  id_number: string;
-  full_name_khmer?: string | null;
-  full_name_latin?: string | null;
-  phone?: string | null;
-  date_of_birth?: string | null;
-  current_address?: string | null;
-  province?: string | null;
-  district?: string | null;
-  commune?: string | null;
-  village?: string | null;
-  occupation?: string | null;
-  employer_name?: string | null;
-  monthly_income?: string | null;
-  income_source?: string | null;
-}
+/**
+ * What an application hands over when it links (or creates) its customer: the identity, the id
+ * number in clear, and the borrower fields it has.
+ */
+export type CustomerIdentityInput = Pick<Customer, 'idCardType' | 'idNumber'> &
+  Partial<Pick<Customer, BorrowerProperty>>;
 
 /** Every field a new customer can be given (the customers route adds sex and marital status). */
-type NewCustomer = CustomerIdentityInput & { sex?: string | null; marital_status?: string | null };
+type NewCustomer = CustomerIdentityInput & Partial<Pick<Customer, 'sex' | 'maritalStatus'>>;
 
 /** Who registers a customer: its branch, department and creator are theirs. */
 export interface CustomerCreator {
@@ -95,7 +84,12 @@ export class CustomersService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly audit: AuditService,
     private readonly cipher: FieldCipher,
+    @Inject(CUSTOMER_APPLICATIONS) private readonly applicationsOfCustomers: CustomerApplications,
   ) {}
+
+  /** A customer's applications in a scope count towards its visibility (only applications know how). */
+  private readonly viaApplication: ApplicationOfCustomerCondition = (scope, alias, except) =>
+    this.applicationsOfCustomers.visibleThroughApplication(scope, alias, except);
 
   private get customers() {
     return this.txHost.tx.getRepository(Customer);
@@ -103,7 +97,7 @@ export class CustomersService {
 
   // --- reads ---------------------------------------------------------------------------------
 
-  async list(caller: AuthUser, query: ListCustomersQuery): Promise<Page<CustomerResponse>> {
+  async list(caller: AuthUser, query: ListCustomersQuery): Promise<Page<CustomerDto>> {
     const qb = this.visible(caller);
     if (query.search) {
       qb.andWhere(
@@ -135,7 +129,7 @@ export class CustomersService {
     );
   }
 
-  async get(caller: AuthUser, id: string): Promise<CustomerResponse> {
+  async get(caller: AuthUser, id: string): Promise<CustomerDto> {
     return this.toResponse(await this.findVisible(caller, id));
   }
 
@@ -144,50 +138,25 @@ export class CustomersService {
     caller: AuthUser,
     id: string,
     query: PageQuery,
-  ): Promise<Page<CustomerApplicationSummary>> {
+  ): Promise<Page<CustomerApplicationSummaryDto>> {
     await this.findVisible(caller, id);
-    const qb = this.txHost.tx
-      .createQueryBuilder()
-      .from('customer_applications', 'a')
-      .where('a.customer_id = :id', { id });
-    const scope = scopeCondition(recordScopeOf(caller), applicationScopeColumns('a'), 'app');
-    if (scope) qb.andWhere(scope.sql, scope.params);
-    const { skip, take } = pageWindow(query);
-    const [rows, count] = await Promise.all([
-      qb
-        .clone()
-        .select([
-          'a.id AS id',
-          'a.status AS status',
-          'a.currency AS currency',
-          'a.requested_amount AS requested_amount',
-          'a.loan_amount AS loan_amount',
-          'a.product_type AS product_type',
-          'a.desired_loan_term AS desired_loan_term',
-          'a.priority_level AS priority_level',
-          'a.created_at AS created_at',
-          'a.submitted_at AS submitted_at',
-          'a.approved_at AS approved_at',
-        ])
-        .orderBy('a.created_at', 'DESC')
-        .addOrderBy('a.id', 'DESC')
-        .offset(skip)
-        .limit(take)
-        .getRawMany<CustomerApplicationRow>(),
-      qb.clone().select('count(*)::int', 'total').getRawOne<{ total: number }>(),
-    ]);
-    return pageOf(rows.map(toApplicationSummary), count?.total ?? 0, query);
+    const { rows, total } = await this.applicationsOfCustomers.applicationsOf(
+      recordScopeOf(caller),
+      id,
+      pageWindow(query),
+    );
+    return pageOf(rows.map(toApplicationSummary), total, query);
   }
 
   // --- writes --------------------------------------------------------------------------------
 
   /** A new customer in the caller's branch and department; 409 when the identity is taken. */
-  create(caller: AuthUser, body: CreateCustomerDto): Promise<CustomerResponse> {
+  create(caller: AuthUser, body: CreateCustomerDto): Promise<CustomerDto> {
     assertHasName(body.full_name_khmer ?? null, body.full_name_latin ?? null);
     assertIdNumberReadable(body.id_number);
     return this.txHost.withTransaction(async () => {
       if (await this.findByIdentity(body.id_card_type, body.id_number)) throw identityTaken();
-      const id = await this.insert(body, {
+      const id = await this.insert(this.properties(body) as NewCustomer, {
         id: caller.id,
         branchId: caller.branchId,
         departmentId: caller.departmentId,
@@ -206,12 +175,12 @@ export class CustomersService {
     id: string,
     body: UpdateCustomerDto,
     ifMatch?: IfMatch,
-  ): Promise<CustomerResponse> {
+  ): Promise<CustomerDto> {
     return this.txHost.withTransaction(async () => {
       const customer = await this.findVisible(caller, id, true);
       // SPEC §4: officers edit their own records only; they may still see (not edit) a customer
       // registered by someone else through their own application.
-      if (caller.role === 'officer' && customer.created_by !== caller.id) {
+      if (caller.role === 'officer' && customer.createdBy !== caller.id) {
         throw new ProblemException(
           HttpStatus.FORBIDDEN,
           'Officers may edit only the customers they registered; ask a manager of your branch.',
@@ -220,27 +189,30 @@ export class CustomersService {
       assertIfMatch(ifMatch, customer.version);
       const current = this.toResponse(customer);
       const values: Partial<Customer> = {};
+      const changed: string[] = [];
       for (const name of WRITABLE) {
         const value = body[name];
-        const stored = name === 'id_number' ? current.id_number : customer[name];
-        if (value === undefined || sameValue(stored, value, name === 'monthly_income')) continue;
-        values[name] = value as never;
+        const column = this.column(name);
+        const stored = name === 'id_number' ? current.id_number : column.getEntityValue(customer);
+        if (value === undefined || sameValue(stored, value, column.type === 'numeric')) continue;
+        column.setEntityValue(values, value);
+        changed.push(name);
       }
-      const changed = Object.keys(values);
       if (changed.length === 0) return current;
 
       assertHasName(
-        values.full_name_khmer !== undefined ? values.full_name_khmer : customer.full_name_khmer,
-        values.full_name_latin !== undefined ? values.full_name_latin : customer.full_name_latin,
+        values.fullNameKhmer !== undefined ? values.fullNameKhmer : customer.fullNameKhmer,
+        values.fullNameLatin !== undefined ? values.fullNameLatin : customer.fullNameLatin,
       );
-      if (values.id_number !== undefined || values.id_card_type !== undefined) {
-        const idNumber = values.id_number ?? current.id_number;
-        const idCardType = values.id_card_type ?? customer.id_card_type;
+      if (values.idNumber !== undefined || values.idCardType !== undefined) {
+        const idNumber = values.idNumber ?? current.id_number;
+        const idCardType = values.idCardType ?? customer.idCardType;
         assertIdNumberReadable(idNumber);
         const holder = await this.findByIdentity(idCardType, idNumber);
         if (holder && holder.id !== id) throw identityTaken();
-        values.id_number = this.cipher.encrypt(idNumber, idNumberContext(id));
-        values.id_number_hash = this.cipher.blindIndex(idNumber);
+        const sealed = seal(this.cipher, CUSTOMER_ID_NUMBER, id, idNumber);
+        values.idNumber = sealed.value;
+        values.idNumberHash = sealed.hash;
       }
       try {
         // The update query bumps version and updated_at itself.
@@ -252,8 +224,8 @@ export class CustomersService {
         action: 'customer.updated',
         entityType: 'customer',
         entityId: id,
-        branchId: customer.branch_id,
-        departmentId: customer.department_id,
+        branchId: customer.branchId,
+        departmentId: customer.departmentId,
         // Field names only: never id numbers (nor other personal data) in the trail.
         details: { fields: changed },
       });
@@ -273,25 +245,26 @@ export class CustomersService {
   async linkOrCreate(
     given: CustomerIdentityInput,
     linker: CustomerLinker,
-    application: { id: string; customer_id: string | null },
+    application: { id: string; customerId: string | null },
   ): Promise<string> {
-    const input = { ...given, id_number: given.id_number.trim() };
-    assertIdNumberReadable(input.id_number);
+    const input = { ...given, idNumber: given.idNumber.trim() };
+    assertIdNumberReadable(input.idNumber);
     const linkable = linkableCustomerCondition(
       recordScopeOf(linker),
+      this.viaApplication,
       linker.branchId,
       application.id,
     );
     const linkedOrRefused = (match: IdentityMatch): string => {
-      if (match.passes || match.id === application.customer_id) return match.id;
+      if (match.passes || match.id === application.customerId) return match.id;
       throw customerNotVisible();
     };
-    const existing = await this.findByIdentity(input.id_card_type, input.id_number, linkable);
+    const existing = await this.findByIdentity(input.idCardType, input.idNumber, linkable);
     if (existing) return linkedOrRefused(existing);
     const created = await this.insert(input, linker);
     if (created) return created;
     // Another transaction created it meanwhile (ON CONFLICT waited for it to commit).
-    const winner = await this.findByIdentity(input.id_card_type, input.id_number, linkable);
+    const winner = await this.findByIdentity(input.idCardType, input.idNumber, linkable);
     if (!winner) throw new Error('A customer identity conflicted but its row could not be read');
     return linkedOrRefused(winner);
   }
@@ -304,22 +277,30 @@ export class CustomersService {
    */
   private async insert(input: NewCustomer, creator: CustomerCreator): Promise<string | null> {
     const id = randomUUID();
-    const row: Record<string, unknown> = {
+    const sealed = seal(this.cipher, CUSTOMER_ID_NUMBER, id, input.idNumber);
+    const values: Partial<Customer> = {
       id,
-      ...Object.fromEntries(WRITABLE.map((name) => [name, input[name] ?? null])),
-      id_number: this.cipher.encrypt(input.id_number, idNumberContext(id)),
-      id_number_hash: this.cipher.blindIndex(input.id_number),
-      branch_id: creator.branchId,
-      department_id: creator.departmentId,
-      created_by: creator.id,
+      ...input,
+      idNumber: sealed.value,
+      idNumberHash: sealed.hash,
+      branchId: creator.branchId,
+      departmentId: creator.departmentId,
+      createdBy: creator.id,
     };
-    const columns = Object.keys(row);
+    const columns = [
+      ...WRITABLE,
+      'id',
+      'id_number_hash',
+      'branch_id',
+      'department_id',
+      'created_by',
+    ];
     const inserted: { id: string; customer_code: string }[] = await this.txHost.tx.query(
       `INSERT INTO customers (${columns.join(', ')})
        VALUES (${columns.map((_, index) => `$${index + 1}`).join(', ')})
        ON CONFLICT ON CONSTRAINT ${IDENTITY_CONSTRAINT} DO NOTHING
        RETURNING id, customer_code`,
-      Object.values(row),
+      columns.map((name) => this.column(name).getEntityValue(values) ?? null),
     );
     if (inserted.length === 0) return null;
     await this.audit.record({
@@ -328,7 +309,7 @@ export class CustomersService {
       entityId: id,
       branchId: creator.branchId,
       departmentId: creator.departmentId,
-      details: { customer_code: inserted[0].customer_code, id_card_type: input.id_card_type },
+      details: { customer_code: inserted[0].customer_code, id_card_type: input.idCardType },
     });
     return id;
   }
@@ -358,7 +339,7 @@ export class CustomersService {
   /** Customers the caller may see. */
   private visible(caller: AuthUser): SelectQueryBuilder<Customer> {
     const qb = this.customers.createQueryBuilder('c');
-    const scope = customerScopeCondition(recordScopeOf(caller), 'c');
+    const scope = customerScopeCondition(recordScopeOf(caller), this.viaApplication, 'c');
     if (scope) qb.andWhere(scope.sql, scope.params);
     return qb;
   }
@@ -372,11 +353,27 @@ export class CustomersService {
     return customer;
   }
 
-  private toResponse(customer: Customer): CustomerResponse {
+  private toResponse(customer: Customer): CustomerDto {
     return toCustomerResponse(
       customer,
-      this.cipher.decrypt(customer.id_number, idNumberContext(customer.id)),
+      unseal(this.cipher, CUSTOMER_ID_NUMBER, customer.id, customer.idNumber),
     );
+  }
+
+  /** Fields of a request (API names, which are the column names) as entity properties. */
+  private properties(fields: object): Partial<Customer> {
+    const values: Partial<Customer> = {};
+    for (const [name, value] of Object.entries(fields)) {
+      if (value !== undefined) this.column(name).setEntityValue(values, value);
+    }
+    return values;
+  }
+
+  /** The column of an API field (the naming strategy maps column names to properties). */
+  private column(name: string) {
+    const column = this.customers.metadata.findColumnWithDatabaseName(name);
+    if (!column) throw new Error(`No column of customers is named ${name}`);
+    return column;
   }
 }
 
@@ -394,10 +391,6 @@ function customerNotVisible(): ProblemException {
       'Ask a manager to create this application.',
     { type: 'customer-not-visible' },
   );
-}
-
-function idNumberContext(rowId: string) {
-  return { table: 'customers', column: 'id_number', rowId };
 }
 
 /** Deliberately says nothing of the other customer: not its name, branch or code. */

@@ -1,9 +1,12 @@
 /**
  * Many rows in one statement: `INSERT INTO t (a, b) SELECT * FROM unnest($1::uuid[],
  * $2::text[])`, one array parameter per column, so a batch of thousands of rows needs as many
- * parameters as the table has columns (PostgreSQL allows 65535) and one round trip.
+ * parameters as the table has columns (PostgreSQL allows 65535) and one round trip. Rows are
+ * keyed by entity property; the table, its column names and their types come from the entity
+ * (its module owns them), never from a copy here.
  */
-import type { QueryRunner } from 'typeorm';
+import type { EntityMetadata, QueryRunner } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 /** A column's values, each a string, a number or null. */
 type Value = string | number | null;
@@ -30,30 +33,48 @@ export interface Statement {
 }
 
 /**
- * The insert of `rows` into `table`; `types` names each column and its PostgreSQL type.
- * Parameters are numbered from `firstParameter`, so that statements can be combined.
+ * The type an array of the column's values is cast to: the column's own type, except that
+ * strings travel as text (a cast to varchar(n) or char(n) would cut a long value silently,
+ * where the insert into the column refuses it).
  */
-export function insertStatement<Row extends { [Column in keyof Row]: Value }>(
-  table: string,
-  types: { readonly [Column in keyof Row & string]: string },
+function elementType(entity: EntityMetadata, column: ColumnMetadata): string {
+  const type = entity.connection.driver.normalizeType(column);
+  return type === 'character varying' || type === 'character' ? 'text' : type;
+}
+
+/**
+ * The insert of `rows` (keyed by entity property, all with the same properties) into the
+ * entity's table. Parameters are numbered from `firstParameter`, so that statements can be
+ * combined.
+ */
+export function insertStatement<Row extends { [Property in keyof Row]: Value }>(
+  entity: EntityMetadata,
   rows: readonly Row[],
   firstParameter = 1,
 ): Statement {
-  const columns = Object.keys(types) as (keyof Row & string)[];
-  const arrays = columns.map((column, i) => `$${firstParameter + i}::${types[column]}[]`);
+  if (rows.length === 0) throw new Error(`No rows to insert into ${entity.tableName}`);
+  const properties = Object.keys(rows[0]) as (keyof Row & string)[];
+  const columns = properties.map((property) => {
+    const column = entity.findColumnWithPropertyName(property);
+    if (!column) throw new Error(`${entity.tableName} has no column for the property ${property}`);
+    return column;
+  });
+  const arrays = columns.map(
+    (column, i) => `$${firstParameter + i}::${elementType(entity, column)}[]`,
+  );
+  const names = columns.map((column) => column.databaseName);
   return {
-    sql: `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')})`,
-    params: columns.map((column) => arrayLiteral(rows.map((row) => row[column]))),
+    sql: `INSERT INTO ${entity.tableName} (${names.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')})`,
+    params: properties.map((property) => arrayLiteral(rows.map((row) => row[property]))),
   };
 }
 
-export async function insertRows<Row extends { [Column in keyof Row]: Value }>(
+export async function insertRows<Row extends { [Property in keyof Row]: Value }>(
   runner: QueryRunner,
-  table: string,
-  types: { readonly [Column in keyof Row & string]: string },
+  entity: EntityMetadata,
   rows: readonly Row[],
 ): Promise<void> {
   if (!rows.length) return;
-  const { sql, params } = insertStatement(table, types, rows);
+  const { sql, params } = insertStatement(entity, rows);
   await runner.query(sql, params);
 }

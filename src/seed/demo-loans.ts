@@ -6,9 +6,11 @@
  * numbers, which the seed encrypts.
  */
 import { randomUUID } from 'node:crypto';
-import { type ScorecardInput, scoreApplication } from '../applications/risk-scorecard';
-import { loanEndDate, termInMonths } from '../applications/loan-term';
+import { type ScorecardInput, scoreApplication } from '../applications/lifecycle/risk-scorecard';
+import { loanEndDate, termInMonths } from '../applications/lifecycle/loan-term';
 import type { Role } from '../common/auth/permissions';
+import type { MARITAL_STATUSES } from '../customers/dto/customer-write.dto';
+import type { ApplicationStatus, PriorityLevel, RiskCategory } from '../enums/code-enums';
 import { DEFAULT_CATALOGS, SETTINGS, type SettingValues } from '../settings/settings-registry';
 import {
   COMMUNES,
@@ -79,7 +81,7 @@ export interface DemoCustomer {
   /** Plain; the seed encrypts it. */
   idNumber: string;
   dateOfBirth: string;
-  maritalStatus: string;
+  maritalStatus: (typeof MARITAL_STATUSES)[number];
   phone: string;
   province: string;
   district: string;
@@ -117,7 +119,7 @@ export function generateCustomer(
     idCardType,
     idNumber: idNumberFor(random, idCardType),
     dateOfBirth: dayOf(born),
-    maritalStatus: random.weighted([
+    maritalStatus: random.weighted<DemoCustomer['maritalStatus']>([
       ['married', 65],
       ['single', 25],
       ['widowed', 6],
@@ -144,20 +146,6 @@ export function replaceIdNumber(random: Random, customer: DemoCustomer): void {
 // ---------------------------------------------------------------------------------------------
 // Applications
 
-export const STATUSES = [
-  'draft',
-  'submitted',
-  'initial_review',
-  'credit_check',
-  'approval_pending',
-  'approved',
-  'rejected',
-  'disbursed',
-  'completed',
-  'withdrawn',
-] as const;
-export type Status = (typeof STATUSES)[number];
-
 /** The forward path; a rejected or withdrawn application stopped somewhere along it. */
 const PATH = [
   'draft',
@@ -171,7 +159,7 @@ const PATH = [
 ] as const;
 const stage = (status: (typeof PATH)[number]) => PATH.indexOf(status);
 
-const STATUS_WEIGHTS: readonly (readonly [Status, number])[] = [
+const STATUS_WEIGHTS: readonly (readonly [ApplicationStatus, number])[] = [
   ['draft', 16],
   ['submitted', 7],
   ['initial_review', 13],
@@ -197,12 +185,12 @@ const WITHDRAWN_AT = [
   [stage('approval_pending'), 10],
 ] as const;
 
-const PRIORITIES = [
+const PRIORITIES: readonly (readonly [PriorityLevel, number])[] = [
   ['normal', 80],
   ['high', 10],
   ['urgent', 5],
   ['low', 5],
-] as const;
+];
 
 const catalogValues = (key: keyof typeof DEFAULT_CATALOGS): string[] =>
   DEFAULT_CATALOGS[key].map((entry) => entry.value);
@@ -254,7 +242,7 @@ const REJECTION_REASONS = [
   'Documents still incomplete after two requests',
   'Borrower no longer reachable',
 ];
-const ASSESSMENT_NOTES: Record<'low' | 'medium' | 'high', string> = {
+const ASSESSMENT_NOTES: Record<RiskCategory, string> = {
   low: 'Stable income and good repayment history; collateral verified on site.',
   medium: 'Acceptable capacity; follow up on other loans after disbursement.',
   high: 'Thin repayment capacity; a guarantor and collateral are essential.',
@@ -266,151 +254,82 @@ const RISK_THRESHOLDS = SETTINGS.risk_thresholds.default as SettingValues['risk_
 const MANAGER_LIMITS = (SETTINGS.approval_limits.default as SettingValues['approval_limits'])
   .manager;
 
-/** A customer_applications row as inserted (generated columns left out). */
+/**
+ * A customer_applications row as inserted, by entity property (the seed takes the columns and
+ * their types from the entity); generated columns left out, times as ISO text, lists as JSON.
+ */
 export interface ApplicationRow {
   id: string;
-  user_id: string;
-  customer_id: string;
-  branch_id: string | null;
-  department_id: string | null;
-  status: Status;
-  submitted_by: string | null;
+  userId: string;
+  customerId: string;
+  branchId: string | null;
+  departmentId: string | null;
+  status: ApplicationStatus;
+  submittedBy: string | null;
   currency: string;
-  account_id: string | null;
-  id_card_type: string;
+  accountId: string | null;
+  idCardType: string;
   /** Plain here; the seed stores ciphertext. */
-  id_number: string;
-  id_number_hash: string | null;
-  full_name_khmer: string;
-  full_name_latin: string;
+  idNumber: string;
+  idNumberHash: string | null;
+  fullNameKhmer: string;
+  fullNameLatin: string;
   phone: string;
-  date_of_birth: string;
-  portfolio_officer_name: string;
-  current_address: string;
+  dateOfBirth: string;
+  portfolioOfficerName: string;
+  currentAddress: string;
   province: string;
   district: string;
   commune: string;
   village: string;
   occupation: string;
-  employer_name: string | null;
-  monthly_income: string;
-  income_source: string;
-  requested_amount: string;
-  loan_purposes: string;
-  purpose_details: string;
-  product_type: string;
-  desired_loan_term: string;
-  requested_disbursement_date: string;
-  interest_rate: string;
-  loan_amount: string | null;
-  loan_purpose: string | null;
-  loan_start_date: string | null;
-  loan_end_date: string | null;
-  guarantor_name: string;
-  guarantor_phone: string;
+  employerName: string | null;
+  monthlyIncome: string;
+  incomeSource: string;
+  requestedAmount: string;
+  loanPurposes: string;
+  purposeDetails: string;
+  productType: string;
+  desiredLoanTerm: string;
+  requestedDisbursementDate: string;
+  interestRate: string;
+  loanAmount: string | null;
+  loanPurpose: string | null;
+  loanStartDate: string | null;
+  loanEndDate: string | null;
+  guarantorName: string;
+  guarantorPhone: string;
   /** Plain here; the seed stores ciphertext. */
-  guarantor_id_number: string;
-  guarantor_id_number_hash: string | null;
-  guarantor_address: string;
-  guarantor_relationship: string;
-  existing_loans: string;
-  monthly_expenses: string;
-  assets_value: string;
-  credit_score: number | null;
-  risk_category: string | null;
-  assessment_notes: string | null;
-  risk_breakdown: string | null;
+  guarantorIdNumber: string;
+  guarantorIdNumberHash: string | null;
+  guarantorAddress: string;
+  guarantorRelationship: string;
+  existingLoans: string;
+  monthlyExpenses: string;
+  assetsValue: string;
+  creditScore: number | null;
+  riskCategory: RiskCategory | null;
+  assessmentNotes: string | null;
+  riskBreakdown: string | null;
   collaterals: string;
-  assigned_reviewer: string | null;
-  reviewer_assigned_at: string | null;
-  priority_level: string;
-  submitted_at: string | null;
-  reviewed_at: string | null;
-  risk_assessed_at: string | null;
-  approved_at: string | null;
-  approved_by: string | null;
-  rejected_at: string | null;
-  rejected_by: string | null;
-  rejection_reason: string | null;
-  disbursed_at: string | null;
-  completed_at: string | null;
-  withdrawn_at: string | null;
+  assignedReviewer: string | null;
+  reviewerAssignedAt: string | null;
+  priorityLevel: PriorityLevel;
+  submittedAt: string | null;
+  reviewedAt: string | null;
+  riskAssessedAt: string | null;
+  approvedAt: string | null;
+  approvedBy: string | null;
+  rejectedAt: string | null;
+  rejectedBy: string | null;
+  rejectionReason: string | null;
+  disbursedAt: string | null;
+  completedAt: string | null;
+  withdrawnAt: string | null;
   version: number;
-  created_at: string;
-  updated_at: string;
+  createdAt: string;
+  updatedAt: string;
 }
-
-/** PostgreSQL types of the columns, for `unnest($n::type[])`. */
-export const APPLICATION_COLUMN_TYPES: Record<keyof ApplicationRow, string> = {
-  id: 'uuid',
-  user_id: 'uuid',
-  customer_id: 'uuid',
-  branch_id: 'uuid',
-  department_id: 'uuid',
-  status: 'text',
-  submitted_by: 'uuid',
-  currency: 'text',
-  account_id: 'text',
-  id_card_type: 'text',
-  id_number: 'text',
-  id_number_hash: 'text',
-  full_name_khmer: 'text',
-  full_name_latin: 'text',
-  phone: 'text',
-  date_of_birth: 'date',
-  portfolio_officer_name: 'text',
-  current_address: 'text',
-  province: 'text',
-  district: 'text',
-  commune: 'text',
-  village: 'text',
-  occupation: 'text',
-  employer_name: 'text',
-  monthly_income: 'numeric',
-  income_source: 'text',
-  requested_amount: 'numeric',
-  loan_purposes: 'jsonb',
-  purpose_details: 'text',
-  product_type: 'text',
-  desired_loan_term: 'text',
-  requested_disbursement_date: 'date',
-  interest_rate: 'numeric',
-  loan_amount: 'numeric',
-  loan_purpose: 'text',
-  loan_start_date: 'date',
-  loan_end_date: 'date',
-  guarantor_name: 'text',
-  guarantor_phone: 'text',
-  guarantor_id_number: 'text',
-  guarantor_id_number_hash: 'text',
-  guarantor_address: 'text',
-  guarantor_relationship: 'text',
-  existing_loans: 'jsonb',
-  monthly_expenses: 'numeric',
-  assets_value: 'numeric',
-  credit_score: 'int',
-  risk_category: 'text',
-  assessment_notes: 'text',
-  risk_breakdown: 'jsonb',
-  collaterals: 'jsonb',
-  assigned_reviewer: 'uuid',
-  reviewer_assigned_at: 'timestamptz',
-  priority_level: 'text',
-  submitted_at: 'timestamptz',
-  reviewed_at: 'timestamptz',
-  risk_assessed_at: 'timestamptz',
-  approved_at: 'timestamptz',
-  approved_by: 'uuid',
-  rejected_at: 'timestamptz',
-  rejected_by: 'uuid',
-  rejection_reason: 'text',
-  disbursed_at: 'timestamptz',
-  completed_at: 'timestamptz',
-  withdrawn_at: 'timestamptz',
-  version: 'int',
-  created_at: 'timestamptz',
-  updated_at: 'timestamptz',
-};
 
 /** Milliseconds after creation of each step reached; null for steps not reached. */
 interface Timeline {
@@ -614,73 +533,73 @@ export function generateApplication(random: Random, context: ApplicationContext)
 
   return {
     id: randomUUID(),
-    user_id: officer.id,
-    customer_id: customer.id,
-    branch_id: officer.branchId,
-    department_id: officer.departmentId,
+    userId: officer.id,
+    customerId: customer.id,
+    branchId: officer.branchId,
+    departmentId: officer.departmentId,
     status,
-    submitted_by: reached >= stage('submitted') ? officer.id : null,
+    submittedBy: reached >= stage('submitted') ? officer.id : null,
     currency: f.currency,
-    account_id:
+    accountId:
       loanStart === null ? null : `${branch.code}-${String(context.serial).padStart(8, '0')}`,
-    id_card_type: customer.idCardType,
-    id_number: customer.idNumber,
-    id_number_hash: null,
-    full_name_khmer: customer.name.khmer,
-    full_name_latin: customer.name.latin,
+    idCardType: customer.idCardType,
+    idNumber: customer.idNumber,
+    idNumberHash: null,
+    fullNameKhmer: customer.name.khmer,
+    fullNameLatin: customer.name.latin,
     phone: customer.phone,
-    date_of_birth: customer.dateOfBirth,
-    portfolio_officer_name: officer.fullName,
-    current_address: customer.address,
+    dateOfBirth: customer.dateOfBirth,
+    portfolioOfficerName: officer.fullName,
+    currentAddress: customer.address,
     province: customer.province,
     district: customer.district,
     commune: customer.commune,
     village: customer.village,
     occupation: customer.occupation.name,
-    employer_name: customer.employerName,
-    monthly_income: money(f.income),
-    income_source: customer.occupation.incomeSource,
-    requested_amount: money(f.requested),
-    loan_purposes: JSON.stringify(uniquePurposes),
-    purpose_details: PURPOSE_DETAILS[uniquePurposes[0]] ?? 'Working capital',
-    product_type: random.weighted(PRODUCTS),
-    desired_loan_term: f.term,
-    requested_disbursement_date: dayOf(created + random.int(7, 30) * DAY),
-    interest_rate: interestRate,
-    loan_amount: approvedAmount === null ? null : money(approvedAmount),
-    loan_purpose: approvedAmount === null ? null : uniquePurposes.join(', '),
-    loan_start_date: loanStart,
-    loan_end_date: loanStart === null ? null : loanEndDate(loanStart, f.term),
-    guarantor_name: guarantor.latin,
-    guarantor_phone: phoneNumber(random),
-    guarantor_id_number: idNumberFor(random, 'cambodian_identity'),
-    guarantor_id_number_hash: null,
-    guarantor_address: customer.address,
-    guarantor_relationship: random.pick(RELATIONSHIPS),
-    existing_loans: JSON.stringify(f.existingLoans),
-    monthly_expenses: money(f.expenses),
-    assets_value: money(f.assets),
-    credit_score: risk?.credit_score ?? null,
-    risk_category: risk?.risk_category ?? null,
-    assessment_notes: risk ? ASSESSMENT_NOTES[risk.risk_category] : null,
-    risk_breakdown: risk ? JSON.stringify(risk.risk_breakdown) : null,
+    employerName: customer.employerName,
+    monthlyIncome: money(f.income),
+    incomeSource: customer.occupation.incomeSource,
+    requestedAmount: money(f.requested),
+    loanPurposes: JSON.stringify(uniquePurposes),
+    purposeDetails: PURPOSE_DETAILS[uniquePurposes[0]] ?? 'Working capital',
+    productType: random.weighted(PRODUCTS),
+    desiredLoanTerm: f.term,
+    requestedDisbursementDate: dayOf(created + random.int(7, 30) * DAY),
+    interestRate: interestRate,
+    loanAmount: approvedAmount === null ? null : money(approvedAmount),
+    loanPurpose: approvedAmount === null ? null : uniquePurposes.join(', '),
+    loanStartDate: loanStart,
+    loanEndDate: loanStart === null ? null : loanEndDate(loanStart, f.term),
+    guarantorName: guarantor.latin,
+    guarantorPhone: phoneNumber(random),
+    guarantorIdNumber: idNumberFor(random, 'cambodian_identity'),
+    guarantorIdNumberHash: null,
+    guarantorAddress: customer.address,
+    guarantorRelationship: random.pick(RELATIONSHIPS),
+    existingLoans: JSON.stringify(f.existingLoans),
+    monthlyExpenses: money(f.expenses),
+    assetsValue: money(f.assets),
+    creditScore: risk?.credit_score ?? null,
+    riskCategory: risk?.risk_category ?? null,
+    assessmentNotes: risk ? ASSESSMENT_NOTES[risk.risk_category] : null,
+    riskBreakdown: risk ? JSON.stringify(risk.risk_breakdown) : null,
     collaterals: JSON.stringify(f.collaterals),
-    assigned_reviewer: reviewer?.id ?? null,
-    reviewer_assigned_at: at(times.assigned),
-    priority_level: random.weighted(PRIORITIES),
-    submitted_at: at(times.submitted),
-    reviewed_at: at(times.reviewed),
-    risk_assessed_at: at(times.assessed),
-    approved_at: at(times.approved),
-    approved_by: approver?.id ?? null,
-    rejected_at: status === 'rejected' ? stoppedAt : null,
-    rejected_by: status === 'rejected' ? (reviewer ?? random.pick(branch.managers)).id : null,
-    rejection_reason: status === 'rejected' ? random.pick(REJECTION_REASONS) : null,
-    disbursed_at: at(times.disbursed),
-    completed_at: at(times.completed),
-    withdrawn_at: status === 'withdrawn' ? stoppedAt : null,
+    assignedReviewer: reviewer?.id ?? null,
+    reviewerAssignedAt: at(times.assigned),
+    priorityLevel: random.weighted(PRIORITIES),
+    submittedAt: at(times.submitted),
+    reviewedAt: at(times.reviewed),
+    riskAssessedAt: at(times.assessed),
+    approvedAt: at(times.approved),
+    approvedBy: approver?.id ?? null,
+    rejectedAt: status === 'rejected' ? stoppedAt : null,
+    rejectedBy: status === 'rejected' ? (reviewer ?? random.pick(branch.managers)).id : null,
+    rejectionReason: status === 'rejected' ? random.pick(REJECTION_REASONS) : null,
+    disbursedAt: at(times.disbursed),
+    completedAt: at(times.completed),
+    withdrawnAt: status === 'withdrawn' ? stoppedAt : null,
     version: 1 + transitions,
-    created_at: iso(created),
-    updated_at: iso(created + times.last),
+    createdAt: iso(created),
+    updatedAt: iso(created + times.last),
   };
 }

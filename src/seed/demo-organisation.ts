@@ -7,6 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { QueryRunner } from 'typeorm';
 import type { Role } from '../common/auth/permissions';
+import { User } from '../users/user.entity';
 import { insertRows } from './bulk-insert';
 import type { DemoBranch, StaffMember } from './demo-loans';
 import {
@@ -126,39 +127,23 @@ export interface Organisation {
 
 const DAY = 86_400_000;
 
+/** A users row as inserted, by entity property (the seed takes the columns from the entity). */
 interface UserRow {
   id: string;
   username: string;
   email: string;
-  password_hash: string;
-  first_name: string;
-  last_name: string;
-  phone_number: string;
-  employee_id: string;
+  passwordHash: string;
+  firstName: string;
+  lastName: string;
+  phoneNumber: string;
+  employeeId: string;
   role: Role;
-  department_id: string;
-  branch_id: string | null;
-  position_id: string;
-  created_at: string;
-  updated_at: string;
+  departmentId: string;
+  branchId: string | null;
+  positionId: string;
+  createdAt: string;
+  updatedAt: string;
 }
-
-const USER_COLUMN_TYPES: Record<keyof UserRow, string> = {
-  id: 'uuid',
-  username: 'text',
-  email: 'text',
-  password_hash: 'text',
-  first_name: 'text',
-  last_name: 'text',
-  phone_number: 'text',
-  employee_id: 'text',
-  role: 'text',
-  department_id: 'uuid',
-  branch_id: 'uuid',
-  position_id: 'uuid',
-  created_at: 'timestamptz',
-  updated_at: 'timestamptz',
-};
 
 interface Unit {
   id: string;
@@ -209,27 +194,27 @@ export async function createOrganisation(
       id: randomUUID(),
       username,
       email: `${username}@demo.example.com`,
-      password_hash: passwordHash,
-      first_name: person.name.first,
-      last_name: person.name.last,
-      phone_number: person.phone,
-      employee_id: employeeIds[index],
+      passwordHash,
+      firstName: person.name.first,
+      lastName: person.name.last,
+      phoneNumber: person.phone,
+      employeeId: employeeIds[index],
       role: person.role,
-      department_id: departments[person.department].id,
-      branch_id: person.branch === null ? null : branchUnits[person.branch].id,
-      position_id: positions[person.role],
-      created_at: at,
-      updated_at: at,
+      departmentId: departments[person.department].id,
+      branchId: person.branch === null ? null : branchUnits[person.branch].id,
+      positionId: positions[person.role],
+      createdAt: at,
+      updatedAt: at,
     };
   });
-  await insertRows(runner, 'users', USER_COLUMN_TYPES, rows);
+  await insertRows(runner, runner.connection.getMetadata(User), rows);
 
   const member = (index: number): StaffMember => ({
     id: rows[index].id,
     role: staff[index].role,
     fullName: staff[index].name.latin,
-    branchId: rows[index].branch_id,
-    departmentId: rows[index].department_id,
+    branchId: rows[index].branchId,
+    departmentId: rows[index].departmentId,
   });
   const branches: DemoBranch[] = plans.map((plan, index) => ({
     id: branchUnits[index].id,

@@ -11,20 +11,24 @@
  * vacuumed and analysed (VACUUM (ANALYZE)) at the end, so that query plans see the real sizes at once.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_FOLDERS } from '../folders/folder.entity';
 import type { DataSource, QueryRunner } from 'typeorm';
+import {
+  APPLICATION_SEALED_COLUMNS,
+  CustomerApplication,
+} from '../applications/application.entity';
 import type { FieldCipher } from '../common/crypto/field-cipher';
+import { seal } from '../common/crypto/sealed-column';
+import { Customer, CUSTOMER_ID_NUMBER } from '../customers/customer.entity';
+import { APPLICATION_STATUSES, type ApplicationStatus } from '../enums/code-enums';
+import { DEFAULT_FOLDERS } from '../folders/folder.entity';
 import { arrayLiteral, insertStatement, type Statement } from './bulk-insert';
 import {
-  APPLICATION_COLUMN_TYPES,
   type ApplicationRow,
   type DemoCustomer,
   generateApplication,
   generateCustomer,
   money,
   replaceIdNumber,
-  STATUSES,
-  type Status,
 } from './demo-loans';
 import {
   createOrganisation,
@@ -110,7 +114,7 @@ export interface DemoSeedResult {
   customers: number;
   applications: number;
   folders: number;
-  byStatus: Partial<Record<Status, number>>;
+  byStatus: Partial<Record<ApplicationStatus, number>>;
   totalMs: number;
 }
 
@@ -138,7 +142,7 @@ export async function seedDemo(
   const passwordHash = await deps.hashPassword(DEMO_PASSWORD);
   const runner = deps.dataSource.createQueryRunner();
   let organisation: Organisation;
-  let loans: { customers: number; byStatus: Partial<Record<Status, number>> };
+  let loans: { customers: number; byStatus: Partial<Record<ApplicationStatus, number>> };
   try {
     await runner.connect();
     await runner.startTransaction();
@@ -206,7 +210,8 @@ export async function seedDemo(
 
 /** The command's closing lines: what was made, and who can sign in with which password. */
 export function describeDemoSeed(result: DemoSeedResult): string {
-  const statuses = STATUSES.filter((status) => result.byStatus[status])
+  const statuses = APPLICATION_STATUSES.map((status) => status.value)
+    .filter((status) => result.byStatus[status])
     .map((status) => `${status} ${result.byStatus[status]}`)
     .join(', ');
   const lines = [
@@ -250,59 +255,33 @@ interface LoanContext {
   log(line: string): void;
 }
 
+/** A customers row as inserted, by entity property (the seed takes the columns from the entity). */
 interface CustomerRow {
   id: string;
-  full_name_khmer: string;
-  full_name_latin: string;
-  id_card_type: string;
-  id_number: string;
-  id_number_hash: string;
+  fullNameKhmer: string;
+  fullNameLatin: string;
+  idCardType: string;
+  idNumber: string;
+  idNumberHash: string;
   phone: string;
-  date_of_birth: string;
+  dateOfBirth: string;
   sex: string;
-  marital_status: string;
-  current_address: string;
+  maritalStatus: string;
+  currentAddress: string;
   province: string;
   district: string;
   commune: string;
   village: string;
   occupation: string;
-  employer_name: string | null;
-  monthly_income: string;
-  income_source: string;
-  branch_id: string | null;
-  department_id: string | null;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
+  employerName: string | null;
+  monthlyIncome: string;
+  incomeSource: string;
+  branchId: string | null;
+  departmentId: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
 }
-
-const CUSTOMER_COLUMN_TYPES: Record<keyof CustomerRow, string> = {
-  id: 'uuid',
-  full_name_khmer: 'text',
-  full_name_latin: 'text',
-  id_card_type: 'text',
-  id_number: 'text',
-  id_number_hash: 'text',
-  phone: 'text',
-  date_of_birth: 'date',
-  sex: 'text',
-  marital_status: 'text',
-  current_address: 'text',
-  province: 'text',
-  district: 'text',
-  commune: 'text',
-  village: 'text',
-  occupation: 'text',
-  employer_name: 'text',
-  monthly_income: 'numeric',
-  income_source: 'text',
-  branch_id: 'uuid',
-  department_id: 'uuid',
-  created_by: 'uuid',
-  created_at: 'timestamptz',
-  updated_at: 'timestamptz',
-};
 
 interface Identified {
   customer: DemoCustomer;
@@ -318,14 +297,14 @@ interface Identified {
 async function writeLoans(
   context: LoanContext,
   applications: number,
-): Promise<{ customers: number; byStatus: Partial<Record<Status, number>> }> {
+): Promise<{ customers: number; byStatus: Partial<Record<ApplicationStatus, number>> }> {
   const { random, organisation, clock } = context;
   const customerCount = Math.max(1, Math.min(applications, Math.round(applications / 1.5)));
   const perCustomer = new Uint32Array(customerCount).fill(1);
   for (let extra = customerCount; extra < applications; extra += 1) {
     perCustomer[random.int(0, customerCount - 1)] += 1;
   }
-  const byStatus: Partial<Record<Status, number>> = {};
+  const byStatus: Partial<Record<ApplicationStatus, number>> = {};
   const usedIdentities = new Set<string>();
   const progressStep = Math.max(BATCH, Math.ceil(applications / 5 / BATCH) * BATCH);
   let writing: Promise<void> = Promise.resolve();
@@ -358,8 +337,8 @@ async function writeLoans(
           now: context.now,
           serial,
         });
-        row.id_number_hash = entry.hash;
-        first = Math.min(first, Date.parse(row.created_at));
+        row.idNumberHash = entry.hash;
+        first = Math.min(first, Date.parse(row.createdAt));
         byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
         applicationRows.push(row);
       }
@@ -370,7 +349,7 @@ async function writeLoans(
     const customerRows = batch.map((entry) => customerRow(context.cipher, entry));
     for (const row of applicationRows) sealApplication(context.cipher, row);
     clock.lap('encrypt');
-    const statement = batchStatement(customerRows, applicationRows);
+    const statement = batchStatement(context.dataSource, customerRows, applicationRows);
     clock.lap('serialise');
 
     await writing;
@@ -405,11 +384,14 @@ async function execute(context: LoanContext, statement: Statement): Promise<void
  * default folders each. Foreign keys are checked at the end of the statement, when the rows of
  * every part are there.
  */
-function batchStatement(customers: CustomerRow[], applications: ApplicationRow[]): Statement {
-  const customerInsert = insertStatement('customers', CUSTOMER_COLUMN_TYPES, customers);
+function batchStatement(
+  dataSource: DataSource,
+  customers: CustomerRow[],
+  applications: ApplicationRow[],
+): Statement {
+  const customerInsert = insertStatement(dataSource.getMetadata(Customer), customers);
   const applicationInsert = insertStatement(
-    'customer_applications',
-    APPLICATION_COLUMN_TYPES,
+    dataSource.getMetadata(CustomerApplication),
     applications,
     customerInsert.params.length + 1,
   );
@@ -462,42 +444,39 @@ function customerRow(cipher: FieldCipher, { customer, hash }: Identified): Custo
   const created = new Date(customer.createdAt).toISOString();
   return {
     id: customer.id,
-    full_name_khmer: customer.name.khmer,
-    full_name_latin: customer.name.latin,
-    id_card_type: customer.idCardType,
-    id_number: cipher.encrypt(customer.idNumber, {
-      table: 'customers',
-      column: 'id_number',
-      rowId: customer.id,
-    }),
-    id_number_hash: hash,
+    fullNameKhmer: customer.name.khmer,
+    fullNameLatin: customer.name.latin,
+    idCardType: customer.idCardType,
+    idNumber: seal(cipher, CUSTOMER_ID_NUMBER, customer.id, customer.idNumber).value,
+    idNumberHash: hash,
     phone: customer.phone,
-    date_of_birth: customer.dateOfBirth,
+    dateOfBirth: customer.dateOfBirth,
     sex: customer.name.sex,
-    marital_status: customer.maritalStatus,
-    current_address: customer.address,
+    maritalStatus: customer.maritalStatus,
+    currentAddress: customer.address,
     province: customer.province,
     district: customer.district,
     commune: customer.commune,
     village: customer.village,
     occupation: customer.occupation.name,
-    employer_name: customer.employerName,
-    monthly_income: money(customer.monthlyIncome),
-    income_source: customer.occupation.incomeSource,
-    branch_id: customer.officer.branchId,
-    department_id: customer.officer.departmentId,
-    created_by: customer.officer.id,
-    created_at: created,
-    updated_at: created,
+    employerName: customer.employerName,
+    monthlyIncome: money(customer.monthlyIncome),
+    incomeSource: customer.occupation.incomeSource,
+    branchId: customer.officer.branchId,
+    departmentId: customer.officer.departmentId,
+    createdBy: customer.officer.id,
+    createdAt: created,
+    updatedAt: created,
   };
 }
 
-/** Plain id numbers → ciphertext bound to the row and column, with the guarantor's hash. */
+/** Plain id numbers → ciphertext bound to the row and column; the guarantor's hash. */
 function sealApplication(cipher: FieldCipher, row: ApplicationRow): void {
-  const context = (column: string) => ({ table: 'customer_applications', column, rowId: row.id });
-  row.guarantor_id_number_hash = cipher.blindIndex(row.guarantor_id_number);
-  row.id_number = cipher.encrypt(row.id_number, context('id_number'));
-  row.guarantor_id_number = cipher.encrypt(row.guarantor_id_number, context('guarantor_id_number'));
+  const { idNumber, guarantorIdNumber } = APPLICATION_SEALED_COLUMNS;
+  const guarantor = seal(cipher, guarantorIdNumber, row.id, row.guarantorIdNumber);
+  row.idNumber = seal(cipher, idNumber, row.id, row.idNumber).value;
+  row.guarantorIdNumber = guarantor.value;
+  row.guarantorIdNumberHash = guarantor.hash;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 /**
  * Read-only queries over the users table that other modules ask (STYLE.md "Boundaries": a
  * module owns its tables; others call what it exports): the members and head counts of a
- * department, branch or position, a unit manager's status, the caller behind a session, and
- * the user who signs in. Plain functions over the caller's EntityManager, so they run in the
+ * department, branch or position, a unit manager's status, the caller behind a session, the
+ * user who signs in, summaries of people an application names, and the managers who may review. Plain functions over the caller's EntityManager, so they run in the
  * caller's transaction.
  */
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
 import type { Role } from '../common/auth/permissions';
 import { User, type UserStatus } from './user.entity';
 import { type ListableUsers, userScopeCondition } from './user-rules';
@@ -164,4 +164,68 @@ export function userWithUnits(
 /** Whether any user exists (the first-admin set-up is open while none does). */
 export function anyUserExists(manager: EntityManager): Promise<boolean> {
   return manager.getRepository(User).exists();
+}
+
+/** A user as other modules need them: who they are, their role, status and place. */
+export type UserSummary = Pick<
+  User,
+  | 'id'
+  | 'username'
+  | 'firstName'
+  | 'lastName'
+  | 'email'
+  | 'phoneNumber'
+  | 'role'
+  | 'status'
+  | 'branchId'
+  | 'departmentId'
+>;
+
+const SUMMARY = {
+  id: true,
+  username: true,
+  firstName: true,
+  lastName: true,
+  email: true,
+  phoneNumber: true,
+  role: true,
+  status: true,
+  branchId: true,
+  departmentId: true,
+} as const;
+
+/** The users with these ids (those that exist), in no particular order. */
+export function findUserSummaries(
+  manager: EntityManager,
+  ids: readonly string[],
+): Promise<UserSummary[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return manager
+    .getRepository(User)
+    .find({ select: SUMMARY, where: { id: In([...new Set(ids)]) } });
+}
+
+/** The user with this id, or null. */
+export async function findUserSummary(
+  manager: EntityManager,
+  id: string,
+): Promise<UserSummary | null> {
+  return (await findUserSummaries(manager, [id]))[0] ?? null;
+}
+
+/** A manager who may be given an application to review. */
+export type ManagerPlace = Pick<User, 'id' | 'branchId' | 'departmentId'>;
+
+/** The active managers, except `excludedIds` (those barred from an application). */
+export function findActiveManagers(
+  manager: EntityManager,
+  excludedIds: readonly string[],
+): Promise<ManagerPlace[]> {
+  return manager
+    .getRepository(User)
+    .createQueryBuilder('u')
+    .select(['u.id', 'u.branchId', 'u.departmentId'])
+    .where(`u.role = 'manager' AND u.status = 'active'`)
+    .andWhere('u.id <> ALL(CAST(:excludedIds AS uuid[]))', { excludedIds })
+    .getMany();
 }

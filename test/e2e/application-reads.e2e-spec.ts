@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { get as httpGet, type Server } from 'node:http';
 import type { Response } from 'supertest';
-import { ApplicationReadsService } from '../../src/applications/application-reads.service';
+import { ApplicationReadsService } from '../../src/applications/reads/application-reads.service';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { Branch } from '../../src/branches/branch.entity';
 import { Department } from '../../src/departments/department.entity';

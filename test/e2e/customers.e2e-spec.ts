@@ -696,13 +696,13 @@ describe('Customers', () => {
             await allOpen;
             return service().linkOrCreate(
               {
-                id_card_type: 'cambodian_identity',
-                id_number: spelling,
-                full_name_latin: 'Concurrent Borrower',
-                monthly_income: '250.00',
+                idCardType: 'cambodian_identity',
+                idNumber: spelling,
+                fullNameLatin: 'Concurrent Borrower',
+                monthlyIncome: '250.00',
               },
               creator,
-              { id: randomUUID(), customer_id: null },
+              { id: randomUUID(), customerId: null },
             );
           }),
         ),
@@ -735,9 +735,9 @@ describe('Customers', () => {
     it("links an existing customer of the linker's branch without changing it; another branch's is 409", async () => {
       const customer = await createCustomer(officerA2, { phone: '+855 12 000 000' });
       const given = {
-        id_card_type: customer.id_card_type,
-        id_number: customer.id_number.toLowerCase(),
-        full_name_latin: 'Someone Else',
+        idCardType: customer.id_card_type,
+        idNumber: customer.id_number.toLowerCase(),
+        fullNameLatin: 'Someone Else',
         phone: '+855 99 999 999',
       };
       const linker = (who: Actor) => ({
@@ -747,12 +747,12 @@ describe('Customers', () => {
         departmentId: null,
       });
       const linked = await inTransaction(() =>
-        service().linkOrCreate(given, linker(officerA), { id: randomUUID(), customer_id: null }),
+        service().linkOrCreate(given, linker(officerA), { id: randomUUID(), customerId: null }),
       );
       expect(linked).toBe(customer.id);
       await expect(
         inTransaction(() =>
-          service().linkOrCreate(given, linker(officerB), { id: randomUUID(), customer_id: null }),
+          service().linkOrCreate(given, linker(officerB), { id: randomUUID(), customerId: null }),
         ),
       ).rejects.toMatchObject({ status: 409 });
       expect((await as(admin).get(customer.id)).body).toEqual(customer);
@@ -762,9 +762,9 @@ describe('Customers', () => {
       await expect(
         inTransaction(() =>
           service().linkOrCreate(
-            { id_card_type: 'passport', id_number: ' -- ' },
+            { idCardType: 'passport', idNumber: ' -- ' },
             { id: officerA.user.id, role: 'officer', branchId: null, departmentId: null },
-            { id: randomUUID(), customer_id: null },
+            { id: randomUUID(), customerId: null },
           ),
         ),
       ).rejects.toBeInstanceOf(ValidationProblem);

@@ -1,15 +1,17 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { ApplicationStatus } from '../../enums/code-enums';
-import { displayNameOf, type StatusColor, statusColorOf } from '../application-lifecycle';
-import type { ApplicationResponse } from './application.dto';
-
-const text = { type: String, nullable: true } as const;
-const money = { type: Number, nullable: true, example: 1500.5 } as const;
-const date = { type: String, format: 'date', nullable: true } as const;
-const time = { type: String, format: 'date-time', nullable: true } as const;
+import { displayNameOf, type StatusColor, statusColorOf } from '../lifecycle/application-lifecycle';
+import {
+  nullableDate as date,
+  nullableMoney as money,
+  nullableText as text,
+  nullableTime as time,
+} from '../../customers/dto/borrower-fields.dto';
+import { type ApplicationDto, STATUS_PROPERTY } from './application.dto';
 
 /** One card of `GET /applications/cards` (SPEC §7 "Cards"): what a board tile shows. */
-export class ApplicationCard {
+@ApiSchema({ name: 'ApplicationCard' })
+export class ApplicationCardDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
     description: 'full_name_latin, else full_name_khmer, else "Customer <id_number or Unknown>"',
@@ -17,7 +19,7 @@ export class ApplicationCard {
   display_name: string;
   @ApiProperty(text) id_number: string | null;
   @ApiProperty(text) phone: string | null;
-  @ApiProperty() status: ApplicationStatus;
+  @ApiProperty(STATUS_PROPERTY) status: ApplicationStatus;
   @ApiProperty({ enum: ['draft', 'active', 'disbursed', 'completed'] }) loan_status: string;
   @ApiProperty({ ...money, description: 'The approved amount.' }) loan_amount: number | null;
   @ApiProperty(money) requested_amount: number | null;
@@ -46,7 +48,7 @@ export class ApplicationCard {
 }
 
 /** The card of an application, from its response (id numbers already in clear, money numbers). */
-export function toApplicationCard(a: ApplicationResponse): ApplicationCard {
+export function toApplicationCard(a: ApplicationDto): ApplicationCardDto {
   return {
     id: a.id,
     display_name: displayNameOf(a),

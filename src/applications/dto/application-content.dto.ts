@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -22,6 +22,7 @@ import {
 } from '../../common/http/fields';
 import { EmptyToNull } from '../../common/http/transforms';
 import { CatalogField, InCatalog } from '../../settings/in-catalog';
+import { BorrowerFieldsDto } from '../../customers/dto/borrower-fields.dto';
 import { PRIORITY_LEVELS } from '../../enums/code-enums';
 
 const PRIORITIES = PRIORITY_LEVELS.map((level) => level.value);
@@ -93,13 +94,8 @@ const listOf = <T>(type: new () => T, max: number, description: string) =>
     Type(() => type),
   );
 
-/**
- * The fields of an application a client writes (SPEC §5), for POST and for the partial
- * updates of PUT/PATCH alike: every field may be left out, and `""` or null clears it. What
- * the submit needs is checked at submit (setting `required_application_fields`). Fields only
- * the server writes are refused by name (see SERVER_FIELDS).
- */
-export class ApplicationContentDto {
+/** The application's own header and the borrower's identity (before the borrower fields). */
+class ApplicationHeadFields {
   @BlankToUndefined()
   @CatalogField('optional', 'currencies', 'USD')
   currency?: string;
@@ -115,16 +111,10 @@ export class ApplicationContentDto {
   @PhoneField('nullable') phone?: string | null;
   @DateField('nullable') date_of_birth?: string | null;
   @TextField('nullable', 200) portfolio_officer_name?: string | null;
-  @TextField('nullable', 1000) current_address?: string | null;
-  @TextField('nullable', 100) province?: string | null;
-  @TextField('nullable', 100) district?: string | null;
-  @TextField('nullable', 100) commune?: string | null;
-  @TextField('nullable', 100) village?: string | null;
-  @TextField('nullable', 100) occupation?: string | null;
-  @TextField('nullable', 200) employer_name?: string | null;
-  @MoneyField('nullable') monthly_income?: string | null;
-  @TextField('nullable', 100, { example: 'salary' }) income_source?: string | null;
+}
 
+/** The loan, the guarantor, the finances and the priority (after the borrower fields). */
+class ApplicationLoanFields {
   @MoneyField('nullable', { positive: true }) requested_amount?: string | null;
   @ApiPropertyOptional({ type: [String], nullable: true, maxItems: 20, example: ['commerce'] })
   @EmptyToNull()
@@ -167,6 +157,18 @@ export class ApplicationContentDto {
   )
   priority_level?: string;
 }
+
+/**
+ * The fields of an application a client writes (SPEC §5), for POST and for the partial
+ * updates of PUT/PATCH alike: every field may be left out, and `""` or null clears it. What
+ * the submit needs is checked at submit (setting `required_application_fields`). Fields only
+ * the server writes are refused by name (see SERVER_FIELDS).
+ */
+export class ApplicationContentDto extends IntersectionType(
+  ApplicationHeadFields,
+  BorrowerFieldsDto,
+  ApplicationLoanFields,
+) {}
 
 /** Fields only the server writes (SPEC §5): a body that sets one is 422, naming it. */
 export const SERVER_FIELDS = [

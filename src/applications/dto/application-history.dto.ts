@@ -1,4 +1,4 @@
-import { OmitType } from '@nestjs/swagger';
+import { OmitType, ApiSchema } from '@nestjs/swagger';
 import type { AuditEvent } from '../../audit/audit-event.entity';
 import { AuditEventDto, toAuditEventDto } from '../../audit/dto/audit-event.dto';
 
@@ -7,9 +7,10 @@ import { AuditEventDto, toAuditEventDto } from '../../audit/dto/audit-event.dto'
  * address, since everyone who may see the application (officers and viewers included) reads
  * its history, while IP addresses stay in the audit log of managers and admins.
  */
-export class ApplicationHistoryEvent extends OmitType(AuditEventDto, ['ip'] as const) {}
+@ApiSchema({ name: 'ApplicationHistoryEvent' })
+export class ApplicationHistoryEventDto extends OmitType(AuditEventDto, ['ip'] as const) {}
 
-export function toApplicationHistoryEvent(event: AuditEvent): ApplicationHistoryEvent {
+export function toApplicationHistoryEvent(event: AuditEvent): ApplicationHistoryEventDto {
   const { ip: _ip, ...rest } = toAuditEventDto(event);
   return rest;
 }

@@ -1,11 +1,11 @@
 import { OmitType } from '@nestjs/swagger';
-import { ApplicationFiltersDto } from './list-applications.query';
+import { ApplicationFiltersQuery } from './list-applications.query';
 
 /**
  * The list's search and filters without `page` and `size`: for the routes that read the whole
  * filtered set (stats, the CSV export). A `page` or `size` here is an unknown field (422).
  */
-export class UnpagedApplicationFiltersQuery extends OmitType(ApplicationFiltersDto, [
+export class UnpagedApplicationFiltersQuery extends OmitType(ApplicationFiltersQuery, [
   'page',
   'size',
 ] as const) {}

@@ -1,13 +1,14 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { Branch } from '../../branches/branch.entity';
 import type { Department } from '../../departments/department.entity';
 import type { ApplicationStatus } from '../../enums/code-enums';
 import type { User } from '../../users/user.entity';
-import { displayNameOf, type StatusColor, statusColorOf } from '../application-lifecycle';
-import type { ApplicationResponse } from './application.dto';
+import { displayNameOf, type StatusColor, statusColorOf } from '../lifecycle/application-lifecycle';
+import { type ApplicationDto, STATUS_PROPERTY } from './application.dto';
 
 /** A person around an application (never their credentials, status or organisation). */
-export class PersonSummary {
+@ApiSchema({ name: 'PersonSummary' })
+export class PersonSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() username: string;
   @ApiProperty() first_name: string;
@@ -18,17 +19,19 @@ export class PersonSummary {
 }
 
 /** A department or branch. */
-export class UnitSummary {
+@ApiSchema({ name: 'UnitSummary' })
+export class UnitSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty() code: string;
 }
 
 /** The application the relationships are of, in brief. */
-export class ApplicationSummary {
+@ApiSchema({ name: 'ApplicationSummary' })
+export class ApplicationSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() display_name: string;
-  @ApiProperty() status: ApplicationStatus;
+  @ApiProperty(STATUS_PROPERTY) status: ApplicationStatus;
   @ApiProperty({ enum: ['draft', 'active', 'disbursed', 'completed'] }) loan_status: string;
   @ApiProperty({ enum: ['red', 'green', 'blue', 'gray', 'yellow'] }) status_color: StatusColor;
   @ApiProperty({ example: 'USD' }) currency: string;
@@ -40,26 +43,28 @@ export class ApplicationSummary {
   @ApiProperty({ format: 'date-time' }) updated_at: Date;
 }
 
-const person = { type: PersonSummary, nullable: true } as const;
-const unit = { type: UnitSummary, nullable: true } as const;
+const person = { type: PersonSummaryDto, nullable: true } as const;
+const unit = { type: UnitSummaryDto, nullable: true } as const;
 
 /** `GET /applications/{id}/relationships`: who and what an application is tied to; null when none. */
-export class ApplicationRelationships {
-  @ApiProperty({ type: ApplicationSummary }) application: ApplicationSummary;
+@ApiSchema({ name: 'ApplicationRelationships' })
+export class ApplicationRelationshipsDto {
+  @ApiProperty({ type: ApplicationSummaryDto }) application: ApplicationSummaryDto;
   @ApiProperty({ ...person, description: 'The officer who created it' })
-  officer: PersonSummary | null;
+  officer: PersonSummaryDto | null;
   @ApiProperty({ ...unit, description: 'The department it belongs to (copied from its creator)' })
-  department: UnitSummary | null;
+  department: UnitSummaryDto | null;
   @ApiProperty({ ...unit, description: 'The branch it belongs to (copied from its creator)' })
-  branch: UnitSummary | null;
-  @ApiProperty(person) department_manager: PersonSummary | null;
-  @ApiProperty(person) branch_manager: PersonSummary | null;
-  @ApiProperty({ ...person, description: 'Who approved it' }) approver: PersonSummary | null;
-  @ApiProperty({ ...person, description: 'Who rejected it' }) rejector: PersonSummary | null;
-  @ApiProperty({ ...person, description: 'The assigned reviewer' }) reviewer: PersonSummary | null;
+  branch: UnitSummaryDto | null;
+  @ApiProperty(person) department_manager: PersonSummaryDto | null;
+  @ApiProperty(person) branch_manager: PersonSummaryDto | null;
+  @ApiProperty({ ...person, description: 'Who approved it' }) approver: PersonSummaryDto | null;
+  @ApiProperty({ ...person, description: 'Who rejected it' }) rejector: PersonSummaryDto | null;
+  @ApiProperty({ ...person, description: 'The assigned reviewer' })
+  reviewer: PersonSummaryDto | null;
 }
 
-export function toApplicationSummary(a: ApplicationResponse): ApplicationSummary {
+export function toApplicationSummary(a: ApplicationDto): ApplicationSummaryDto {
   return {
     id: a.id,
     display_name: displayNameOf(a),
@@ -76,7 +81,11 @@ export function toApplicationSummary(a: ApplicationResponse): ApplicationSummary
   };
 }
 
-export function toPersonSummary(user: User | undefined): PersonSummary | null {
+export function toPersonSummary(
+  user:
+    | Pick<User, 'id' | 'username' | 'firstName' | 'lastName' | 'email' | 'phoneNumber' | 'role'>
+    | undefined,
+): PersonSummaryDto | null {
   if (!user) return null;
   return {
     id: user.id,
@@ -89,6 +98,6 @@ export function toPersonSummary(user: User | undefined): PersonSummary | null {
   };
 }
 
-export function toUnitSummary(unit: Department | Branch | null): UnitSummary | null {
+export function toUnitSummary(unit: Department | Branch | null): UnitSummaryDto | null {
   return unit ? { id: unit.id, name: unit.name, code: unit.code } : null;
 }

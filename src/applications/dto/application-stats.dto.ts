@@ -1,9 +1,10 @@
-import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, getSchemaPath, ApiSchema } from '@nestjs/swagger';
 
 const amount = (description: string) => ({ type: Number, example: 1500.5, description });
 
 /** Figures over `requested_amount`, exact in SQL (numeric), sent as JSON numbers. */
-export class AmountFigures {
+@ApiSchema({ name: 'AmountFigures' })
+export class AmountFiguresDto {
   @ApiProperty({ description: 'Applications counted (with or without a requested amount)' })
   total_applications: number;
   @ApiProperty(amount('Sum of the requested amounts; 0 when none'))
@@ -16,20 +17,22 @@ export class AmountFigures {
   @ApiProperty(amount('Largest requested amount; 0 when none')) max_amount: number;
 }
 
-export class AmountStatistics extends AmountFigures {
+@ApiSchema({ name: 'AmountStatistics' })
+export class AmountStatisticsDto extends AmountFiguresDto {
   @ApiProperty({
     type: 'object',
-    additionalProperties: { $ref: getSchemaPath(AmountFigures) },
+    additionalProperties: { $ref: getSchemaPath(AmountFiguresDto) },
     example: { USD: { total_applications: 2, total_amount: 15000.5 } },
     description:
       'The same figures per currency (ISO 4217). The figures above add every currency together, ' +
       'which is meaningful only when the applications share one currency: read these otherwise.',
   })
-  by_currency: Record<string, AmountFigures>;
+  by_currency: Record<string, AmountFiguresDto>;
 }
 
 /** `GET /applications/stats`: counts and amounts over the caller's scope and the filters. */
-export class ApplicationStats {
+@ApiSchema({ name: 'ApplicationStats' })
+export class ApplicationStatsDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'integer' },
@@ -53,5 +56,5 @@ export class ApplicationStats {
     description: 'Applications per product type, for the product types present (none: not counted)',
   })
   product_distribution: Record<string, number>;
-  @ApiProperty({ type: AmountStatistics }) amount_statistics: AmountStatistics;
+  @ApiProperty({ type: AmountStatisticsDto }) amount_statistics: AmountStatisticsDto;
 }

@@ -1,7 +1,15 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema, IntersectionType } from '@nestjs/swagger';
 import { moneyJson } from '../../common/money';
-import type { ApplicationStatus } from '../../enums/code-enums';
-import { loanStatusOf } from '../application-lifecycle';
+import {
+  BorrowerFieldsResponseDto,
+  nullableDate as date,
+  nullableMoney as money,
+  nullableText as text,
+  nullableTime as time,
+  nullableUuid as uuid,
+} from '../../customers/dto/borrower-fields.dto';
+import { APPLICATION_STATUSES, type ApplicationStatus } from '../../enums/code-enums';
+import { loanStatusOf } from '../lifecycle/application-lifecycle';
 import type { CustomerApplication } from '../application.entity';
 
 /** The id numbers in clear, decrypted by the service for callers who may see the application. */
@@ -10,20 +18,22 @@ export interface ClearIdNumbers {
   guarantor_id_number: string | null;
 }
 
-const text = { type: String, nullable: true } as const;
-const money = { type: Number, nullable: true, example: 1500.5 } as const;
-const time = { type: String, format: 'date-time', nullable: true } as const;
-const date = { type: String, format: 'date', nullable: true } as const;
-const uuid = { type: String, format: 'uuid', nullable: true } as const;
+/**
+ * The `status` of an answer, in lifecycle order (written out: the order the compiler would
+ * give the union type is not stable).
+ */
+export const STATUS_PROPERTY = {
+  enum: APPLICATION_STATUSES.map((status) => status.value),
+} as const;
 
-/** An application as the API answers it (SPEC §5): the columns, the nested views, loan_status. */
-export class ApplicationResponse {
+/** An application's own header and the borrower's identity (before the borrower fields). */
+class ApplicationHead {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) user_id: string;
   @ApiProperty(uuid) customer_id: string | null;
   @ApiProperty(uuid) branch_id: string | null;
   @ApiProperty(uuid) department_id: string | null;
-  @ApiProperty() status: ApplicationStatus;
+  @ApiProperty(STATUS_PROPERTY) status: ApplicationStatus;
   @ApiProperty({ enum: ['draft', 'active', 'disbursed', 'completed'] }) loan_status: string;
   @ApiProperty(uuid) submitted_by: string | null;
   @ApiProperty({ example: 'USD' }) currency: string;
@@ -35,15 +45,10 @@ export class ApplicationResponse {
   @ApiProperty(text) phone: string | null;
   @ApiProperty(date) date_of_birth: string | null;
   @ApiProperty(text) portfolio_officer_name: string | null;
-  @ApiProperty(text) current_address: string | null;
-  @ApiProperty(text) province: string | null;
-  @ApiProperty(text) district: string | null;
-  @ApiProperty(text) commune: string | null;
-  @ApiProperty(text) village: string | null;
-  @ApiProperty(text) occupation: string | null;
-  @ApiProperty(text) employer_name: string | null;
-  @ApiProperty(money) monthly_income: number | null;
-  @ApiProperty(text) income_source: string | null;
+}
+
+/** The loan, the guarantor, the finances, the workflow and the read-only views. */
+class ApplicationTail {
   @ApiProperty(money) requested_amount: number | null;
   @ApiProperty({ type: [String], nullable: true }) loan_purposes: string[] | null;
   @ApiProperty(text) purpose_details: string | null;
@@ -97,6 +102,14 @@ export class ApplicationResponse {
   financial_data: Record<string, unknown>;
 }
 
+/** An application as the API answers it (SPEC §5): the columns, the nested views, loan_status. */
+@ApiSchema({ name: 'ApplicationResponse' })
+export class ApplicationDto extends IntersectionType(
+  ApplicationHead,
+  BorrowerFieldsResponseDto,
+  ApplicationTail,
+) {}
+
 const moneyItems = <T extends Record<string, unknown>>(items: T[] | null, fields: string[]) =>
   items?.map((item) => {
     const copy: Record<string, unknown> = { ...item };
@@ -106,39 +119,88 @@ const moneyItems = <T extends Record<string, unknown>>(items: T[] | null, fields
     return copy;
   }) ?? null;
 
-/** The response of an application; ciphertext and hashes never leave the server. */
+/**
+ * The response of an application: its columns under their API names, id numbers in clear and
+ * money as JSON numbers. Ciphertext, hashes, the generated columns and the segregation-of-duties
+ * columns (`created_by`, `submitter_ids`: who submitted is in the history) never leave the server.
+ */
 export function toApplicationResponse(
   row: CustomerApplication,
   clear: ClearIdNumbers,
-): ApplicationResponse {
-  const {
-    id_number_hash: _idHash,
-    guarantor_id_number_hash: _guarantorHash,
-    reviewer_assigned_at: _assignedAt,
-    search_text: _searchText,
-    priority_rank: _priorityRank,
-    // Segregation of duties, for the server only (who submitted is in the history).
-    created_by: _createdBy,
-    submitter_ids: _submitterIds,
-    ...columns
-  } = row;
+): ApplicationDto {
   const response = {
-    ...columns,
-    ...clear,
-    loan_status: loanStatusOf(row.status),
-    monthly_income: moneyJson(row.monthly_income),
-    requested_amount: moneyJson(row.requested_amount),
-    interest_rate: moneyJson(row.interest_rate),
-    loan_amount: moneyJson(row.loan_amount),
-    monthly_expenses: moneyJson(row.monthly_expenses),
-    assets_value: moneyJson(row.assets_value),
-    existing_loans: moneyItems(row.existing_loans as Record<string, unknown>[] | null, [
+    id: row.id,
+    user_id: row.userId,
+    customer_id: row.customerId,
+    branch_id: row.branchId,
+    department_id: row.departmentId,
+    status: row.status,
+    submitted_by: row.submittedBy,
+    currency: row.currency,
+    account_id: row.accountId,
+    id_card_type: row.idCardType,
+    id_number: clear.id_number,
+    full_name_khmer: row.fullNameKhmer,
+    full_name_latin: row.fullNameLatin,
+    phone: row.phone,
+    date_of_birth: row.dateOfBirth,
+    portfolio_officer_name: row.portfolioOfficerName,
+    current_address: row.currentAddress,
+    province: row.province,
+    district: row.district,
+    commune: row.commune,
+    village: row.village,
+    occupation: row.occupation,
+    employer_name: row.employerName,
+    monthly_income: moneyJson(row.monthlyIncome),
+    income_source: row.incomeSource,
+    requested_amount: moneyJson(row.requestedAmount),
+    loan_purposes: row.loanPurposes,
+    purpose_details: row.purposeDetails,
+    product_type: row.productType,
+    desired_loan_term: row.desiredLoanTerm,
+    requested_disbursement_date: row.requestedDisbursementDate,
+    interest_rate: moneyJson(row.interestRate),
+    loan_amount: moneyJson(row.loanAmount),
+    loan_purpose: row.loanPurpose,
+    loan_start_date: row.loanStartDate,
+    loan_end_date: row.loanEndDate,
+    guarantor_name: row.guarantorName,
+    guarantor_phone: row.guarantorPhone,
+    guarantor_id_number: clear.guarantor_id_number,
+    guarantor_address: row.guarantorAddress,
+    guarantor_relationship: row.guarantorRelationship,
+    existing_loans: moneyItems(row.existingLoans as Record<string, unknown>[] | null, [
       'outstanding_balance',
       'monthly_payment',
     ]),
+    monthly_expenses: moneyJson(row.monthlyExpenses),
+    assets_value: moneyJson(row.assetsValue),
+    credit_score: row.creditScore,
+    risk_category: row.riskCategory,
+    assessment_notes: row.assessmentNotes,
+    risk_breakdown: row.riskBreakdown,
     collaterals: moneyItems(row.collaterals as Record<string, unknown>[] | null, [
       'estimated_value',
     ]),
+    documents: row.documents,
+    assigned_reviewer: row.assignedReviewer,
+    priority_level: row.priorityLevel,
+    submitted_at: row.submittedAt,
+    reviewed_at: row.reviewedAt,
+    risk_assessed_at: row.riskAssessedAt,
+    approved_at: row.approvedAt,
+    approved_by: row.approvedBy,
+    rejected_at: row.rejectedAt,
+    rejected_by: row.rejectedBy,
+    rejection_reason: row.rejectionReason,
+    disbursed_at: row.disbursedAt,
+    completed_at: row.completedAt,
+    withdrawn_at: row.withdrawnAt,
+    version: row.version,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+    loan_status: loanStatusOf(row.status),
   };
   const pick = (names: (keyof typeof response)[]) =>
     Object.fromEntries(names.map((name) => [name, response[name]]));

@@ -39,7 +39,7 @@ const StatusListField = () =>
   );
 
 /** The search and filters the list, the cards and the CSV export share (SPEC §7). */
-export class ApplicationFiltersDto extends PageQuery {
+export class ApplicationFiltersQuery extends PageQuery {
   @StatusListField() status?: ApplicationStatus[] | null;
 
   @SearchField(

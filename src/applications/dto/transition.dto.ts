@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { DateField, field, MoneyField, TextField, UuidField } from '../../common/http/fields';
 import { CatalogField } from '../../settings/in-catalog';
@@ -8,12 +8,14 @@ import { InterestRateField } from './application-content.dto';
 const PRIORITIES = PRIORITY_LEVELS.map((level) => level.value);
 
 /** Bodies of the workflow routes (SPEC §6, §7). Every one may be empty unless it says so. */
-export class CommentBody {
+@ApiSchema({ name: 'CommentBody' })
+export class CommentDto {
   @TextField('nullable', 2000, { description: 'Kept in the audit event.' })
   comment?: string | null;
 }
 
-export class AssignReviewerBody extends CommentBody {
+@ApiSchema({ name: 'AssignReviewerBody' })
+export class AssignReviewerDto extends CommentDto {
   @UuidField(
     'nullable',
     'The reviewer: an active manager or admin who can see the application (also accepted as a query parameter).',
@@ -21,36 +23,43 @@ export class AssignReviewerBody extends CommentBody {
   reviewer_id?: string | null;
 }
 
-export class AssessRiskBody {
+@ApiSchema({ name: 'AssessRiskBody' })
+export class AssessRiskDto {
   @TextField('nullable', 5000) assessment_notes?: string | null;
 }
 
-export class ApproveBody extends CommentBody {
+@ApiSchema({ name: 'ApproveBody' })
+export class ApproveDto extends CommentDto {
   @MoneyField('nullable', { positive: true })
   approved_amount?: string | null;
   @InterestRateField() approved_interest_rate?: string | null;
   @CatalogField('nullable', 'loan_terms', '12_months') approved_loan_term?: string | null;
 }
 
-export class RejectBody {
+@ApiSchema({ name: 'RejectBody' })
+export class RejectDto {
   @TextField('required', 2000, { description: 'Why the application is rejected.' })
   rejection_reason: string;
 }
 
-export class ReturnBody {
+@ApiSchema({ name: 'ReturnBody' })
+export class ReturnDto {
   @TextField('required', 2000, { description: 'What the officer must change.' }) reason: string;
 }
 
-export class WithdrawBody {
+@ApiSchema({ name: 'WithdrawBody' })
+export class WithdrawDto {
   @TextField('nullable', 2000) reason?: string | null;
 }
 
-export class DisburseBody extends CommentBody {
+@ApiSchema({ name: 'DisburseBody' })
+export class DisburseDto extends CommentDto {
   @DateField('nullable', { description: 'Default: today in the `timezone` setting.' })
   loan_start_date?: string | null;
 }
 
-export class PriorityBody {
+@ApiSchema({ name: 'PriorityBody' })
+export class PriorityDto {
   @field(
     'nullable',
     { enum: PRIORITIES, description: 'Also accepted as a query parameter.' },
@@ -59,13 +68,15 @@ export class PriorityBody {
   priority_level?: string | null;
 }
 
-export class ReassignBody {
+@ApiSchema({ name: 'ReassignBody' })
+export class ReassignDto {
   @UuidField('required', 'The officer whose open applications move.') from_user_id: string;
   @UuidField('required', 'An active officer in your scope who takes them over.')
   to_user_id: string;
 }
 
-export class ReassignResult {
+@ApiSchema({ name: 'ReassignResult' })
+export class ReassignResultDto {
   @ApiProperty() moved: number;
   @ApiProperty({ type: [String], format: 'uuid' }) application_ids: string[];
 }

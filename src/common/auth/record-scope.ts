@@ -1,6 +1,7 @@
 /**
  * Which records a caller may read (SPEC §4, "read in scope"), for applications and customers
- * alike. Pure: services turn it into SQL with `scopeCondition`.
+ * alike: the generic rule. Each module names the columns of its own table (e.g.
+ * applications/application-scope.ts). Pure: services turn it into SQL with `scopeCondition`.
  *
  * - admin: everything;
  * - manager: their branch OR their department, plus what they created or were assigned;
@@ -33,25 +34,6 @@ export function recordScopeOf(
     default:
       return { kind: 'limited', userId: caller.id, branchId: null, departmentId: null };
   }
-}
-
-/** Whether one application row is in the scope (the same rule as `scopeCondition`, in memory). */
-export function isApplicationInScope(
-  scope: RecordScope,
-  row: {
-    user_id: string;
-    assigned_reviewer: string | null;
-    branch_id: string | null;
-    department_id: string | null;
-  },
-): boolean {
-  if (scope.kind === 'all') return true;
-  return (
-    row.user_id === scope.userId ||
-    row.assigned_reviewer === scope.userId ||
-    (scope.branchId !== null && row.branch_id === scope.branchId) ||
-    (scope.departmentId !== null && row.department_id === scope.departmentId)
-  );
 }
 
 /** The columns of a table that the scope looks at (qualified, e.g. `a.branch_id`). */
@@ -90,11 +72,3 @@ export function scopeCondition(
   }
   return { sql: `(${parts.join(' OR ')})`, params };
 }
-
-/** Applications (`customer_applications`) under an alias. */
-export const applicationScopeColumns = (alias: string): ScopeColumns => ({
-  branch: `${alias}.branch_id`,
-  department: `${alias}.department_id`,
-  owner: `${alias}.user_id`,
-  assignee: `${alias}.assigned_reviewer`,
-});

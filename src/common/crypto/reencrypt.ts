@@ -1,22 +1,13 @@
 /**
- * After a key rotation (README "Rotating the data encryption key"): rewrites every encrypted
- * column value under the current key and recomputes its blind index, in batches, each batch
- * its own transaction with its rows locked. Values already under the current key with the
- * current hash are left alone, so the command can be interrupted and run again.
+ * After a key rotation (README "Rotating the data encryption key"): rewrites every value of the
+ * given sealed columns under the current key and recomputes its blind index, in batches, each
+ * batch its own transaction with its rows locked. Values already under the current key with the
+ * current hash are left alone, so the command can be interrupted and run again. Which columns
+ * are sealed is declared by the modules that own them (sealed-column.ts); the CLI passes them.
  */
 import type { DataSource } from 'typeorm';
 import type { FieldCipher } from './field-cipher';
-
-/** Every encrypted column, with the blind index beside it. */
-export const ENCRYPTED_COLUMNS = [
-  { table: 'customers', column: 'id_number', hash: 'id_number_hash' },
-  { table: 'customer_applications', column: 'id_number', hash: 'id_number_hash' },
-  {
-    table: 'customer_applications',
-    column: 'guarantor_id_number',
-    hash: 'guarantor_id_number_hash',
-  },
-] as const;
+import { type SealedColumn, sealContext } from './sealed-column';
 
 export interface ReencryptReport {
   table: string;
@@ -30,10 +21,11 @@ const BATCH = 500;
 export async function reencryptAll(
   dataSource: DataSource,
   cipher: FieldCipher,
+  columns: readonly SealedColumn[],
   onProgress: (report: ReencryptReport) => void = () => undefined,
 ): Promise<ReencryptReport[]> {
   const reports: ReencryptReport[] = [];
-  for (const target of ENCRYPTED_COLUMNS) {
+  for (const target of columns) {
     const report: ReencryptReport = {
       table: target.table,
       column: target.column,
@@ -49,7 +41,7 @@ export async function reencryptAll(
           [after],
         );
         for (const row of rows) {
-          const context = { table: target.table, column: target.column, rowId: row.id };
+          const context = sealContext(target, row.id);
           const clear = cipher.decrypt(row.value, context);
           const hash = cipher.blindIndex(clear);
           if (!cipher.needsReencryption(row.value) && row.hash === hash) continue;

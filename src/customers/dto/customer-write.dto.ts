@@ -1,15 +1,15 @@
-import { PartialType } from '@nestjs/swagger';
+import { IntersectionType, PartialType } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import {
   DateField,
   field,
-  MoneyField,
   PhoneField,
   refuseServerFields,
   TextField,
 } from '../../common/http/fields';
 import { Trim } from '../../common/http/transforms';
 import { CatalogField } from '../../settings/in-catalog';
+import { BorrowerFieldsDto } from './borrower-fields.dto';
 
 export const SEXES = ['male', 'female', 'other'] as const;
 export const MARITAL_STATUSES = ['single', 'married', 'divorced', 'widowed', 'other'] as const;
@@ -22,12 +22,8 @@ const CodeField = (values: readonly string[]) =>
     IsIn(values, { message: `must be one of: ${values.join(', ')}` }),
   );
 
-/**
- * POST /customers: a borrower (SPEC §5). At least one of the two names is required (checked by
- * the service, which also sees the stored names on a partial update). `""` or null leaves an
- * optional field empty. Branch, department and creator are the caller's.
- */
-export class CreateCustomerDto {
+/** A customer's names, identity and person (before the borrower fields it shares). */
+class CustomerPersonFields {
   @TextField('nullable', 200, { example: 'សុខ ដារា' }) full_name_khmer?: string | null;
   @TextField('nullable', 200, { example: 'Sok Dara' }) full_name_latin?: string | null;
   @CatalogField('required', 'id_card_types', 'cambodian_identity') id_card_type: string;
@@ -41,16 +37,14 @@ export class CreateCustomerDto {
   @DateField('nullable') date_of_birth?: string | null;
   @CodeField(SEXES) sex?: string | null;
   @CodeField(MARITAL_STATUSES) marital_status?: string | null;
-  @TextField('nullable', 1000) current_address?: string | null;
-  @TextField('nullable', 100) province?: string | null;
-  @TextField('nullable', 100) district?: string | null;
-  @TextField('nullable', 100) commune?: string | null;
-  @TextField('nullable', 100) village?: string | null;
-  @TextField('nullable', 100) occupation?: string | null;
-  @TextField('nullable', 200) employer_name?: string | null;
-  @MoneyField('nullable') monthly_income?: string | null;
-  @TextField('nullable', 100, { example: 'salary' }) income_source?: string | null;
 }
+
+/**
+ * POST /customers: a borrower (SPEC §5). At least one of the two names is required (checked by
+ * the service, which also sees the stored names on a partial update). `""` or null leaves an
+ * optional field empty. Branch, department and creator are the caller's.
+ */
+export class CreateCustomerDto extends IntersectionType(CustomerPersonFields, BorrowerFieldsDto) {}
 
 /**
  * PATCH /customers/{id}: only the fields present change; `""` or null clears an optional one

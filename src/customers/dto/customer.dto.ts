@@ -1,15 +1,17 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema, IntersectionType } from '@nestjs/swagger';
 import { moneyJson } from '../../common/money';
 import type { Customer } from '../customer.entity';
+import {
+  BorrowerFieldsResponseDto,
+  nullableDate as date,
+  nullableMoney as money,
+  nullableText as text,
+  nullableTime as time,
+  nullableUuid as uuid,
+} from './borrower-fields.dto';
 
-const text = { type: String, nullable: true } as const;
-const money = { type: Number, nullable: true, example: 1500.5 } as const;
-const date = { type: String, format: 'date', nullable: true } as const;
-const time = { type: String, format: 'date-time', nullable: true } as const;
-const uuid = { type: String, format: 'uuid', nullable: true } as const;
-
-/** A customer as the API answers it: every column but the id number's hash, the id number in clear. */
-export class CustomerResponse {
+/** A customer's code, names, identity and person (before the borrower fields). */
+class CustomerPerson {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'CUS-00000042' }) customer_code: string;
   @ApiProperty(text) full_name_khmer: string | null;
@@ -22,15 +24,10 @@ export class CustomerResponse {
   @ApiProperty({ enum: ['male', 'female', 'other'], nullable: true }) sex: string | null;
   @ApiProperty({ enum: ['single', 'married', 'divorced', 'widowed', 'other'], nullable: true })
   marital_status: string | null;
-  @ApiProperty(text) current_address: string | null;
-  @ApiProperty(text) province: string | null;
-  @ApiProperty(text) district: string | null;
-  @ApiProperty(text) commune: string | null;
-  @ApiProperty(text) village: string | null;
-  @ApiProperty(text) occupation: string | null;
-  @ApiProperty(text) employer_name: string | null;
-  @ApiProperty(money) monthly_income: number | null;
-  @ApiProperty(text) income_source: string | null;
+}
+
+/** Where the customer belongs, and its version and times (after the borrower fields). */
+class CustomerRecord {
   @ApiProperty(uuid) branch_id: string | null;
   @ApiProperty(uuid) department_id: string | null;
   @ApiProperty(uuid) created_by: string | null;
@@ -39,39 +36,48 @@ export class CustomerResponse {
   @ApiProperty({ format: 'date-time' }) updated_at: Date;
 }
 
+/** A customer as the API answers it: every column but the id number's hash, the id number in clear. */
+@ApiSchema({ name: 'CustomerResponse' })
+export class CustomerDto extends IntersectionType(
+  CustomerPerson,
+  BorrowerFieldsResponseDto,
+  CustomerRecord,
+) {}
+
 /** `idNumber`: the id number decrypted by the service. */
-export function toCustomerResponse(customer: Customer, idNumber: string): CustomerResponse {
+export function toCustomerResponse(customer: Customer, idNumber: string): CustomerDto {
   return {
     id: customer.id,
-    customer_code: customer.customer_code,
-    full_name_khmer: customer.full_name_khmer,
-    full_name_latin: customer.full_name_latin,
-    id_card_type: customer.id_card_type,
+    customer_code: customer.customerCode,
+    full_name_khmer: customer.fullNameKhmer,
+    full_name_latin: customer.fullNameLatin,
+    id_card_type: customer.idCardType,
     id_number: idNumber,
     phone: customer.phone,
-    date_of_birth: customer.date_of_birth,
+    date_of_birth: customer.dateOfBirth,
     sex: customer.sex,
-    marital_status: customer.marital_status,
-    current_address: customer.current_address,
+    marital_status: customer.maritalStatus,
+    current_address: customer.currentAddress,
     province: customer.province,
     district: customer.district,
     commune: customer.commune,
     village: customer.village,
     occupation: customer.occupation,
-    employer_name: customer.employer_name,
-    monthly_income: moneyJson(customer.monthly_income),
-    income_source: customer.income_source,
-    branch_id: customer.branch_id,
-    department_id: customer.department_id,
-    created_by: customer.created_by,
+    employer_name: customer.employerName,
+    monthly_income: moneyJson(customer.monthlyIncome),
+    income_source: customer.incomeSource,
+    branch_id: customer.branchId,
+    department_id: customer.departmentId,
+    created_by: customer.createdBy,
     version: customer.version,
-    created_at: customer.created_at,
-    updated_at: customer.updated_at,
+    created_at: customer.createdAt,
+    updated_at: customer.updatedAt,
   };
 }
 
 /** One application of a customer, as `GET /customers/{id}/applications` lists it. */
-export class CustomerApplicationSummary {
+@ApiSchema({ name: 'CustomerApplicationSummary' })
+export class CustomerApplicationSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'draft' }) status: string;
   @ApiProperty({ example: 'USD' }) currency: string;
@@ -87,14 +93,14 @@ export class CustomerApplicationSummary {
 
 /** A row of customer_applications as read by the summary query (numeric columns as text). */
 export interface CustomerApplicationRow extends Omit<
-  CustomerApplicationSummary,
+  CustomerApplicationSummaryDto,
   'requested_amount' | 'loan_amount'
 > {
   requested_amount: string | null;
   loan_amount: string | null;
 }
 
-export function toApplicationSummary(row: CustomerApplicationRow): CustomerApplicationSummary {
+export function toApplicationSummary(row: CustomerApplicationRow): CustomerApplicationSummaryDto {
   return {
     ...row,
     requested_amount: moneyJson(row.requested_amount),

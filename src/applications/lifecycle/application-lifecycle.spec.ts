@@ -1,5 +1,5 @@
-import type { Role } from '../common/auth/permissions';
-import type { ApplicationStatus } from '../enums/code-enums';
+import type { Role } from '../../common/auth/permissions';
+import type { ApplicationStatus } from '../../enums/code-enums';
 import {
   APPLICATION_ACTIONS,
   allowedActions,
@@ -11,9 +11,11 @@ import {
   illegalTransitionDetail,
   type LifecycleActor,
   type LifecycleFacts,
+  leastBusyReviewer,
   loanStatusOf,
   mayPerform,
   nextStatus,
+  type ReviewerCandidate,
   OPEN_REVIEW_STATUSES,
   segregatedIds,
   statusColorOf,
@@ -321,26 +323,26 @@ describe('segregation of duties: segregatedIds and withSubmitter (SPEC §4)', ()
   it('excludes the creator, the owner, the last submitter and every earlier submitter', () => {
     expect(
       segregatedIds({
-        created_by: 'creator',
-        user_id: 'successor',
-        submitted_by: 'officer',
-        submitter_ids: ['manager', 'officer'],
+        createdBy: 'creator',
+        userId: 'successor',
+        submittedBy: 'officer',
+        submitterIds: ['manager', 'officer'],
       }),
     ).toEqual(['creator', 'successor', 'officer', 'manager']);
   });
 
   it('counts the owner as the creator on a row written without created_by, and no one twice', () => {
     expect(
-      segregatedIds({ created_by: null, user_id: 'o1', submitted_by: null, submitter_ids: [] }),
+      segregatedIds({ createdBy: null, userId: 'o1', submittedBy: null, submitterIds: [] }),
     ).toEqual(['o1']);
     expect(
-      segregatedIds({ created_by: 'o1', user_id: 'o1', submitted_by: 'o1', submitter_ids: ['o1'] }),
+      segregatedIds({ createdBy: 'o1', userId: 'o1', submittedBy: 'o1', submitterIds: ['o1'] }),
     ).toEqual(['o1']);
   });
 
   it('keeps the submitter of a row whose submitter_ids missed them (seeded rows)', () => {
     expect(
-      segregatedIds({ created_by: 'o1', user_id: 'o1', submitted_by: 'm1', submitter_ids: [] }),
+      segregatedIds({ createdBy: 'o1', userId: 'o1', submittedBy: 'm1', submitterIds: [] }),
     ).toEqual(['o1', 'm1']);
   });
 
@@ -357,13 +359,13 @@ describe('segregation of duties: segregatedIds and withSubmitter (SPEC §4)', ()
     // Officer o1 created it, manager m1 submitted, it was returned, o1 resubmitted, and a
     // reassign gave it to o2.
     const row = {
-      created_by: 'o1',
-      user_id: 'o2',
-      submitted_by: 'o1',
-      submitter_ids: ['m1', 'o1'],
+      createdBy: 'o1',
+      userId: 'o2',
+      submittedBy: 'o1',
+      submitterIds: ['m1', 'o1'],
     };
     const facts: LifecycleFacts = {
-      userId: row.user_id,
+      userId: row.userId,
       assignedReviewer: 'm2',
       segregated: segregatedIds(row),
     };
@@ -499,5 +501,60 @@ describe('derived views', () => {
     [{}, 'Customer Unknown'],
   ])('displays %j as %j', (customer, name) => {
     expect(displayNameOf(customer)).toBe(name);
+  });
+});
+
+describe('auto-assignment: leastBusyReviewer (SPEC §6)', () => {
+  const application = { branchId: 'b1', departmentId: 'd1' };
+  const candidate = (id: string, over: Partial<ReviewerCandidate> = {}): ReviewerCandidate => ({
+    id,
+    branchId: 'b9',
+    departmentId: 'd9',
+    open: 0,
+    lastAssignedAt: null,
+    ...over,
+  });
+
+  it('prefers the branch, then the department, then anyone', () => {
+    const anyone = candidate('m1');
+    const department = candidate('m2', { departmentId: 'd1', open: 5 });
+    const branch = candidate('m3', { branchId: 'b1', open: 9 });
+    expect(leastBusyReviewer([anyone, department, branch], application)).toBe('m3');
+    expect(leastBusyReviewer([anyone, department], application)).toBe('m2');
+    expect(leastBusyReviewer([anyone], application)).toBe('m1');
+  });
+
+  it('matches no place on an application without branch or department', () => {
+    const a = candidate('m2', { branchId: null, departmentId: null, open: 1 });
+    const b = candidate('m1', { open: 0 });
+    expect(leastBusyReviewer([a, b], { branchId: null, departmentId: null })).toBe('m1');
+  });
+
+  it('then the fewest open assignments, the least recently assigned (never first), the id', () => {
+    const at = (iso: string) => new Date(iso);
+    expect(
+      leastBusyReviewer(
+        [
+          candidate('m1', { open: 2 }),
+          candidate('m2', { open: 1, lastAssignedAt: at('2026-01-02') }),
+        ],
+        application,
+      ),
+    ).toBe('m2');
+    expect(
+      leastBusyReviewer(
+        [
+          candidate('m1', { lastAssignedAt: at('2026-01-02') }),
+          candidate('m2', { lastAssignedAt: at('2026-01-01') }),
+          candidate('m3', { lastAssignedAt: null }),
+        ],
+        application,
+      ),
+    ).toBe('m3');
+    expect(leastBusyReviewer([candidate('m2'), candidate('m1')], application)).toBe('m1');
+  });
+
+  it('has none without candidates', () => {
+    expect(leastBusyReviewer([], application)).toBeNull();
   });
 });

@@ -17,19 +17,19 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { AuthUser } from '../common/auth/auth-user';
-import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
-import { type IfMatch, IfMatchHeader } from '../common/http/etag';
-import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
-import { ApiIfMatch, ApiProblems } from '../common/http/openapi';
-import { ApiPageResponse } from '../common/http/pagination';
-import { ParseUuidPipe } from '../common/http/validation';
-import { ApplicationWorkflowService } from './application-workflow.service';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, RequirePermissions } from '../../common/auth/decorators';
+import { type IfMatch, IfMatchHeader } from '../../common/http/etag';
+import { Idempotent } from '../../common/http/idempotency/idempotent.decorator';
+import { ApiIfMatch, ApiProblems } from '../../common/http/openapi';
+import { ApiPageResponse } from '../../common/http/pagination';
+import { ParseUuidPipe } from '../../common/http/validation';
+import { ApplicationReassignment } from '../lifecycle/application-reassignment.service';
 import { ApplicationsService } from './applications.service';
-import { ReassignBody, ReassignResult } from './dto/transition.dto';
-import { ApplicationContentDto } from './dto/application-content.dto';
-import { ApplicationResponse } from './dto/application.dto';
-import { ApplicationFiltersDto } from './dto/list-applications.query';
+import { ReassignDto, ReassignResultDto } from '../dto/transition.dto';
+import { ApplicationContentDto } from '../dto/application-content.dto';
+import { ApplicationDto } from '../dto/application.dto';
+import { ApplicationFiltersQuery } from '../dto/list-applications.query';
 
 const UPDATE_NOTE =
   'Partial update (PUT and PATCH alike): only the fields present change; "" or null clears a ' +
@@ -44,7 +44,7 @@ const UPDATE_NOTE =
 export class ApplicationsController {
   constructor(
     private readonly applications: ApplicationsService,
-    private readonly workflow: ApplicationWorkflowService,
+    private readonly reassignment: ApplicationReassignment,
   ) {}
 
   @Get()
@@ -55,9 +55,9 @@ export class ApplicationsController {
     description:
       'Filters combine with AND. Order: priority urgent, then high, then the rest; newest first within each; then id.',
   })
-  @ApiPageResponse(ApplicationResponse)
+  @ApiPageResponse(ApplicationDto)
   @ApiProblems(422)
-  list(@CurrentUser() caller: AuthUser, @Query() query: ApplicationFiltersDto) {
+  list(@CurrentUser() caller: AuthUser, @Query() query: ApplicationFiltersQuery) {
     return this.applications.list(caller, query);
   }
 
@@ -70,12 +70,12 @@ export class ApplicationsController {
     description:
       'Flat fields of SPEC §5 ("" = not given). Copies your branch and department; links the customer with this id card type and number (creating it when new); creates the folders borrower-documents, guarantor-documents and collateral-documents. An existing customer is linked only when you may see it or it belongs to your branch; otherwise 409 `customer-not-visible` (which says nothing of the customer), and nothing is created: a manager whose scope covers the customer creates the application instead.',
   })
-  @ApiCreatedResponse({ type: ApplicationResponse })
+  @ApiCreatedResponse({ type: ApplicationDto })
   @ApiProblems(409, 422)
   create(
     @CurrentUser() caller: AuthUser,
     @Body() body: ApplicationContentDto,
-  ): Promise<ApplicationResponse> {
+  ): Promise<ApplicationDto> {
     return this.applications.create(caller, body);
   }
 
@@ -89,16 +89,16 @@ export class ApplicationsController {
     description:
       'Managers (within their scope, to an officer of their branch) and admins. Open means not rejected, withdrawn or completed. Audited per application. Who created or submitted an application stays barred from approving it.',
   })
-  @ApiOkResponse({ type: ReassignResult })
+  @ApiOkResponse({ type: ReassignResultDto })
   @ApiProblems(403, 422)
-  reassign(@CurrentUser() caller: AuthUser, @Body() body: ReassignBody): Promise<ReassignResult> {
-    return this.workflow.reassign(caller, body);
+  reassign(@CurrentUser() caller: AuthUser, @Body() body: ReassignDto): Promise<ReassignResultDto> {
+    return this.reassignment.reassign(caller, body);
   }
 
   @Get(':id')
   @RequirePermissions('applications:read')
   @ApiOperation({ operationId: 'applications_get', summary: 'One application' })
-  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiOkResponse({ type: ApplicationDto })
   @ApiProblems(404, 422)
   get(@CurrentUser() caller: AuthUser, @Param('id', ParseUuidPipe) id: string) {
     return this.applications.get(caller, id);
@@ -112,7 +112,7 @@ export class ApplicationsController {
     summary: 'Update a draft (partial, like PATCH)',
     description: UPDATE_NOTE,
   })
-  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiOkResponse({ type: ApplicationDto })
   @ApiProblems(404, 409, 412, 422)
   replace(
     @CurrentUser() caller: AuthUser,
@@ -120,7 +120,8 @@ export class ApplicationsController {
     @Body() body: ApplicationContentDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ) {
-    return this.applications.update(caller, id, body, ifMatch);
+    // PUT is a partial update too (SPEC §7): the same handler as PATCH.
+    return this.update(caller, id, body, ifMatch);
   }
 
   @Patch(':id')
@@ -131,7 +132,7 @@ export class ApplicationsController {
     summary: 'Update a draft',
     description: UPDATE_NOTE,
   })
-  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiOkResponse({ type: ApplicationDto })
   @ApiProblems(404, 409, 412, 422)
   update(
     @CurrentUser() caller: AuthUser,

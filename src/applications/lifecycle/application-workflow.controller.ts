@@ -6,25 +6,25 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import type { AuthUser } from '../common/auth/auth-user';
-import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
-import type { Permission } from '../common/auth/permissions';
-import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
-import { ApiProblems } from '../common/http/openapi';
-import { ParseUuidPipe } from '../common/http/validation';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, RequirePermissions } from '../../common/auth/decorators';
+import type { Permission } from '../../common/auth/permissions';
+import { Idempotent } from '../../common/http/idempotency/idempotent.decorator';
+import { ApiProblems } from '../../common/http/openapi';
+import { ParseUuidPipe } from '../../common/http/validation';
 import { ApplicationWorkflowService } from './application-workflow.service';
-import { ApplicationResponse } from './dto/application.dto';
+import { ApplicationDto } from '../dto/application.dto';
 import {
-  ApproveBody,
-  AssessRiskBody,
-  AssignReviewerBody,
-  CommentBody,
-  DisburseBody,
-  PriorityBody,
-  RejectBody,
-  ReturnBody,
-  WithdrawBody,
-} from './dto/transition.dto';
+  ApproveDto,
+  AssessRiskDto,
+  AssignReviewerDto,
+  CommentDto,
+  DisburseDto,
+  PriorityDto,
+  RejectDto,
+  ReturnDto,
+  WithdrawDto,
+} from '../dto/transition.dto';
 
 /**
  * The lifecycle routes of SPEC §6: each answers with the updated application; an illegal
@@ -38,7 +38,7 @@ const Transition = (path: string, permission: Permission, operation: ApiOperatio
     Idempotent(),
     RequirePermissions(permission),
     ApiOperation(operation),
-    ApiOkResponse({ type: ApplicationResponse }),
+    ApiOkResponse({ type: ApplicationDto }),
     ApiProblems(403, 404, 409, 422),
   );
 
@@ -56,7 +56,7 @@ export class ApplicationWorkflowController {
   submit(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-    @Body() body: CommentBody,
+    @Body() body: CommentDto,
   ) {
     return this.workflow.submit(caller, id, body);
   }
@@ -71,8 +71,8 @@ export class ApplicationWorkflowController {
   assignReviewer(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-    @Body() body: AssignReviewerBody,
-    @Query() query: AssignReviewerBody,
+    @Body() body: AssignReviewerDto,
+    @Query() query: AssignReviewerDto,
   ) {
     const source = body.reviewer_id ? 'body' : 'query';
     return this.workflow.assignReviewer(
@@ -91,7 +91,7 @@ export class ApplicationWorkflowController {
   completeReview(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-    @Body() body: CommentBody,
+    @Body() body: CommentDto,
   ) {
     return this.workflow.completeReview(caller, id, body);
   }
@@ -105,7 +105,7 @@ export class ApplicationWorkflowController {
   assessRisk(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-    @Body() body: AssessRiskBody,
+    @Body() body: AssessRiskDto,
   ) {
     return this.workflow.assessRisk(caller, id, body);
   }
@@ -119,7 +119,7 @@ export class ApplicationWorkflowController {
   approve(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-    @Body() body: ApproveBody,
+    @Body() body: ApproveDto,
   ) {
     return this.workflow.approve(caller, id, body);
   }
@@ -131,7 +131,7 @@ export class ApplicationWorkflowController {
   reject(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-    @Body() body: RejectBody,
+    @Body() body: RejectDto,
   ) {
     return this.workflow.reject(caller, id, body);
   }
@@ -143,7 +143,7 @@ export class ApplicationWorkflowController {
   returnToDraft(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-    @Body() body: ReturnBody,
+    @Body() body: ReturnDto,
   ) {
     return this.workflow.returnToDraft(caller, id, body);
   }
@@ -156,7 +156,7 @@ export class ApplicationWorkflowController {
   withdraw(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-    @Body() body: WithdrawBody,
+    @Body() body: WithdrawDto,
   ) {
     return this.workflow.withdraw(caller, id, body);
   }
@@ -170,7 +170,7 @@ export class ApplicationWorkflowController {
   disburse(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-    @Body() body: DisburseBody,
+    @Body() body: DisburseDto,
   ) {
     return this.workflow.disburse(caller, id, body);
   }
@@ -182,7 +182,7 @@ export class ApplicationWorkflowController {
   complete(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-    @Body() body: CommentBody,
+    @Body() body: CommentDto,
   ) {
     return this.workflow.complete(caller, id, body);
   }
@@ -196,8 +196,8 @@ export class ApplicationWorkflowController {
   priority(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-    @Body() body: PriorityBody,
-    @Query() query: PriorityBody,
+    @Body() body: PriorityDto,
+    @Query() query: PriorityDto,
   ) {
     return this.workflow.setPriority(caller, id, body.priority_level ?? query.priority_level);
   }

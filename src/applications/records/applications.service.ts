@@ -1,52 +1,57 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomUUID } from 'node:crypto';
-import { AuditService } from '../audit/audit.service';
-import type { AuthUser } from '../common/auth/auth-user';
-import { recordScopeOf } from '../common/auth/record-scope';
-import { FieldCipher } from '../common/crypto/field-cipher';
-import { assertIfMatch, type IfMatch } from '../common/http/etag';
-import { type Page, pageOf, type PageQuery, pageWindow } from '../common/http/pagination';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
-import { ProblemException, ValidationProblem } from '../common/http/problem';
-import { CustomersService } from '../customers/customers.service';
-import { StoredFile } from '../files/stored-file.entity';
-import { DEFAULT_FOLDERS, Folder } from '../folders/folder.entity';
-import { SettingsService } from '../settings/settings.service';
-import { StorageService } from '../storage/storage.service';
-import { sameValue } from '../common/changes';
-import { EDITABLE_STATUSES } from './application-lifecycle';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { recordScopeOf } from '../../common/auth/record-scope';
+import { FieldCipher } from '../../common/crypto/field-cipher';
+import { seal, unseal } from '../../common/crypto/sealed-column';
+import { assertIfMatch, type IfMatch } from '../../common/http/etag';
+import { type Page, pageOf, type PageQuery, pageWindow } from '../../common/http/pagination';
+import { ProblemException, ValidationProblem } from '../../common/http/problem';
+import { sameValue } from '../../common/changes';
+import { borrowerPropertiesOf } from '../../customers/borrower-properties';
+import { CustomersService } from '../../customers/customers.service';
+import { SettingsService } from '../../settings/settings.service';
+import {
+  APPLICATION_FILES,
+  APPLICATION_FOLDERS,
+  type ApplicationFiles,
+  type ApplicationFolders,
+} from '../application-documents';
 import {
   type ApplicationFilters,
   filterApplications,
   orderApplications,
   scopeApplications,
-} from './application-query';
-import { CustomerApplication } from './application.entity';
-import type { ApplicationContentDto } from './dto/application-content.dto';
-import { type ApplicationResponse, toApplicationResponse } from './dto/application.dto';
-import type { ApplicationFiltersDto } from './dto/list-applications.query';
-
-const TABLE = 'customer_applications';
-export type SensitiveColumn = 'id_number' | 'guarantor_id_number';
+} from '../application-queries';
+import {
+  APPLICATION_SEALED_COLUMNS,
+  CustomerApplication,
+  type SealedProperty,
+} from '../application.entity';
+import type { ApplicationContentDto } from '../dto/application-content.dto';
+import { type ApplicationDto, toApplicationResponse } from '../dto/application.dto';
+import type { ApplicationFiltersQuery } from '../dto/list-applications.query';
+import { EDITABLE_STATUSES } from '../lifecycle/application-lifecycle';
 
 /**
  * Applications: create, read, update, delete and list, always within the caller's scope
- * (record-scope.ts; out of scope is 404). The workflow transitions live in
+ * (application-scope.ts; out of scope is 404). The workflow transitions live in
  * ApplicationWorkflowService; both load rows through `findInScope`.
  */
 @Injectable()
 export class ApplicationsService {
-  private readonly logger = new Logger(ApplicationsService.name);
-
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly cipher: FieldCipher,
     private readonly audit: AuditService,
     private readonly settings: SettingsService,
     private readonly customers: CustomersService,
-    private readonly storage: StorageService,
+    @Inject(APPLICATION_FOLDERS) private readonly folders: ApplicationFolders,
+    @Inject(APPLICATION_FILES) private readonly files: ApplicationFiles,
   ) {}
 
   private get repository() {
@@ -72,18 +77,18 @@ export class ApplicationsService {
   }
 
   /** The response of a row: id numbers decrypted (ciphertext never leaves the server). */
-  toResponse(row: CustomerApplication): ApplicationResponse {
+  toResponse(row: CustomerApplication): ApplicationDto {
     return toApplicationResponse(row, {
-      id_number: this.reveal(row, 'id_number'),
-      guarantor_id_number: this.reveal(row, 'guarantor_id_number'),
+      id_number: this.reveal(row, 'idNumber'),
+      guarantor_id_number: this.reveal(row, 'guarantorIdNumber'),
     });
   }
 
-  async get(caller: AuthUser, id: string): Promise<ApplicationResponse> {
+  async get(caller: AuthUser, id: string): Promise<ApplicationDto> {
     return this.toResponse(await this.findInScope(caller, id));
   }
 
-  list(caller: AuthUser, query: ApplicationFiltersDto): Promise<Page<ApplicationResponse>> {
+  list(caller: AuthUser, query: ApplicationFiltersQuery): Promise<Page<ApplicationDto>> {
     return this.page(caller, query, (row) => this.toResponse(row));
   }
 
@@ -124,34 +129,32 @@ export class ApplicationsService {
       );
   }
 
-  async create(caller: AuthUser, body: ApplicationContentDto): Promise<ApplicationResponse> {
+  async create(caller: AuthUser, body: ApplicationContentDto): Promise<ApplicationDto> {
     return this.txHost.withTransaction(async () => {
       const id = randomUUID();
       const row = this.repository.create({
-        ...this.contentColumns(body),
+        ...this.contentProperties(body),
         id,
-        user_id: caller.id,
-        created_by: caller.id,
-        branch_id: caller.branchId,
-        department_id: caller.departmentId,
+        userId: caller.id,
+        createdBy: caller.id,
+        branchId: caller.branchId,
+        departmentId: caller.departmentId,
         status: 'draft',
         currency: body.currency ?? (await this.settings.get('default_currency')),
-        priority_level: (body.priority_level as CustomerApplication['priority_level']) ?? 'normal',
+        priorityLevel: (body.priority_level as CustomerApplication['priorityLevel']) ?? 'normal',
       });
       this.sealIdNumbers(row, body);
-      row.customer_id = await this.linkCustomer(row, body.id_number ?? null, caller);
+      row.customerId = await this.linkCustomer(row, body.id_number ?? null, caller);
       await this.repository.insert(row);
-      await this.txHost.tx
-        .getRepository(Folder)
-        .insert(DEFAULT_FOLDERS.map((name) => ({ name, applicationId: id, createdBy: caller.id })));
+      await this.folders.createDefaultFolders(id, caller.id);
       await this.audit.record({
         action: 'application.created',
         entityType: 'application',
         entityId: id,
-        branchId: row.branch_id,
-        departmentId: row.department_id,
+        branchId: row.branchId,
+        departmentId: row.departmentId,
         toStatus: 'draft',
-        details: { customer_id: row.customer_id },
+        details: { customer_id: row.customerId },
       });
       return this.toResponse(await this.findInScope(caller, id));
     });
@@ -163,34 +166,34 @@ export class ApplicationsService {
     id: string,
     body: ApplicationContentDto,
     ifMatch?: IfMatch,
-  ): Promise<ApplicationResponse> {
+  ): Promise<ApplicationDto> {
     return this.txHost.withTransaction(async () => {
       const row = await this.findInScope(caller, id, { lock: true });
       assertIfMatch(ifMatch, row.version);
       this.assertEditable(row, 'edited');
       const before = this.toResponse(row);
-      const given = this.contentColumns(body);
-      const changed = Object.keys(given)
+      const changed = Object.entries(body)
         .filter(
-          (name) => !sameValue(storedValue(row, before, name), given[name], this.isNumeric(name)),
+          ([field, value]) => value !== undefined && !this.isStored(row, before, field, value),
         )
+        .map(([field]) => field)
         .sort();
       if (changed.length === 0) return before;
       const { id_number, guarantor_id_number, ...plain } = Object.fromEntries(
-        changed.map((name) => [name, given[name]]),
+        changed.map((field) => [field, body[field as keyof ApplicationContentDto]]),
       );
-      Object.assign(row, plain);
+      Object.assign(row, this.contentProperties(plain));
       this.sealIdNumbers(row, { id_number, guarantor_id_number } as ApplicationContentDto);
       if (changed.includes('id_number') || changed.includes('id_card_type')) {
-        row.customer_id = await this.linkCustomer(row, this.reveal(row, 'id_number'), caller);
+        row.customerId = await this.linkCustomer(row, this.reveal(row, 'idNumber'), caller);
       }
       const saved = await this.repository.save(row);
       await this.audit.record({
         action: 'application.updated',
         entityType: 'application',
         entityId: id,
-        branchId: row.branch_id,
-        departmentId: row.department_id,
+        branchId: row.branchId,
+        departmentId: row.departmentId,
         details: { fields: changed },
       });
       return this.toResponse(saved);
@@ -199,34 +202,26 @@ export class ApplicationsService {
 
   /** Deletes a draft with its folders and files, then their objects in storage. */
   async remove(caller: AuthUser, id: string, ifMatch?: IfMatch): Promise<void> {
-    const keys = await this.txHost.withTransaction(async () => {
+    const files = await this.txHost.withTransaction(async () => {
       const row = await this.findInScope(caller, id, { lock: true });
       assertIfMatch(ifMatch, row.version);
       this.assertEditable(row, 'deleted');
-      const files = await this.txHost.tx
-        .getRepository(StoredFile)
-        .find({ select: { filePath: true }, where: { applicationId: id } });
-      // Folders and files go with the row (ON DELETE CASCADE).
+      const cleanup = await this.files.deleteFilesOf(id);
+      await this.folders.deleteFoldersOf(id);
       await this.repository.delete({ id });
       await this.audit.record({
         action: 'application.deleted',
         entityType: 'application',
         entityId: id,
-        branchId: row.branch_id,
-        departmentId: row.department_id,
+        branchId: row.branchId,
+        departmentId: row.departmentId,
         fromStatus: row.status,
-        details: { file_count: files.length },
+        details: { file_count: cleanup.count },
       });
-      return files.map((file) => file.filePath);
+      return cleanup;
     });
-    if (keys.length === 0) return;
     // After the commit: a failure leaves objects without rows (logged), never rows without objects.
-    await this.storage.deleteMany(keys).catch((error: unknown) => {
-      this.logger.error(
-        { err: error, applicationId: id },
-        'could not delete the objects of a deleted application',
-      );
-    });
+    await files.deleteObjects();
   }
 
   private assertEditable(row: CustomerApplication, verb: 'edited' | 'deleted'): void {
@@ -239,36 +234,61 @@ export class ApplicationsService {
     );
   }
 
-  private isNumeric(property: string): boolean {
-    return this.repository.metadata.findColumnWithPropertyName(property)?.type === 'numeric';
+  /**
+   * Whether the stored value of a content field (its API name, which is its column's name)
+   * equals `given`: id numbers compared in clear, numeric columns by amount.
+   */
+  private isStored(
+    row: CustomerApplication,
+    clear: ApplicationDto,
+    field: string,
+    given: unknown,
+  ): boolean {
+    if (field === 'id_number' || field === 'guarantor_id_number') {
+      return sameValue(clear[field], given);
+    }
+    const column = this.column(field);
+    return sameValue(column.getEntityValue(row), given, column.type === 'numeric');
   }
 
-  /** The content fields present in the body (undefined = not given). */
-  private contentColumns(body: ApplicationContentDto): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+  /** The content fields given in the body (undefined = not given) as entity properties. */
+  private contentProperties(body: object): Partial<CustomerApplication> {
+    return Object.fromEntries(
+      Object.entries(body)
+        .filter(([, value]) => value !== undefined)
+        .map(([field, value]) => [this.column(field).propertyName, value]),
+    );
+  }
+
+  /** The column of a content field (the naming strategy maps API names to properties). */
+  private column(field: string) {
+    const column = this.repository.metadata.findColumnWithDatabaseName(field);
+    if (!column) throw new Error(`No column of customer_applications is named ${field}`);
+    return column;
   }
 
   /** Encrypts the id numbers given in the body into the row, with their blind indexes. */
   private sealIdNumbers(row: CustomerApplication, body: ApplicationContentDto): void {
-    for (const column of ['id_number', 'guarantor_id_number'] as const) {
-      const value = body[column];
+    const sealed = [
+      ['idNumber', body.id_number],
+      ['guarantorIdNumber', body.guarantor_id_number],
+    ] as const;
+    for (const [property, value] of sealed) {
       if (value === undefined) continue;
-      row[column] = value === null ? null : this.cipher.encrypt(value, this.context(row, column));
-      row[`${column}_hash`] = value === null ? null : this.cipher.blindIndex(value);
+      const stored =
+        value === null
+          ? null
+          : seal(this.cipher, APPLICATION_SEALED_COLUMNS[property], row.id, value);
+      row[property] = stored?.value ?? null;
+      row[`${property}Hash`] = stored?.hash ?? null;
     }
   }
 
   /** An id number of the row in clear (null when absent). */
-  reveal(
-    row: Pick<CustomerApplication, 'id' | SensitiveColumn>,
-    column: SensitiveColumn,
-  ): string | null {
-    const value = row[column];
-    return value === null ? null : this.cipher.decrypt(value, this.context(row, column));
-  }
-
-  private context(row: Pick<CustomerApplication, 'id'>, column: SensitiveColumn) {
-    return { table: TABLE, column, rowId: row.id };
+  reveal(row: Pick<CustomerApplication, 'id' | SealedProperty>, property: SealedProperty) {
+    const value = row[property];
+    if (value === null) return null;
+    return unseal(this.cipher, APPLICATION_SEALED_COLUMNS[property], row.id, value);
   }
 
   /**
@@ -281,7 +301,7 @@ export class ApplicationsService {
     caller: AuthUser,
   ): Promise<string | null> {
     if (idNumber === null) return null;
-    if (!row.id_card_type) {
+    if (!row.idCardType) {
       throw new ValidationProblem([
         {
           loc: ['body', 'id_card_type'],
@@ -291,23 +311,7 @@ export class ApplicationsService {
       ]);
     }
     return this.customers.linkOrCreate(
-      {
-        id_card_type: row.id_card_type,
-        id_number: idNumber,
-        full_name_khmer: row.full_name_khmer,
-        full_name_latin: row.full_name_latin,
-        phone: row.phone,
-        date_of_birth: row.date_of_birth,
-        current_address: row.current_address,
-        province: row.province,
-        district: row.district,
-        commune: row.commune,
-        village: row.village,
-        occupation: row.occupation,
-        employer_name: row.employer_name,
-        monthly_income: row.monthly_income,
-        income_source: row.income_source,
-      },
+      { ...borrowerPropertiesOf(row), idCardType: row.idCardType, idNumber },
       {
         id: caller.id,
         role: caller.role,
@@ -317,10 +321,4 @@ export class ApplicationsService {
       row,
     );
   }
-}
-
-/** A column's stored value as a request would give it (id numbers in clear). */
-function storedValue(row: CustomerApplication, clear: ApplicationResponse, name: string): unknown {
-  if (name === 'id_number' || name === 'guarantor_id_number') return clear[name];
-  return row[name as keyof CustomerApplication];
 }

@@ -3,19 +3,21 @@ import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } fro
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { AuthUser } from '../common/auth/auth-user';
-import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/openapi';
-import { ApiPageResponse, PageQuery } from '../common/http/pagination';
-import { ParseUuidPipe } from '../common/http/validation';
-import { ApplicationReadsService, type CsvExport } from './application-reads.service';
-import { ApplicationCard } from './dto/application-card.dto';
-import { ApplicationEnumOptionsDto } from './dto/application-enum-options.dto';
-import { ApplicationHistoryEvent } from './dto/application-history.dto';
-import { UnpagedApplicationFiltersQuery } from './dto/application-reads.query';
-import { ApplicationRelationships } from './dto/application-relationships.dto';
-import { AmountFigures, ApplicationStats } from './dto/application-stats.dto';
-import { ApplicationCardsQuery } from './dto/list-applications.query';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, RequirePermissions } from '../../common/auth/decorators';
+import { ApiProblems } from '../../common/http/openapi';
+import { ApiPageResponse, PageQuery } from '../../common/http/pagination';
+import { ParseUuidPipe } from '../../common/http/validation';
+import { ApplicationExportService, type CsvExport } from './application-export.service';
+import { ApplicationReadsService } from './application-reads.service';
+import { ApplicationStatsService } from './application-stats.service';
+import { ApplicationCardDto } from '../dto/application-card.dto';
+import { ApplicationEnumOptionsDto } from '../dto/application-enum-options.dto';
+import { ApplicationHistoryEventDto } from '../dto/application-history.dto';
+import { UnpagedApplicationFiltersQuery } from '../dto/application-reads.query';
+import { ApplicationRelationshipsDto } from '../dto/application-relationships.dto';
+import { AmountFiguresDto, ApplicationStatsDto } from '../dto/application-stats.dto';
+import { ApplicationCardsQuery } from '../dto/list-applications.query';
 
 const STATS_DESCRIPTION =
   "Over your scope and the list's filters. Distributions: every status (0 when none); low, " +
@@ -32,7 +34,11 @@ const STATS_DESCRIPTION =
 export class ApplicationReadsController {
   private readonly logger = new Logger(ApplicationReadsController.name);
 
-  constructor(private readonly reads: ApplicationReadsService) {}
+  constructor(
+    private readonly reads: ApplicationReadsService,
+    private readonly statistics: ApplicationStatsService,
+    private readonly exports: ApplicationExportService,
+  ) {}
 
   @Get('cards')
   @RequirePermissions('applications:read')
@@ -43,7 +49,7 @@ export class ApplicationReadsController {
       'Paginated like the list and in its order; filters `status` (one or comma-separated), ' +
       '`loan_status` and `search`.',
   })
-  @ApiPageResponse(ApplicationCard)
+  @ApiPageResponse(ApplicationCardDto)
   @ApiProblems(422)
   cards(@CurrentUser() caller: AuthUser, @Query() query: ApplicationCardsQuery) {
     return this.reads.cards(caller, query);
@@ -56,14 +62,14 @@ export class ApplicationReadsController {
     summary: 'Counts and amounts of the applications in your scope',
     description: STATS_DESCRIPTION,
   })
-  @ApiExtraModels(AmountFigures)
-  @ApiOkResponse({ type: ApplicationStats })
+  @ApiExtraModels(AmountFiguresDto)
+  @ApiOkResponse({ type: ApplicationStatsDto })
   @ApiProblems(422)
   stats(
     @CurrentUser() caller: AuthUser,
     @Query() query: UnpagedApplicationFiltersQuery,
-  ): Promise<ApplicationStats> {
-    return this.reads.stats(caller, query);
+  ): Promise<ApplicationStatsDto> {
+    return this.statistics.stats(caller, query);
   }
 
   @Get('stats/summary')
@@ -73,14 +79,14 @@ export class ApplicationReadsController {
     summary: 'Counts and amounts of the applications in your scope (alias of /stats)',
     description: STATS_DESCRIPTION,
   })
-  @ApiExtraModels(AmountFigures)
-  @ApiOkResponse({ type: ApplicationStats })
+  @ApiExtraModels(AmountFiguresDto)
+  @ApiOkResponse({ type: ApplicationStatsDto })
   @ApiProblems(422)
   statsSummary(
     @CurrentUser() caller: AuthUser,
     @Query() query: UnpagedApplicationFiltersQuery,
-  ): Promise<ApplicationStats> {
-    return this.reads.stats(caller, query);
+  ): Promise<ApplicationStatsDto> {
+    return this.statistics.stats(caller, query);
   }
 
   @Get('export/csv')
@@ -111,7 +117,7 @@ export class ApplicationReadsController {
   ): Promise<void> {
     // Everything that can fail cleanly (validation, the export slot, the first batch) has
     // happened by now.
-    const csv = await this.reads.openCsvExport(caller, query);
+    const csv = await this.exports.openCsvExport(caller, query);
     try {
       await this.stream(caller, query, csv, response);
     } finally {
@@ -140,11 +146,11 @@ export class ApplicationReadsController {
     }
     if (failure === null) {
       // Audited before the response ends: a client never holds a complete, unaudited export.
-      await this.reads.recordExport(caller, query, csv.rowCount, true);
+      await this.exports.recordExport(caller, query, csv.rowCount, true);
       response.end();
       return;
     }
-    await this.reads
+    await this.exports
       .recordExport(caller, query, csv.rowCount, false)
       .catch((error: unknown) =>
         this.logger.error({ err: error }, 'could not audit an export that broke off'),
@@ -174,12 +180,12 @@ export class ApplicationReadsController {
       'Its officer (creator), department and branch with their managers, approver, rejector ' +
       'and assigned reviewer; null where there is none.',
   })
-  @ApiOkResponse({ type: ApplicationRelationships })
+  @ApiOkResponse({ type: ApplicationRelationshipsDto })
   @ApiProblems(404, 422)
   relationships(
     @CurrentUser() caller: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
-  ): Promise<ApplicationRelationships> {
+  ): Promise<ApplicationRelationshipsDto> {
     return this.reads.relationships(caller, id);
   }
 
@@ -192,7 +198,7 @@ export class ApplicationReadsController {
       'Oldest first, paginated. Visible to whoever may see the application. Each event names ' +
       'its actor, action, from and to status and details (the IP address stays in /audit).',
   })
-  @ApiPageResponse(ApplicationHistoryEvent)
+  @ApiPageResponse(ApplicationHistoryEventDto)
   @ApiProblems(404, 422)
   history(
     @CurrentUser() caller: AuthUser,

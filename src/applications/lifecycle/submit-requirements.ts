@@ -8,7 +8,7 @@ export interface MissingItem {
   name: string;
 }
 
-/** The application's columns (any object whose keys are column names). */
+/** The application's fields under their API names (its response). */
 type Row = object & { full_name_khmer?: string | null; full_name_latin?: string | null };
 
 const isBlank = (value: unknown) =>

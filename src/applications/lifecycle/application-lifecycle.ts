@@ -5,13 +5,13 @@
  * functions, no Nest: the service checks scope first (out of scope is 404), then asks these.
  */
 import { Decimal } from 'decimal.js';
-import type { Role } from '../common/auth/permissions';
+import type { Role } from '../../common/auth/permissions';
 import {
   APPLICATION_STATUSES,
   type ApplicationStatus,
   type LoanStatus,
   WORKFLOW_STAGES,
-} from '../enums/code-enums';
+} from '../../enums/code-enums';
 
 /** Every action on an application, in the order they are listed to a person. */
 export const APPLICATION_ACTIONS = [
@@ -137,12 +137,12 @@ export interface LifecycleFacts {
 
 /** The columns that remember who had a hand in an application. */
 export interface SegregationColumns {
-  user_id: string;
+  userId: string;
   /** Set at create and never changed; null only on rows written outside the API. */
-  created_by: string | null;
-  submitted_by: string | null;
+  createdBy: string | null;
+  submittedBy: string | null;
   /** Everyone who ever submitted it: a return and resubmission adds, never replaces. */
-  submitter_ids: readonly string[];
+  submitterIds: readonly string[];
 }
 
 /**
@@ -150,8 +150,51 @@ export interface SegregationColumns {
  * not approve it nor be its reviewer, whatever their role. Distinct ids, in a stable order.
  */
 export function segregatedIds(row: SegregationColumns): string[] {
-  const ids = [row.created_by, row.user_id, row.submitted_by, ...row.submitter_ids];
+  const ids = [row.createdBy, row.userId, row.submittedBy, ...row.submitterIds];
   return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+}
+
+/** A reviewer's current work: open assignments, and when they were last assigned anything. */
+export interface ReviewerLoad {
+  /** Applications assigned to them in OPEN_REVIEW_STATUSES. */
+  open: number;
+  /** Null when they were never assigned one. */
+  lastAssignedAt: Date | null;
+}
+
+/** A manager who could review an application, where they work, and their load. */
+export interface ReviewerCandidate extends ReviewerLoad {
+  id: string;
+  branchId: string | null;
+  departmentId: string | null;
+}
+
+/**
+ * The auto-assigned reviewer (SPEC §6) among `candidates` (active managers who had no hand in
+ * the application): of its branch, else of its department, else any; the fewest open
+ * assignments; ties to the one assigned least recently (never assigned first), then by id.
+ * Null when there is no candidate.
+ */
+export function leastBusyReviewer(
+  candidates: readonly ReviewerCandidate[],
+  application: { branchId: string | null; departmentId: string | null },
+): string | null {
+  const place = (candidate: ReviewerCandidate) => {
+    if (application.branchId !== null && candidate.branchId === application.branchId) return 0;
+    if (application.departmentId !== null && candidate.departmentId === application.departmentId)
+      return 1;
+    return 2;
+  };
+  const lastAssigned = (candidate: ReviewerCandidate) =>
+    candidate.lastAssignedAt?.getTime() ?? -Infinity;
+  const [first] = [...candidates].sort(
+    (a, b) =>
+      place(a) - place(b) ||
+      a.open - b.open ||
+      lastAssigned(a) - lastAssigned(b) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  return first?.id ?? null;
 }
 
 /** The submitters after `submitterId` submits (appended once, earlier ones kept). */

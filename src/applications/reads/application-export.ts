@@ -3,9 +3,9 @@
  * application, and its file name. Pure; the service reads the rows in batches and streams the
  * lines csv.ts makes of these records.
  */
+import type { ApplicationStatus } from '../../enums/code-enums';
 import type { CsvValue } from './csv';
-import { loanStatusOf } from './application-lifecycle';
-import type { CustomerApplication } from './application.entity';
+import { loanStatusOf } from '../lifecycle/application-lifecycle';
 
 /** The columns, in order: also the header row. */
 export const EXPORT_COLUMNS = [
@@ -34,13 +34,18 @@ export const EXPORT_COLUMNS = [
   'disbursed_at',
 ] as const;
 
-/** The table columns the export reads (`loan_status` is derived from `status`). */
+/** The table columns the export reads (`loan_status` is derived from `status`), by API name. */
 export const EXPORT_SOURCE_COLUMNS = EXPORT_COLUMNS.filter(
   (column): column is Exclude<(typeof EXPORT_COLUMNS)[number], 'loan_status'> =>
     column !== 'loan_status',
 );
 
-export type ExportSourceRow = Pick<CustomerApplication, (typeof EXPORT_SOURCE_COLUMNS)[number]>;
+export type ExportSourceColumn = (typeof EXPORT_SOURCE_COLUMNS)[number];
+
+/** A row as the export query reads it: each source column under its name. */
+export type ExportSourceRow = Record<Exclude<ExportSourceColumn, 'status'>, CsvValue> & {
+  status: ApplicationStatus;
+};
 
 /**
  * The values of one record, in EXPORT_COLUMNS order. Money stays the decimal text of

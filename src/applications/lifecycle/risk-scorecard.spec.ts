@@ -1,4 +1,4 @@
-import { RISK_FACTORS } from '../settings/settings-registry';
+import { RISK_FACTORS } from '../../settings/settings-registry';
 import { type RiskFactor, type ScorecardInput, scoreApplication } from './risk-scorecard';
 
 // The defaults of the `risk_weights` and `risk_thresholds` settings, written out by hand.

@@ -3,9 +3,9 @@
  * counting and the money arithmetic happen in SQL (numeric, never floats); this only fills
  * the missing keys and turns decimal text into JSON numbers at the boundary.
  */
-import { moneyJson } from '../common/money';
-import { APPLICATION_STATUSES, RISK_CATEGORIES } from '../enums/code-enums';
-import type { AmountFigures, AmountStatistics } from './dto/application-stats.dto';
+import { moneyJson } from '../../common/money';
+import { APPLICATION_STATUSES, RISK_CATEGORIES } from '../../enums/code-enums';
+import type { AmountFiguresDto, AmountStatisticsDto } from '../dto/application-stats.dto';
 
 /** One row of a `GROUP BY column` count; `key` is null for rows without a value. */
 export interface CountRow {
@@ -59,7 +59,7 @@ export function productDistribution(rows: readonly CountRow[]): Record<string, n
 
 const ZERO = '0';
 
-function figures(row: AmountRow | undefined): AmountFigures {
+function figures(row: AmountRow | undefined): AmountFiguresDto {
   return {
     total_applications: row?.total_applications ?? 0,
     total_amount: moneyJson(row?.total_amount ?? ZERO)!,
@@ -70,7 +70,7 @@ function figures(row: AmountRow | undefined): AmountFigures {
 }
 
 /** The figures over every currency, and per currency (sorted by code). */
-export function amountStatistics(rows: readonly AmountRow[]): AmountStatistics {
+export function amountStatistics(rows: readonly AmountRow[]): AmountStatisticsDto {
   const perCurrency = rows
     .filter((row): row is AmountRow & { currency: string } => row.currency !== null)
     .sort((a, b) => a.currency.localeCompare(b.currency));

@@ -37,7 +37,7 @@
  *   thresholds.low, medium when ≥ thresholds.medium, else high.
  */
 import { Decimal } from 'decimal.js';
-import { RISK_FACTORS } from '../settings/settings-registry';
+import { RISK_FACTORS } from '../../settings/settings-registry';
 import { termInMonths } from './loan-term';
 
 /** Money as stored (decimal string) or as it comes in JSON lists (number). */

@@ -1,15 +1,19 @@
-import type { SelectQueryBuilder } from 'typeorm';
-import {
-  applicationScopeColumns,
-  type RecordScope,
-  scopeCondition,
-} from '../common/auth/record-scope';
+/**
+ * The query builders every read of applications shares (the list, the cards, the stats, the
+ * export, the workflow's locks): the caller's scope, the list's filters and its order; and a
+ * customer's applications, which customers ask for. SQL on customer_applications only; the
+ * sub-folders keep their own queries beside them.
+ */
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { RecordScope } from '../common/auth/record-scope';
 import type { FieldCipher } from '../common/crypto/field-cipher';
 import { escapeLike } from '../common/escape-like';
+import type { CustomerApplicationRow } from '../customers/dto/customer.dto';
 import type { CustomerApplication } from './application.entity';
-import type { ApplicationCardsQuery, ApplicationFiltersDto } from './dto/list-applications.query';
+import { applicationScopeCondition } from './application-scope';
+import type { ApplicationCardsQuery, ApplicationFiltersQuery } from './dto/list-applications.query';
 
-export type ApplicationFilters = Omit<ApplicationFiltersDto, 'page' | 'size'> &
+export type ApplicationFilters = Omit<ApplicationFiltersQuery, 'page' | 'size'> &
   Pick<Partial<ApplicationCardsQuery>, 'loan_status'>;
 
 /** The statuses behind each derived loan status (loanStatusOf, read backwards for filtering). */
@@ -35,7 +39,7 @@ export function scopeApplications<T extends SelectQueryBuilder<CustomerApplicati
   scope: RecordScope,
   alias = 'a',
 ): T {
-  const condition = scopeCondition(scope, applicationScopeColumns(alias));
+  const condition = applicationScopeCondition(scope, alias);
   if (condition) qb.andWhere(condition.sql, condition.params);
   return qb;
 }
@@ -114,4 +118,46 @@ export function orderApplications<T extends SelectQueryBuilder<CustomerApplicati
     .orderBy(`${alias}.priority_rank`, 'ASC')
     .addOrderBy(`${alias}.created_at`, 'DESC')
     .addOrderBy(`${alias}.id`, 'DESC');
+}
+
+/**
+ * A customer's applications within `scope`, newest first (customer_applications_customer_id_idx):
+ * one window of them as `GET /customers/{id}/applications` lists them, and their count.
+ */
+export async function customerApplicationsPage(
+  manager: EntityManager,
+  scope: RecordScope,
+  customerId: string,
+  window: { skip: number; take: number },
+): Promise<{ rows: CustomerApplicationRow[]; total: number }> {
+  const qb = manager
+    .createQueryBuilder()
+    .from('customer_applications', 'a')
+    .where('a.customer_id = :customerId', { customerId });
+  const condition = applicationScopeCondition(scope, 'a', 'app');
+  if (condition) qb.andWhere(condition.sql, condition.params);
+  const [rows, count] = await Promise.all([
+    qb
+      .clone()
+      .select([
+        'a.id AS id',
+        'a.status AS status',
+        'a.currency AS currency',
+        'a.requested_amount AS requested_amount',
+        'a.loan_amount AS loan_amount',
+        'a.product_type AS product_type',
+        'a.desired_loan_term AS desired_loan_term',
+        'a.priority_level AS priority_level',
+        'a.created_at AS created_at',
+        'a.submitted_at AS submitted_at',
+        'a.approved_at AS approved_at',
+      ])
+      .orderBy('a.created_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .offset(window.skip)
+      .limit(window.take)
+      .getRawMany<CustomerApplicationRow>(),
+    qb.clone().select('count(*)::int', 'total').getRawOne<{ total: number }>(),
+  ]);
+  return { rows, total: count?.total ?? 0 };
 }
