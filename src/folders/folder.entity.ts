@@ -28,6 +28,8 @@ export const DEFAULT_FOLDERS = [
 @Index('folders_parent_id_idx', ['parentId'])
 @Index('folders_application_id_idx', ['applicationId'])
 @Index('folders_created_by_idx', ['createdBy'])
+// Names unique among siblings, ignoring case (an expression index: migration Documents).
+@Index('folders_sibling_name_key', { synchronize: false })
 export class Folder {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'varchar', length: 255 }) name: string;

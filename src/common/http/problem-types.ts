@@ -66,7 +66,30 @@ export const PROBLEM_TYPES = [
   /** 429: "You already have a CSV export running. Wait until it has finished ..." */
   'export-in-progress',
 
+  // --- documents (files and folders) ------------------------------------------------------
+  /**
+   * 409, `current_status`: the application's status no longer lets the caller change its
+   * documents ('The application is "approved": its documents are evidence and no longer change.').
+   */
+  'documents-locked',
+  /** 415: "The file is not an allowed type (PDF, JPEG, PNG, GIF, WebP, HEIC, DOC/DOCX, XLS/XLSX, text)." */
+  'file-type-not-allowed',
+  /** 413: "The file is larger than the limit of 10485760 bytes." */
+  'file-too-large',
+  /** 400: "The upload ended before the file did (the body is truncated)." */
+  'malformed-multipart',
+  /** 409: "This upload was finalized already." */
+  'upload-already-finalized',
+  /** 422: "The image is too large to preview (over 100000000 pixels)." */
+  'image-too-large',
+  /** 409: "The folder still holds 3 files and 1 folder; delete them first, or use recursive=true." */
+  'folder-not-empty',
+  /** 409: "A folder cannot move into its own subtree." */
+  'folder-cycle',
+
   // --- the server --------------------------------------------------------------------------
+  /** 503, Retry-After: "The document storage is not answering. Please try again shortly." */
+  'storage-unavailable',
   /** 503, Retry-After: "The database is not answering. Please try again shortly." */
   'database-unavailable',
   /** 503, `down`: "Not ready: database is down." (GET /api/v1/health) */
