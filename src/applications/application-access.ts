@@ -15,6 +15,9 @@ export interface DocumentApplication {
   status: ApplicationStatus;
   /** The owning officer. */
   userId: string;
+  /** Where it was captured (the audit events of its documents carry them, for scoped reading). */
+  branchId: string | null;
+  departmentId: string | null;
 }
 
 /**
@@ -65,7 +68,13 @@ export class ApplicationAccess {
         extensions: allowed.currentStatus ? { current_status: allowed.currentStatus } : undefined,
       });
     }
-    return { id: row.id, status: row.status, userId: row.userId };
+    return {
+      id: row.id,
+      status: row.status,
+      userId: row.userId,
+      branchId: row.branchId,
+      departmentId: row.departmentId,
+    };
   }
 
   /**

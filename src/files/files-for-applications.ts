@@ -7,6 +7,7 @@ import type {
   FilesCleanup,
 } from '../applications/application-documents';
 import { StorageService } from '../storage/storage.service';
+import { objectKeysOf } from './object-keys';
 import { StoredFile } from './stored-file.entity';
 
 /** The files of applications, as the applications module asks for them (APPLICATION_FILES). */
@@ -43,7 +44,7 @@ export class FilesForApplications implements ApplicationFiles {
       count: keys.length,
       deleteObjects: async () => {
         if (keys.length === 0) return;
-        await this.storage.deleteMany(keys).catch((error: unknown) => {
+        await this.storage.deleteMany(keys.flatMap(objectKeysOf)).catch((error: unknown) => {
           this.logger.error(
             { err: error, applicationId },
             'could not delete the objects of a deleted application',

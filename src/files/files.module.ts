@@ -1,10 +1,26 @@
 import { Module } from '@nestjs/common';
 import { APPLICATION_FILES } from '../applications/application-documents';
+import { ApplicationAccessModule } from '../applications/application-access';
+import { FolderLookupsModule } from '../folders/folders-for-users';
+import { SettingsModule } from '../settings/settings.module';
+import { FileAccess } from './file-access';
+import { FileRecords } from './file-records';
 import { FilesForApplications } from './files-for-applications';
+import { UploadIntents } from './upload-intents';
+import { UploadTargets } from './upload-target';
 
-/** Documents stored in S3 (SPEC §7). For now: what applications ask of them. */
+/**
+ * Documents stored in S3 (SPEC §7, §8): uploads (direct, presigned, chunked), their metadata,
+ * downloads and thumbnails. Imports the applications' access check and the folders' lookup;
+ * provides what applications ask of files (APPLICATION_FILES).
+ */
 @Module({
+  imports: [ApplicationAccessModule, FolderLookupsModule, SettingsModule],
   providers: [
+    FileAccess,
+    UploadTargets,
+    UploadIntents,
+    FileRecords,
     FilesForApplications,
     { provide: APPLICATION_FILES, useExisting: FilesForApplications },
   ],

@@ -1,6 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { FolderLookup } from './folder-lookup';
 import { FOLDERS_NAMING_USER, type RecordsNamingUser } from '../users/records-naming-user';
 
 /** What users asks of folders (users/records-naming-user.ts). */
@@ -19,11 +20,15 @@ export class FoldersForUsers implements RecordsNamingUser {
 }
 
 /**
- * Provides FOLDERS_NAMING_USER until the folders module exists; its providers belong in
- * FoldersModule then.
+ * The read-only lookups of folders that lower or sibling modules use: FOLDERS_NAMING_USER for
+ * users, FolderLookup for files. No routes, no imports of other domain modules.
  */
 @Module({
-  providers: [FoldersForUsers, { provide: FOLDERS_NAMING_USER, useExisting: FoldersForUsers }],
-  exports: [FOLDERS_NAMING_USER],
+  providers: [
+    FoldersForUsers,
+    { provide: FOLDERS_NAMING_USER, useExisting: FoldersForUsers },
+    FolderLookup,
+  ],
+  exports: [FOLDERS_NAMING_USER, FolderLookup],
 })
 export class FolderLookupsModule {}
