@@ -19,6 +19,7 @@ import { FilesModule } from './files/files.module';
 import { FoldersModule } from './folders/folders.module';
 import { PositionsModule } from './positions/positions.module';
 import { UsersModule } from './users/users.module';
+import { FolderContentsModule } from './files/files-for-folders';
 import { FileLookupsModule } from './files/files-for-users';
 import { FolderLookupsModule } from './folders/folders-for-users';
 import { AuthPlatformModule } from './common/auth/auth-platform.module';
@@ -100,6 +101,9 @@ export class AppModule {
     // Customers ask applications what only they know; the same instance serves the customers
     // routes and the applications that link customers.
     const customers = CustomersModule.forRoot({ imports: [ApplicationLookupsModule] });
+    // Folders ask files what a folder holds; the same instance serves the folders routes and
+    // the applications that create and delete their folders.
+    const folders = FoldersModule.forRoot({ imports: [FolderContentsModule] });
     return {
       module: AppModule,
       imports: [
@@ -116,7 +120,8 @@ export class AppModule {
         branches,
         PositionsModule,
         customers,
-        ApplicationsModule.forRoot({ imports: [customers, FoldersModule, FilesModule] }),
+        folders,
+        ApplicationsModule.forRoot({ imports: [customers, folders, FilesModule] }),
         EnumsModule,
       ],
       controllers: [AppController],

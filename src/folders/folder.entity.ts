@@ -42,6 +42,8 @@ export class Folder {
   @JoinColumn({ name: 'application_id', foreignKeyConstraintName: 'folders_application_id_fkey' })
   application?: CustomerApplication | null;
   @Column({ type: 'uuid', nullable: true }) createdBy: string | null;
+  /** One of an application's DEFAULT_FOLDERS: may be renamed, never deleted (even once renamed). */
+  @Column({ type: 'boolean', default: false }) isDefault: boolean;
   @ManyToOne(() => User)
   @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'folders_created_by_fkey' })
   creator?: User | null;

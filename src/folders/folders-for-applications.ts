@@ -14,7 +14,9 @@ export class FoldersForApplications implements ApplicationFolders {
   }
 
   async createDefaultFolders(applicationId: string, createdBy: string): Promise<void> {
-    await this.folders.insert(DEFAULT_FOLDERS.map((name) => ({ name, applicationId, createdBy })));
+    await this.folders.insert(
+      DEFAULT_FOLDERS.map((name) => ({ name, applicationId, createdBy, isDefault: true })),
+    );
   }
 
   async deleteFoldersOf(applicationId: string): Promise<void> {
