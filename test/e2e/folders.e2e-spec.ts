@@ -159,6 +159,24 @@ describe('folders', () => {
     });
   });
 
+  it('answers with a trailing slash too, and replays a create with the same Idempotency-Key', async () => {
+    const app = await createApplication(t, officer);
+    const body = { name: 'Scans', application_id: app.id };
+    const headers = { 'Idempotency-Key': randomUUID() };
+    const first = await as(officer).post('/folders/', body, headers);
+    expectStatus(first, 201);
+    const again = await as(officer).post('/folders/', body, headers);
+    expectStatus(again, 201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const rows = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM folders WHERE application_id = $1 AND name = 'Scans'`,
+      [app.id],
+    );
+    expect(rows).toEqual([{ n: 1 }]);
+    expect(await listFolders(officer, { application_id: app.id })).toHaveLength(4);
+  });
+
   describe('GET /folders and /folders/{id}', () => {
     let app: ApplicationJson;
     let child: Json;
@@ -442,6 +460,24 @@ describe('folders', () => {
         { name: 'C', parent_id: b.id },
         { name: 'D', parent_id: c.id },
       ]);
+    });
+
+    it('two opposite moves at once never make a loop: one succeeds, the other is 409', async () => {
+      const app = await createApplication(t, officer);
+      for (let round = 0; round < 5; round += 1) {
+        const a = await createFolder(officer, { name: `A${round}`, application_id: app.id });
+        const b = await createFolder(officer, { name: `B${round}`, application_id: app.id });
+        const answers = await Promise.all([
+          as(officer).patch(`/folders/${a.id}`, { parent_id: b.id }),
+          as(manager).patch(`/folders/${b.id}`, { parent_id: a.id }),
+        ]);
+        expect(answers.map((res) => res.status).sort()).toEqual([200, 409]);
+        const parents = (await t.dataSource.query(
+          `SELECT parent_id FROM folders WHERE id = ANY($1)`,
+          [[a.id, b.id]],
+        )) as { parent_id: string | null }[];
+        expect(parents.filter((row) => row.parent_id === null)).toHaveLength(1);
+      }
     });
 
     it('refuses a move across applications (422), a name taken by a sibling (409), a hidden parent (404)', async () => {
