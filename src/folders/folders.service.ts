@@ -323,11 +323,7 @@ function notEmpty(files: number, folders: number): ProblemException {
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const driverError = (error as QueryFailedError & { driverError?: { code?: string } })
-    .driverError as { code?: string; constraint?: string } | undefined;
-  return (
-    error instanceof QueryFailedError &&
-    driverError?.code === '23505' &&
-    driverError.constraint === constraint
-  );
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; constraint?: string };
+  return driverError.code === '23505' && driverError.constraint === constraint;
 }
