@@ -81,7 +81,10 @@ export class DocumentsZip {
     });
     const archive = archiver('zip', { zlib: { level: 1 } });
     const sources = files.map((file) => this.objectWhenRead(file));
-    // A client that goes away destroys the archive: the object being read is let go too.
+    // archiver does not listen to its sources' errors: a failed object fails the archive (the
+    // controller's pipeline then cuts the connection). A client that goes away destroys the
+    // archive: the object being read is let go too.
+    sources.forEach((source) => source.on('error', (error) => archive.destroy(error)));
     archive.once('close', () => sources.forEach((source) => source.destroy()));
     files.forEach((file, index) => {
       archive.append(sources[index], {
