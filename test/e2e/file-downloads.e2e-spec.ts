@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import type { Test } from 'supertest';
 import type { StoredFile } from '../../src/files/stored-file.entity';
 import {
   type ApplicationJson,
@@ -11,7 +10,7 @@ import {
   type Unit,
 } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
-import { foldersOf, storeFile } from '../harness/documents-fixtures';
+import { binary, foldersOf, storeFile } from '../harness/documents-fixtures';
 import { expectProblem, expectStatus } from '../harness/expect';
 import { requestsAs } from '../harness/http';
 import type { Actor } from '../harness/identity';
@@ -24,15 +23,6 @@ import { zipEntries } from '../harness/zip-entries';
  * /files/{id}/content (streamed, Range) and GET /applications/{id}/documents.zip (unzipped here),
  * their audit events, and who gets 404.
  */
-
-/** Reads a binary answer into `res.body` as a Buffer. */
-function binary(request: Test): Test {
-  return request.buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (chunk: Buffer) => chunks.push(chunk));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
-}
 
 describe('Downloads of documents', () => {
   let t: TestApp;

@@ -1,11 +1,10 @@
 import sharp from 'sharp';
-import type { Test } from 'supertest';
 import { thumbnailKey } from '../../src/files/object-keys';
 import { RenderGate } from '../../src/files/render-gate';
 import type { StoredFile } from '../../src/files/stored-file.entity';
 import { createApplication, makeUnit, member } from '../harness/applications-fixtures';
 import { auditRows } from '../harness/audit';
-import { type StoreFileOptions, storeFile } from '../harness/documents-fixtures';
+import { binary, type StoreFileOptions, storeFile } from '../harness/documents-fixtures';
 import { expectProblem, expectStatus } from '../harness/expect';
 import { requestsAs } from '../harness/http';
 import type { Actor } from '../harness/identity';
@@ -17,14 +16,6 @@ import { createTestApp, type TestApp } from '../harness/test-app';
  * S3 and served from there, ETag and 304, the refusals (415, 422, image-too-large) and the render
  * gate (503 with Retry-After).
  */
-
-function binary(request: Test): Test {
-  return request.buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (chunk: Buffer) => chunks.push(chunk));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
-}
 
 describe('Thumbnails of images', () => {
   let t: TestApp;

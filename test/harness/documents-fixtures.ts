@@ -5,6 +5,7 @@
  * something real to work on.
  */
 import { createHash } from 'node:crypto';
+import type { Test } from 'supertest';
 import { extensionOf } from '../../src/files/file-names';
 import { newObjectKey } from '../../src/files/object-keys';
 import { StoredFile } from '../../src/files/stored-file.entity';
@@ -68,4 +69,13 @@ export async function foldersOf(
     'SELECT id, name, parent_id FROM folders WHERE application_id = $1 ORDER BY name',
     [applicationId],
   );
+}
+
+/** Reads a binary answer (a file, a ZIP, an image) into `res.body` as a Buffer. */
+export function binary(request: Test): Test {
+  return request.buffer(true).parse((res, done) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.on('end', () => done(null, Buffer.concat(chunks)));
+  });
 }
