@@ -190,6 +190,21 @@ describe('Thumbnails of images', () => {
       }
     });
 
+    it('deletes a thumbnail rendered for a file deleted meanwhile: no object outlives its row', async () => {
+      gate.setLimits({ concurrency: 1, waitMs: 5_000 });
+      const file = await image(await sampleImage('jpeg', 300, 200));
+      let release!: () => void;
+      const held = gate.run(() => new Promise<void>((resolve) => (release = resolve)));
+      const answer = thumbnail(file).then((res) => res);
+      while (gate.load.waiting === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      // The file goes (as DELETE /files/{id} does) while its thumbnail waits for a slot.
+      await t.dataSource.query('DELETE FROM files WHERE id = $1', [file.id]);
+      release();
+      await held;
+      expectStatus(await answer, 200);
+      expect(await t.storage.head(thumbnailKey(file.filePath, 256))).toBeUndefined();
+    });
+
     it('with one slot and a long enough wait, three concurrent requests take turns and all succeed', async () => {
       gate.setLimits({ concurrency: 1, waitMs: 5_000 });
       const files = await Promise.all(
