@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { ApplicationAccess } from '../applications/application-access';
+import { ApplicationAccess, type DocumentApplication } from '../applications/application-access';
 import { type DocumentAction, mayActOnUnattached } from '../applications/document-rules';
 import type { AuthUser } from '../common/auth/auth-user';
 import type { SqlCondition } from '../common/auth/record-scope';
@@ -31,6 +31,16 @@ export class FileAccess {
     action: DocumentAction,
     options: { lock?: boolean } = {},
   ): Promise<StoredFile> {
+    return (await this.findWithApplication(caller, fileId, action, options)).file;
+  }
+
+  /** As `find`, with the file's application (null when unattached), e.g. for audit events. */
+  async findWithApplication(
+    caller: AuthUser,
+    fileId: string,
+    action: DocumentAction,
+    options: { lock?: boolean } = {},
+  ): Promise<{ file: StoredFile; application: DocumentApplication | null }> {
     const qb = this.txHost.tx
       .getRepository(StoredFile)
       .createQueryBuilder('f')
@@ -38,18 +48,20 @@ export class FileAccess {
     if (options.lock) qb.setLock('pessimistic_write');
     const file = await qb.getOne();
     if (!file) throw notFound(fileId);
-    if (file.applicationId) {
-      try {
-        await this.applications.check(caller, file.applicationId, action, options);
-      } catch (error) {
-        // The application's 404 would name the application: name the file instead.
-        if (error instanceof ProblemException && error.getStatus() === 404) throw notFound(fileId);
-        throw error;
-      }
-    } else if (mayActOnUnattached(caller, file.uploadedBy) === 'hidden') {
-      throw notFound(fileId);
+    if (!file.applicationId) {
+      if (mayActOnUnattached(caller, file.uploadedBy) === 'hidden') throw notFound(fileId);
+      return { file, application: null };
     }
-    return file;
+    try {
+      return {
+        file,
+        application: await this.applications.check(caller, file.applicationId, action, options),
+      };
+    } catch (error) {
+      // The application's 404 would name the application: name the file instead.
+      if (error instanceof ProblemException && error.getStatus() === 404) throw notFound(fileId);
+      throw error;
+    }
   }
 
   /** The files the caller may see, as a condition on the files aliased `alias`. */

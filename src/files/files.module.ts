@@ -3,9 +3,14 @@ import { APPLICATION_FILES } from '../applications/application-documents';
 import { ApplicationAccessModule } from '../applications/application-access';
 import { FolderLookupsModule } from '../folders/folders-for-users';
 import { SettingsModule } from '../settings/settings.module';
+import { DocumentsZip } from './documents-zip';
 import { FileAccess } from './file-access';
+import { FileDownloads } from './file-downloads';
+import { FileDownloadsController } from './file-downloads.controller';
 import { FileRecords } from './file-records';
 import { FilesForApplications } from './files-for-applications';
+import { RenderGate } from './render-gate';
+import { Thumbnails } from './thumbnails';
 import { UploadIntents } from './upload-intents';
 import { UploadTargets } from './upload-target';
 
@@ -16,6 +21,7 @@ import { UploadTargets } from './upload-target';
  */
 @Module({
   imports: [ApplicationAccessModule, FolderLookupsModule, SettingsModule],
+  controllers: [FileDownloadsController],
   providers: [
     FileAccess,
     UploadTargets,
@@ -23,6 +29,11 @@ import { UploadTargets } from './upload-target';
     FileRecords,
     FilesForApplications,
     { provide: APPLICATION_FILES, useExisting: FilesForApplications },
+    FileDownloads,
+    DocumentsZip,
+    Thumbnails,
+    // One per instance; tests set small limits on it (RenderGate.setLimits).
+    { provide: RenderGate, useFactory: () => new RenderGate() },
   ],
   exports: [APPLICATION_FILES],
 })

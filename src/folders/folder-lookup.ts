@@ -43,4 +43,21 @@ export class FolderLookup {
         }
       : null;
   }
+
+  /** Every folder of an application (for paths in its documents.zip), in one query. */
+  async ofApplication(applicationId: string): Promise<FolderRef[]> {
+    const folders = await this.txHost.tx
+      .getRepository(Folder)
+      .createQueryBuilder('f')
+      .select(['f.id', 'f.name', 'f.parentId', 'f.applicationId', 'f.createdBy'])
+      .where('f.applicationId = :applicationId', { applicationId })
+      .getMany();
+    return folders.map((folder) => ({
+      id: folder.id,
+      name: folder.name,
+      parentId: folder.parentId,
+      applicationId: folder.applicationId,
+      createdBy: folder.createdBy,
+    }));
+  }
 }

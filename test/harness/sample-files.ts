@@ -28,14 +28,18 @@ export function sampleImage(
     .toBuffer();
 }
 
-/** A JPEG carrying EXIF metadata (orientation and a GPS position), as phone photos do. */
+/**
+ * A JPEG carrying EXIF metadata (orientation 6 and a GPS position), as phone photos do. The
+ * orientation goes through withMetadata: sharp writes its own tag, so an IFD0 one would be lost.
+ */
 export function samplePhotoWithExif(width = 80, height = 40): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 80, b: 40 } } })
     .jpeg()
     .withExif({
-      IFD0: { Make: 'PhoneMaker', Orientation: '6' },
+      IFD0: { Make: 'PhoneMaker' },
       IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '11/1 33/1 0/1' },
     })
+    .withMetadata({ orientation: 6 })
     .toBuffer();
 }
 
