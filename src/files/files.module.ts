@@ -5,6 +5,8 @@ import { FolderLookupsModule } from '../folders/folders-for-users';
 import { SettingsModule } from '../settings/settings.module';
 import { FileAccess } from './file-access';
 import { FileRecords } from './file-records';
+import { FilesController } from './files.controller';
+import { FilesService } from './files.service';
 import { FilesForApplications } from './files-for-applications';
 import { UploadIntents } from './upload-intents';
 import { UploadTargets } from './upload-target';
@@ -16,7 +18,9 @@ import { UploadTargets } from './upload-target';
  */
 @Module({
   imports: [ApplicationAccessModule, FolderLookupsModule, SettingsModule],
+  controllers: [FilesController],
   providers: [
+    FilesService,
     FileAccess,
     UploadTargets,
     UploadIntents,
