@@ -1,8 +1,8 @@
 /**
  * Benchmark: does a direct upload (`POST /files/upload`) stream, or does it hold the file?
- * Runs the real server in a child process (embedded PostgreSQL; MAX_FILE_SIZE = 300 MiB) and
- * the S3 server (s3rver, embedded) and the clients in this one, so that the server's resident
- * memory is its own. Prints:
+ * Runs the real server (embedded PostgreSQL; MAX_FILE_SIZE = 300 MiB), the S3 server (s3rver)
+ * and the /health prober in child processes of their own, the upload clients in this one, so
+ * that the server's resident memory and the probe's latencies are their own. Prints:
  *
  *   1. the server's resident memory growth while one 256 MiB file goes through the upload
  *      (target: under 64 MiB);
@@ -17,6 +17,7 @@
  * signature): neither side of the measurement buffers a whole file.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type ChildProcess, fork } from 'node:child_process';
@@ -26,7 +27,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
@@ -34,6 +35,8 @@ import type { StorageConfig } from '../src/config/app-config';
 import { prepareRuntime } from '../src/runtime';
 import { createS3Client } from '../src/storage/s3-clients';
 import { type EmbeddedS3, startEmbeddedS3 } from '../src/storage/embedded-s3';
+
+type S3Address = Pick<EmbeddedS3, 'endpoint' | 'accessKeyId' | 'secretAccessKey' | 'region'>;
 
 const MiB = 1024 * 1024;
 const bigSize = Number(process.env.SIZE_MIB ?? 256) * MiB;
@@ -61,7 +64,15 @@ async function serve(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   process.send!({ port });
+  // The server's own event-loop delay, between 'delay-reset' and 'delay' (what /health waits on).
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
   process.on('message', (message) => {
+    if (message === 'delay-reset') return delay.reset();
+    if (message === 'delay') {
+      process.send!({ p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 });
+      return;
+    }
     if (message !== 'stop') return;
     void app
       .close()
@@ -70,26 +81,55 @@ async function serve(): Promise<void> {
   });
 }
 
-function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; base: string }> {
-  const child = fork(__filename, ['--serve'], {
+/** The S3 server, in a child process of its own (this file run with --s3). */
+async function serveS3(directory: string): Promise<void> {
+  const s3 = await startEmbeddedS3({ directory });
+  process.send!({
+    endpoint: s3.endpoint,
+    accessKeyId: s3.accessKeyId,
+    secretAccessKey: s3.secretAccessKey,
+    region: s3.region,
+  });
+  process.on('message', (message) => {
+    if (message === 'stop') void s3.stop().then(() => process.exit(0));
+  });
+}
+
+/** GET /health every 10 ms until told to stop, from a process of its own (--probe). */
+async function probe(base: string): Promise<void> {
+  let stopped = false;
+  process.on('message', (message) => {
+    if (message === 'stop') stopped = true;
+  });
+  const latencies = await probeHealth(base, () => stopped);
+  process.send!(latencies, () => process.exit(0));
+}
+
+/** Runs this file with `args` in a child process; its first message, and the child. */
+function startChild<T>(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; ready: T }> {
+  const child = fork(__filename, args, {
     env,
     execArgv: ['-r', 'ts-node/register'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
-    child.once('message', (message: { port: number }) =>
-      resolve({ child, base: `http://127.0.0.1:${message.port}` }),
-    );
-    child.once('exit', (code) => reject(new Error(`the server exited (${code})`)));
+    child.once('message', (ready: T) => resolve({ child, ready }));
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited (${code})`)));
   });
 }
 
-function stopServer(child: ChildProcess): Promise<void> {
+/** Asks a child to stop; its last message (if any). */
+function stopChild<T>(child: ChildProcess): Promise<T | undefined> {
   return new Promise((resolve) => {
+    let last: T | undefined;
+    child.on('message', (message: T) => (last = message));
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     child.once('exit', () => {
       clearTimeout(timer);
-      resolve();
+      resolve(last);
     });
     child.send('stop');
   });
@@ -199,11 +239,13 @@ const mib = (bytes: number) => (bytes / MiB).toFixed(1);
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-bench-upload-'));
-  let s3: EmbeddedS3 | undefined;
-  let server: { child: ChildProcess; base: string } | undefined;
+  let s3Child: ChildProcess | undefined;
+  let server: ChildProcess | undefined;
   try {
-    s3 = await startEmbeddedS3({ directory: join(dataDir, 's3') });
-    server = await startServer({
+    const started3 = await startChild<S3Address>(['--s3', join(dataDir, 's3')]);
+    s3Child = started3.child;
+    const s3 = started3.ready;
+    const startedServer = await startChild<{ port: number }>(['--serve'], {
       ...process.env,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
@@ -215,7 +257,9 @@ async function main(): Promise<void> {
       MINIO_SECRET_KEY: s3.secretAccessKey,
       MINIO_BUCKET_NAME: BUCKET,
     });
-    const { child, base } = server;
+    server = startedServer.child;
+    const child = server;
+    const base = `http://127.0.0.1:${startedServer.ready.port}`;
     const token = await signIn(base);
     // Warm up (first requests load code and fill pools), then measure.
     for (let index = 0; index < 3; index += 1) {
@@ -260,18 +304,29 @@ async function main(): Promise<void> {
       }),
     );
     const direct = performance.now() - directStarted;
+    // The mechanism the server uses (lib-storage Upload: 5 MiB parts, 2 at a time), from here.
+    const libStarted = performance.now();
+    await new Upload({
+      client,
+      params: { Bucket: BUCKET, Key: 'bench/lib-storage.pdf', Body: fileBytes(bigSize) },
+      queueSize: 2,
+    }).done();
+    const viaLibStorage = performance.now() - libStarted;
     client.destroy();
 
     // 3: /health while 20 uploads of 5 MiB run at once.
-    let done = false;
-    const probing = probeHealth(base, () => done);
+    child.send('delay-reset');
+    const prober = (await startChild<'ready'>(['--probe', base])).child;
     const concurrentStarted = performance.now();
     const statuses = await Promise.all(
       Array.from({ length: concurrent }, () => uploadFile(base, token, smallSize)),
     );
     const concurrentWall = performance.now() - concurrentStarted;
-    done = true;
-    const health = await probing;
+    const health = (await stopChild<number[]>(prober)) ?? [];
+    const loopDelay = await new Promise<{ p99: number; max: number }>((resolve) => {
+      child.once('message', resolve);
+      child.send('delay');
+    });
     if (statuses.some((code) => code !== 201)) throw new Error(`uploads answered ${statuses}`);
 
     const rate = (ms: number) => `${((bigSize / MiB / ms) * 1000).toFixed(1)} MiB/s`;
@@ -288,20 +343,33 @@ async function main(): Promise<void> {
     );
     console.log(`  upload throughput = ${ratio.toFixed(0)}% of direct (target >= 50%)`);
     console.log(
+      `  lib-storage Upload (multipart) of the same bytes, without the server: ${(viaLibStorage / 1000).toFixed(2)} s (${rate(viaLibStorage)}); the server's upload = ${((viaLibStorage / throughServer) * 100).toFixed(0)}% of it`,
+    );
+    console.log(
       `${concurrent} concurrent uploads of ${mib(smallSize)} MiB: ${concurrentWall.toFixed(0)} ms in all`,
     );
     console.log(
       `  GET /health during them: n=${health.length} p50 ${percentile(health, 50).toFixed(1)} ms, p99 ${percentile(health, 99).toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms (target p99 < 50 ms)`,
     );
+    console.log(
+      `  the server's event-loop delay meanwhile: p99 ${loopDelay.p99.toFixed(1)} ms, max ${loopDelay.max.toFixed(1)} ms`,
+    );
   } finally {
-    if (server) await stopServer(server.child);
-    await s3?.stop();
+    if (server) await stopChild(server);
+    if (s3Child) await stopChild(s3Child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-if (process.argv.includes('--serve')) {
-  void serve().catch((error: unknown) => {
+const role = process.argv[2];
+if (role === '--serve' || role === '--s3' || role === '--probe') {
+  const run =
+    role === '--serve'
+      ? serve()
+      : role === '--s3'
+        ? serveS3(process.argv[3])
+        : (process.send!('ready'), probe(process.argv[3]));
+  void run.catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });
