@@ -89,6 +89,21 @@ describe('Files: list, read, rename/retype/move, delete', () => {
     await t?.close();
   });
 
+  it('OpenAPI: the upload is multipart/form-data with a binary `file`; who may do what is said', async () => {
+    const res = await t.http.get('/docs-json');
+    expectStatus(res, 200);
+    const paths = res.body.paths;
+    const upload = paths['/api/v1/files/upload'].post;
+    const form = upload.requestBody.content['multipart/form-data'].schema;
+    expect(form.properties.file).toEqual({ type: 'string', format: 'binary' });
+    expect(form.required).toEqual(['file']);
+    expect(upload.description).toMatch(/Who may/);
+    expect(paths['/api/v1/files/{id}'].patch.description).toMatch(/Who may/);
+    expect(paths['/api/v1/files/{id}'].delete.description).toMatch(
+      /while a draft or in a review stage/,
+    );
+  });
+
   describe('GET /files', () => {
     let photo: FileJson;
     let title: FileJson;
