@@ -8,6 +8,8 @@ import { FileAccess } from './file-access';
 import { FileDownloads } from './file-downloads';
 import { FileDownloadsController } from './file-downloads.controller';
 import { FileRecords } from './file-records';
+import { FilesController } from './files.controller';
+import { FilesService } from './files.service';
 import { FilesForApplications } from './files-for-applications';
 import { RenderGate } from './render-gate';
 import { Thumbnails } from './thumbnails';
@@ -21,8 +23,9 @@ import { UploadTargets } from './upload-target';
  */
 @Module({
   imports: [ApplicationAccessModule, FolderLookupsModule, SettingsModule],
-  controllers: [FileDownloadsController],
+  controllers: [FilesController, FileDownloadsController],
   providers: [
+    FilesService,
     FileAccess,
     UploadTargets,
     UploadIntents,
