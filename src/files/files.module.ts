@@ -4,9 +4,14 @@ import { ApplicationAccessModule } from '../applications/application-access';
 import { FolderLookupsModule } from '../folders/folders-for-users';
 import { SettingsModule } from '../settings/settings.module';
 import { FileAccess } from './file-access';
+import { FileUploadsController } from './file-uploads.controller';
 import { FileRecords } from './file-records';
 import { FilesForApplications } from './files-for-applications';
+import { MultipartUploads } from './multipart-uploads';
+import { PresignedUploads } from './presigned-uploads';
+import { StorageJobs } from './storage-jobs';
 import { UploadIntents } from './upload-intents';
+import { UploadLocks } from './upload-locks';
 import { UploadTargets } from './upload-target';
 
 /**
@@ -16,8 +21,13 @@ import { UploadTargets } from './upload-target';
  */
 @Module({
   imports: [ApplicationAccessModule, FolderLookupsModule, SettingsModule],
+  controllers: [FileUploadsController],
   providers: [
     FileAccess,
+    UploadLocks,
+    PresignedUploads,
+    MultipartUploads,
+    StorageJobs,
     UploadTargets,
     UploadIntents,
     FileRecords,

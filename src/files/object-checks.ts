@@ -1,0 +1,53 @@
+/**
+ * What the presigned and chunked paths check of an object a client wrote straight to storage:
+ * its first bytes (a ranged GET, for the type) and its SHA-256 (streamed, never buffered).
+ */
+import { createHash } from 'node:crypto';
+import type { StorageService } from '../storage/storage.service';
+import { FILE_KINDS, type FileKind, SNIFF_BYTES } from './file-types';
+import { cleanFileName, extensionOf } from './file-names';
+
+/** The kind a client's name announces (by its extension's family), if any. */
+export function kindOfName(filename: string): FileKind | undefined {
+  const extension = extensionOf(cleanFileName(filename, ''));
+  if (!extension) return undefined;
+  return Object.values(FILE_KINDS).find((kind) =>
+    (kind.family as readonly string[]).includes(extension),
+  );
+}
+
+/**
+ * The extension of a key handed out before any byte is seen: the canonical one of the kind the
+ * name announces, or none (the sniff at finalize decides the kind; a key never changes).
+ */
+export function keyExtensionFor(filename: string): string {
+  return kindOfName(filename)?.extension ?? '';
+}
+
+/** The first SNIFF_BYTES of an object (fewer when it is smaller); undefined when it is missing. */
+export async function readObjectHead(
+  storage: StorageService,
+  key: string,
+): Promise<Buffer | undefined> {
+  const object = await storage.getStream(key, `bytes=0-${SNIFF_BYTES - 1}`);
+  if (!object) return undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of object.body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The hex SHA-256 of an object and its length, streamed; undefined when it is missing. */
+export async function hashObject(
+  storage: StorageService,
+  key: string,
+): Promise<{ sha256: string; size: number } | undefined> {
+  const object = await storage.getStream(key);
+  if (!object) return undefined;
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of object.body) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
