@@ -54,6 +54,8 @@ export class StorageJobs implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly logger = new Logger(StorageJobs.name);
   private timers: NodeJS.Timeout[] = [];
   private running = new Set<Promise<unknown>>();
+  /** Runs of this instance, one after the other (the advisory lock keeps other instances out). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -79,48 +81,52 @@ export class StorageJobs implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** (a)–(c); undefined when another instance holds the lock. */
   async sweep(now = new Date()): Promise<SweepResult | undefined> {
-    const result = await this.locks.withJobsLock(async (session) => {
-      const due = await this.dueIntents(now);
-      const done: SweepResult = { direct: 0, presigned: 0, multipart: 0 };
-      for (const intent of due) {
-        if (await this.release(session, intent)) done[intent.kind] += 1;
-      }
-      return done;
-    });
+    const result = await this.inTurn(() =>
+      this.locks.withJobsLock(async (session) => {
+        const due = await this.dueIntents(now);
+        const done: SweepResult = { direct: 0, presigned: 0, multipart: 0 };
+        for (const intent of due) {
+          if (await this.release(session, intent)) done[intent.kind] += 1;
+        }
+        return done;
+      }),
+    );
     return result === BUSY ? undefined : result;
   }
 
   /** (d): how many files got their hash; undefined when another instance holds the lock. */
   async hashPending(): Promise<number | undefined> {
-    const result = await this.locks.withJobsLock(async () => {
-      const pending: { id: string; file_path: string; file_size: string }[] =
-        await this.dataSource.query(
-          `SELECT id, file_path, file_size FROM files WHERE sha256 IS NULL
-            ORDER BY created_at LIMIT $1`,
-          [HASH_BATCH],
-        );
-      let hashed = 0;
-      for (const file of pending) {
-        try {
-          const found = await hashObject(this.storage, file.file_path);
-          if (!found) {
-            this.logger.warn(
-              { fileId: file.id, key: file.file_path },
-              'A file has no object to hash',
-            );
-            continue;
-          }
+    const result = await this.inTurn(() =>
+      this.locks.withJobsLock(async () => {
+        const pending: { id: string; file_path: string; file_size: string }[] =
           await this.dataSource.query(
-            `UPDATE files SET sha256 = $2 WHERE id = $1 AND sha256 IS NULL`,
-            [file.id, found.sha256],
+            `SELECT id, file_path, file_size FROM files WHERE sha256 IS NULL
+            ORDER BY created_at LIMIT $1`,
+            [HASH_BATCH],
           );
-          hashed += 1;
-        } catch (error) {
-          this.logger.warn({ err: error, fileId: file.id }, 'Could not hash a stored file');
+        let hashed = 0;
+        for (const file of pending) {
+          try {
+            const found = await hashObject(this.storage, file.file_path);
+            if (!found) {
+              this.logger.warn(
+                { fileId: file.id, key: file.file_path },
+                'A file has no object to hash',
+              );
+              continue;
+            }
+            await this.dataSource.query(
+              `UPDATE files SET sha256 = $2 WHERE id = $1 AND sha256 IS NULL`,
+              [file.id, found.sha256],
+            );
+            hashed += 1;
+          } catch (error) {
+            this.logger.warn({ err: error, fileId: file.id }, 'Could not hash a stored file');
+          }
         }
-      }
-      return hashed;
-    });
+        return hashed;
+      }),
+    );
     return result === BUSY ? undefined : result;
   }
 
@@ -172,6 +178,12 @@ export class StorageJobs implements OnApplicationBootstrap, BeforeApplicationShu
       );
       return false;
     }
+  }
+
+  private inTurn<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   private launch(job: () => Promise<unknown>): void {
