@@ -18,7 +18,7 @@ import {
 } from './dto/multipart-upload.dto';
 import { cleanFileName, extensionOf } from './file-names';
 import { FileRecords } from './file-records';
-import { keyExtensionFor, readObjectHead } from './object-checks';
+import { keyExtensionFor, readObjectHead, storageStep } from './object-checks';
 import { newObjectKey } from './object-keys';
 import { fileTooLarge, sniffedMimeType, uploadBusy } from './presigned-uploads';
 import { UploadIntent } from './upload-intent.entity';
@@ -195,25 +195,9 @@ export class MultipartUploads {
       );
     }
     const key = intent.objectKey;
+    await storageStep(() => this.assemble(intent, body));
     try {
-      await this.storage.completeMultipart(
-        key,
-        intent.s3UploadId!,
-        body.parts.map((part) => ({ partNumber: part.part_number, etag: part.etag })),
-      );
-    } catch (error) {
-      // The store refused the parts (a wrong ETag, a part too small, one not uploaded): the
-      // upload stays open, the client may send the parts again.
-      if (error instanceof S3ServiceException && (error.$metadata.httpStatusCode ?? 500) < 500) {
-        throw new ValidationProblem(
-          [{ loc: ['body', 'parts'], msg: error.message, type: 'value_error' }],
-          `The storage refused to assemble the parts (${error.name}): upload them again and complete with the ETags it answered.`,
-        );
-      }
-      throw error;
-    }
-    try {
-      const head = await this.storage.head(key);
+      const head = await storageStep(() => this.storage.head(key));
       const size = head?.size ?? 0;
       if (size !== Number(intent.expectedSize)) {
         throw new ValidationProblem(
@@ -227,7 +211,7 @@ export class MultipartUploads {
           `The assembled file has ${size} bytes, not the ${intent.expectedSize} declared; it was deleted. Start the upload again.`,
         );
       }
-      const first = await readObjectHead(this.storage, key);
+      const first = await storageStep(() => readObjectHead(this.storage, key));
       const originalFilename = intent.originalFilename ?? cleanFileName('', extensionOf(key));
       const mimeType = await sniffedMimeType(first ?? Buffer.alloc(0), originalFilename, key);
       return await this.records.record(caller, {
@@ -245,6 +229,27 @@ export class MultipartUploads {
       });
     } catch (error) {
       await this.records.discardObject(key);
+      throw error;
+    }
+  }
+
+  /** Completes the upload in storage; a refusal of the parts (4xx) is 422, the upload stays open. */
+  private async assemble(intent: UploadIntent, body: CompleteMultipartDto): Promise<void> {
+    try {
+      await this.storage.completeMultipart(
+        intent.objectKey,
+        intent.s3UploadId!,
+        body.parts.map((part) => ({ partNumber: part.part_number, etag: part.etag })),
+      );
+    } catch (error) {
+      // The store refused the parts (a wrong ETag, a part too small, one not uploaded): the
+      // upload stays open, the client may send the parts again.
+      if (error instanceof S3ServiceException && (error.$metadata.httpStatusCode ?? 500) < 500) {
+        throw new ValidationProblem(
+          [{ loc: ['body', 'parts'], msg: error.message, type: 'value_error' }],
+          `The storage refused to assemble the parts (${error.name}): upload them again and complete with the ETags it answered.`,
+        );
+      }
       throw error;
     }
   }

@@ -2,7 +2,9 @@
  * What the presigned and chunked paths check of an object a client wrote straight to storage:
  * its first bytes (a ranged GET, for the type) and its SHA-256 (streamed, never buffered).
  */
+import { HttpException, HttpStatus } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { ProblemException } from '../common/http/problem';
 import type { StorageService } from '../storage/storage.service';
 import { FILE_KINDS, type FileKind, SNIFF_BYTES } from './file-types';
 import { cleanFileName, extensionOf } from './file-names';
@@ -50,4 +52,21 @@ export async function hashObject(
     size += (chunk as Buffer).length;
   }
   return { sha256: hash.digest('hex'), size };
+}
+
+/**
+ * Runs a storage step of an upload check: a failure of the store (unreachable, cut mid-stream)
+ * becomes 503 `storage-unavailable` rather than an unexplained 500.
+ */
+export async function storageStep<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof HttpException) throw error;
+    throw new ProblemException(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'The document storage is not answering. Please try again shortly.',
+      { type: 'storage-unavailable', headers: { 'Retry-After': '5' } },
+    );
+  }
 }

@@ -16,7 +16,7 @@ import type {
 import { cleanFileName, extensionOf } from './file-names';
 import { FileRecords } from './file-records';
 import { ALLOWED_TYPES_TEXT, detectFileKind } from './file-types';
-import { hashObject, keyExtensionFor, readObjectHead } from './object-checks';
+import { hashObject, keyExtensionFor, readObjectHead, storageStep } from './object-checks';
 import { newObjectKey } from './object-keys';
 import { StoredFile } from './stored-file.entity';
 import { UploadIntent } from './upload-intent.entity';
@@ -121,7 +121,7 @@ export class PresignedUploads {
     }
     const target = boundTarget(intent, body);
 
-    const head = await this.storage.head(key);
+    const head = await storageStep(() => this.storage.head(key));
     if (!head) {
       // The intent stays: the client may still PUT the bytes and finalize again.
       throw new ValidationProblem(
@@ -139,7 +139,7 @@ export class PresignedUploads {
     try {
       this.checkSize(head.size, intent);
       const mimeType = await this.sniff(key, originalFilename);
-      const hashed = await hashObject(this.storage, key);
+      const hashed = await storageStep(() => hashObject(this.storage, key));
       if (!hashed) throw objectVanished(key);
       return await this.records.record(caller, {
         kind: 'presigned',
@@ -183,7 +183,7 @@ export class PresignedUploads {
 
   /** The mime type from the object's first bytes: the name's and the key's extension must fit it. */
   private async sniff(key: string, originalFilename: string): Promise<string> {
-    const head = await readObjectHead(this.storage, key);
+    const head = await storageStep(() => readObjectHead(this.storage, key));
     if (!head) throw objectVanished(key);
     return sniffedMimeType(head, originalFilename, key);
   }
