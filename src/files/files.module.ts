@@ -3,6 +3,7 @@ import { APPLICATION_FILES } from '../applications/application-documents';
 import { ApplicationAccessModule } from '../applications/application-access';
 import { FolderLookupsModule } from '../folders/folders-for-users';
 import { SettingsModule } from '../settings/settings.module';
+import { ClientUploads } from './client-uploads';
 import { FileAccess } from './file-access';
 import { FileUploadsController } from './file-uploads.controller';
 import { FileRecords } from './file-records';
@@ -25,6 +26,7 @@ import { UploadTargets } from './upload-target';
   providers: [
     FileAccess,
     UploadLocks,
+    ClientUploads,
     PresignedUploads,
     MultipartUploads,
     StorageJobs,

@@ -1,11 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { S3ServiceException } from '@aws-sdk/client-s3';
-import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/auth/auth-user';
 import { ProblemException, ValidationProblem } from '../common/http/problem';
-import type { AppConfig, StorageConfig } from '../config/app-config';
 import { StorageService } from '../storage/storage.service';
 import type { FileResponseDto } from './dto/file-response.dto';
 import {
@@ -17,13 +13,12 @@ import {
   type StartMultipartDto,
 } from './dto/multipart-upload.dto';
 import { cleanFileName, extensionOf } from './file-names';
-import { FileRecords } from './file-records';
 import { keyExtensionFor, readObjectHead, storageStep } from './object-checks';
 import { newObjectKey } from './object-keys';
-import { fileTooLarge, sniffedMimeType, uploadBusy } from './presigned-uploads';
+import { fileTooLarge, sniffedMimeType } from './presigned-uploads';
+import { ClientUploads } from './client-uploads';
 import { UploadIntent } from './upload-intent.entity';
 import { UploadIntents } from './upload-intents';
-import { BUSY, UploadLocks } from './upload-locks';
 import { UploadTargets } from './upload-target';
 
 const MIB = 1024 * 1024;
@@ -71,22 +66,15 @@ export function partListProblems(partNumbers: number[], partCount: number): stri
  */
 @Injectable()
 export class MultipartUploads {
-  private readonly config: StorageConfig;
-
   constructor(
-    config: ConfigService<AppConfig, true>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly uploads: ClientUploads,
+    private readonly storage: StorageService,
     private readonly targets: UploadTargets,
     private readonly intents: UploadIntents,
-    private readonly records: FileRecords,
-    private readonly storage: StorageService,
-    private readonly locks: UploadLocks,
-  ) {
-    this.config = config.get('storage', { infer: true });
-  }
+  ) {}
 
   async start(caller: AuthUser, body: StartMultipartDto): Promise<MultipartStartedDto> {
-    const limit = this.config.maxMultipartFileSize;
+    const limit = this.uploads.config.maxMultipartFileSize;
     if (body.size > limit) throw fileTooLarge(body.size, limit);
     const target = await this.targets.resolve(caller, body);
     const extension = keyExtensionFor(body.filename);
@@ -149,7 +137,7 @@ export class MultipartUploads {
         upload_url: await this.storage.presignPart(intent.objectKey, intent.s3UploadId!, number),
       })),
     );
-    return { parts, expires_in: this.config.presignedUploadSeconds };
+    return { parts, expires_in: this.uploads.config.presignedUploadSeconds };
   }
 
   async complete(
@@ -158,22 +146,19 @@ export class MultipartUploads {
     body: CompleteMultipartDto,
   ): Promise<FileResponseDto> {
     const intent = await this.ownUpload(caller, uploadId);
-    const result = await this.locks.withKey(intent.objectKey, () =>
+    return this.uploads.exclusive(intent.objectKey, () =>
       this.completeLocked(caller, uploadId, body),
     );
-    if (result === BUSY) throw uploadBusy();
-    return result;
   }
 
   /** Aborts in storage (a refusal is logged by StorageService) and forgets the upload. */
   async abort(caller: AuthUser, uploadId: string): Promise<void> {
     const intent = await this.ownUpload(caller, uploadId);
-    const result = await this.locks.withKey(intent.objectKey, async () => {
+    await this.uploads.exclusive(intent.objectKey, async () => {
       const current = await this.ownUpload(caller, uploadId);
       await this.storage.abortMultipart(current.objectKey, current.s3UploadId!);
       await this.intents.discard(current.objectKey);
     });
-    if (result === BUSY) throw uploadBusy();
   }
 
   private async completeLocked(
@@ -196,7 +181,7 @@ export class MultipartUploads {
     }
     const key = intent.objectKey;
     await storageStep(() => this.assemble(intent, body));
-    try {
+    return this.uploads.recordOrDiscard(key, async (records) => {
       const head = await storageStep(() => this.storage.head(key));
       const size = head?.size ?? 0;
       if (size !== Number(intent.expectedSize)) {
@@ -214,7 +199,7 @@ export class MultipartUploads {
       const first = await storageStep(() => readObjectHead(this.storage, key));
       const originalFilename = intent.originalFilename ?? cleanFileName('', extensionOf(key));
       const mimeType = await sniffedMimeType(first ?? Buffer.alloc(0), originalFilename, key);
-      return await this.records.record(caller, {
+      return records.record(caller, {
         kind: 'multipart',
         objectKey: key,
         size,
@@ -227,10 +212,7 @@ export class MultipartUploads {
           document_type: intent.documentType,
         },
       });
-    } catch (error) {
-      await this.records.discardObject(key);
-      throw error;
-    }
+    });
   }
 
   /** Completes the upload in storage; a refusal of the parts (4xx) is 422, the upload stays open. */
@@ -256,9 +238,11 @@ export class MultipartUploads {
 
   /** The caller's unfinished chunked upload `uploadId`; 404 for anyone else's, or none. */
   private async ownUpload(caller: AuthUser, uploadId: string): Promise<UploadIntent> {
-    const intent = await this.dataSource
-      .getRepository(UploadIntent)
-      .findOneBy({ id: uploadId, kind: 'multipart', userId: caller.id });
+    const intent = await this.uploads.findIntent({
+      id: uploadId,
+      kind: 'multipart',
+      userId: caller.id,
+    });
     if (!intent || !intent.s3UploadId) {
       throw new ProblemException(
         HttpStatus.NOT_FOUND,

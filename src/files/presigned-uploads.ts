@@ -1,10 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/auth/auth-user';
 import { type FieldError, ProblemException, ValidationProblem } from '../common/http/problem';
-import type { AppConfig, StorageConfig } from '../config/app-config';
 import { StorageService } from '../storage/storage.service';
 import type { FileResponseDto } from './dto/file-response.dto';
 import type {
@@ -14,15 +10,13 @@ import type {
   UploadUrlResponseDto,
 } from './dto/upload-url.dto';
 import { cleanFileName, extensionOf } from './file-names';
-import { FileRecords } from './file-records';
 import { ALLOWED_TYPES_TEXT, detectFileKind } from './file-types';
 import { hashObject, keyExtensionFor, readObjectHead, storageStep } from './object-checks';
 import { newObjectKey } from './object-keys';
-import { StoredFile } from './stored-file.entity';
 import { UploadIntent } from './upload-intent.entity';
 import { UploadIntents } from './upload-intents';
-import { BUSY, UploadLocks } from './upload-locks';
 import { UploadTargets } from './upload-target';
+import { ClientUploads } from './client-uploads';
 
 export function fileTooLarge(size: number, limit: number): ProblemException {
   return new ProblemException(
@@ -38,14 +32,6 @@ export function typeNotAllowed(detail: string): ProblemException {
   });
 }
 
-export function uploadBusy(): ProblemException {
-  return new ProblemException(
-    HttpStatus.CONFLICT,
-    'This upload is being finished by another request; try again in a moment.',
-    { type: 'concurrent-update' },
-  );
-}
-
 /**
  * Presigned uploads (SPEC §7, issue 11 item 4): the server chooses a key, binds it to the caller,
  * the target and an expiry (an intent of kind `presigned`) and signs a PUT for it; the client
@@ -55,26 +41,19 @@ export function uploadBusy(): ProblemException {
  */
 @Injectable()
 export class PresignedUploads {
-  private readonly config: StorageConfig;
-
   constructor(
-    config: ConfigService<AppConfig, true>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly uploads: ClientUploads,
     private readonly targets: UploadTargets,
     private readonly intents: UploadIntents,
-    private readonly records: FileRecords,
     private readonly storage: StorageService,
-    private readonly locks: UploadLocks,
-  ) {
-    this.config = config.get('storage', { infer: true });
-  }
+  ) {}
 
   async requestUrl(caller: AuthUser, body: UploadUrlDto): Promise<UploadUrlResponseDto> {
-    const limit = this.config.maxFileSize;
+    const limit = this.uploads.config.maxFileSize;
     if (body.size != null && body.size > limit) throw fileTooLarge(body.size, limit);
     const target = await this.targets.resolve(caller, body);
     const objectKey = newObjectKey(target, keyExtensionFor(body.filename));
-    const expiresIn = this.config.presignedUploadSeconds;
+    const expiresIn = this.uploads.config.presignedUploadSeconds;
     await this.intents.open({
       kind: 'presigned',
       objectKey,
@@ -91,11 +70,7 @@ export class PresignedUploads {
   }
 
   async finalize(caller: AuthUser, body: FinalizeUploadDto): Promise<FileResponseDto> {
-    const result = await this.locks.withKey(body.object_name, () =>
-      this.finalizeLocked(caller, body),
-    );
-    if (result === BUSY) throw uploadBusy();
-    return result;
+    return this.uploads.exclusive(body.object_name, () => this.finalizeLocked(caller, body));
   }
 
   private async finalizeLocked(
@@ -103,11 +78,9 @@ export class PresignedUploads {
     body: FinalizeUploadDto,
   ): Promise<FileResponseDto> {
     const key = body.object_name;
-    const intent = await this.dataSource
-      .getRepository(UploadIntent)
-      .findOneBy({ objectKey: key, kind: 'presigned' });
+    const intent = await this.uploads.findIntent({ objectKey: key, kind: 'presigned' });
     if (!intent || intent.userId !== caller.id) {
-      if (!intent && (await this.recordedBy(caller, key))) {
+      if (!intent && (await this.uploads.recordedBy(caller, key))) {
         throw new ProblemException(
           HttpStatus.CONFLICT,
           `The upload ${key} was finalized already; its file exists.`,
@@ -136,12 +109,13 @@ export class PresignedUploads {
       );
     }
     const originalFilename = cleanFileName(body.original_filename, extensionOf(key));
-    try {
+    // A refused object goes with its intent.
+    return this.uploads.recordOrDiscard(key, async (records) => {
       this.checkSize(head.size, intent);
       const mimeType = await this.sniff(key, originalFilename);
       const hashed = await storageStep(() => hashObject(this.storage, key));
       if (!hashed) throw objectVanished(key);
-      return await this.records.record(caller, {
+      return records.record(caller, {
         kind: 'presigned',
         objectKey: key,
         size: hashed.size,
@@ -150,16 +124,11 @@ export class PresignedUploads {
         originalFilename,
         target,
       });
-    } catch (error) {
-      // A refused object goes with its intent (FileRecords.record has already done so when
-      // it was the one that failed; deleting again is harmless).
-      await this.records.discardObject(key);
-      throw error;
-    }
+    });
   }
 
   private checkSize(size: number, intent: UploadIntent): void {
-    const limit = this.config.maxFileSize;
+    const limit = this.uploads.config.maxFileSize;
     if (size > limit) throw fileTooLarge(size, limit);
     if (size === 0) {
       throw new ValidationProblem(
@@ -186,12 +155,6 @@ export class PresignedUploads {
     const head = await storageStep(() => readObjectHead(this.storage, key));
     if (!head) throw objectVanished(key);
     return sniffedMimeType(head, originalFilename, key);
-  }
-
-  private async recordedBy(caller: AuthUser, key: string): Promise<boolean> {
-    return this.dataSource
-      .getRepository(StoredFile)
-      .existsBy({ filePath: key, uploadedBy: caller.id });
   }
 }
 
