@@ -131,6 +131,27 @@ describe('presigned uploads: POST /files/upload-url, PUT, POST /files/finalize',
     );
   });
 
+  it('finalizes a key once when two finalize requests race: one 201, the other 409, the object kept', async () => {
+    const pdf = samplePdf('race');
+    const url = await uploadUrl(officer, { filename: 'race.pdf' });
+    expect(await putTo(url.upload_url, pdf)).toBe(200);
+    const body = { object_name: url.object_name, original_filename: 'race.pdf' };
+    const answers = await Promise.all([
+      api(officer).post('/files/finalize', body),
+      api(officer).post('/files/finalize', body),
+    ]);
+    expect(answers.map((res) => res.status).sort()).toEqual([201, 409]);
+    expectProblem(
+      answers.find((res) => res.status === 409)!,
+      409,
+    );
+    expect(await t.storage.head(url.object_name)).toMatchObject({ size: pdf.length });
+    const rows = await t.dataSource.query(`SELECT 1 FROM files WHERE file_path = $1`, [
+      url.object_name,
+    ]);
+    expect(rows).toHaveLength(1);
+  });
+
   it('refuses a PUT of another length than the signed one (the store checks it), then finalize says nothing was uploaded', async () => {
     const image = await sampleImage('png');
     const url = await uploadUrl(officer, { filename: 'photo.png', size: image.length });
