@@ -13,9 +13,15 @@ import {
   type StartMultipartDto,
 } from './dto/multipart-upload.dto';
 import { cleanFileName, extensionOf } from './file-names';
-import { keyExtensionFor, readObjectHead, storageStep } from './object-checks';
+import {
+  fileTooLarge,
+  keyExtensionFor,
+  readObjectHead,
+  sniffedMimeType,
+  storageStep,
+} from './object-checks';
 import { newObjectKey } from './object-keys';
-import { fileTooLarge, sniffedMimeType } from './presigned-uploads';
+
 import { ClientUploads } from './client-uploads';
 import { UploadIntent } from './upload-intent.entity';
 import { UploadIntents } from './upload-intents';

@@ -1,12 +1,19 @@
 /**
  * What the presigned and chunked paths check of an object a client wrote straight to storage:
- * its first bytes (a ranged GET, for the type) and its SHA-256 (streamed, never buffered).
+ * its first bytes (a ranged GET, for the type) and its SHA-256 (streamed, never buffered), and
+ * the refusals they lead to (413, 415, 503 when the store fails).
  */
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { ProblemException } from '../common/http/problem';
 import type { StorageService } from '../storage/storage.service';
-import { FILE_KINDS, type FileKind, SNIFF_BYTES } from './file-types';
+import {
+  ALLOWED_TYPES_TEXT,
+  detectFileKind,
+  FILE_KINDS,
+  type FileKind,
+  SNIFF_BYTES,
+} from './file-types';
 import { cleanFileName, extensionOf } from './file-names';
 
 /** The kind a client's name announces (by its extension's family), if any. */
@@ -69,4 +76,38 @@ export async function storageStep<T>(step: () => Promise<T>): Promise<T> {
       { type: 'storage-unavailable', headers: { 'Retry-After': '5' } },
     );
   }
+}
+
+export function fileTooLarge(size: number, limit: number): ProblemException {
+  return new ProblemException(
+    HttpStatus.PAYLOAD_TOO_LARGE,
+    `The file (${size} bytes) is larger than the limit of ${limit} bytes.`,
+    { type: 'file-too-large' },
+  );
+}
+
+export function typeNotAllowed(detail: string): ProblemException {
+  return new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, detail, {
+    type: 'file-type-not-allowed',
+  });
+}
+
+/**
+ * The type of an object from its first bytes and the client's name (file-types.ts); the key's
+ * extension, chosen from the name when the key was handed out, must fit it too. Else 415.
+ */
+export async function sniffedMimeType(
+  head: Buffer,
+  originalFilename: string,
+  key: string,
+): Promise<string> {
+  const found = await detectFileKind(head, originalFilename);
+  if (!found.ok) throw typeNotAllowed(found.detail);
+  const keyExtension = extensionOf(key.slice(key.lastIndexOf('/') + 1));
+  if (keyExtension && !(found.kind.family as readonly string[]).includes(keyExtension)) {
+    throw typeNotAllowed(
+      `The file was announced as ${keyExtension} but its content is ${found.kind.mime}; upload ${ALLOWED_TYPES_TEXT} under its own name.`,
+    );
+  }
+  return found.kind.mime;
 }

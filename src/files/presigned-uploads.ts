@@ -10,27 +10,19 @@ import type {
   UploadUrlResponseDto,
 } from './dto/upload-url.dto';
 import { cleanFileName, extensionOf } from './file-names';
-import { ALLOWED_TYPES_TEXT, detectFileKind } from './file-types';
-import { hashObject, keyExtensionFor, readObjectHead, storageStep } from './object-checks';
+import {
+  fileTooLarge,
+  hashObject,
+  keyExtensionFor,
+  readObjectHead,
+  sniffedMimeType,
+  storageStep,
+} from './object-checks';
 import { newObjectKey } from './object-keys';
-import { UploadIntent } from './upload-intent.entity';
+import type { UploadIntent } from './upload-intent.entity';
 import { UploadIntents } from './upload-intents';
 import { UploadTargets } from './upload-target';
 import { ClientUploads } from './client-uploads';
-
-export function fileTooLarge(size: number, limit: number): ProblemException {
-  return new ProblemException(
-    HttpStatus.PAYLOAD_TOO_LARGE,
-    `The file (${size} bytes) is larger than the limit of ${limit} bytes.`,
-    { type: 'file-too-large' },
-  );
-}
-
-export function typeNotAllowed(detail: string): ProblemException {
-  return new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, detail, {
-    type: 'file-type-not-allowed',
-  });
-}
 
 /**
  * Presigned uploads (SPEC §7, issue 11 item 4): the server chooses a key, binds it to the caller,
@@ -156,26 +148,6 @@ export class PresignedUploads {
     if (!head) throw objectVanished(key);
     return sniffedMimeType(head, originalFilename, key);
   }
-}
-
-/**
- * The type of an object from its first bytes and the client's name (file-types.ts); the key's
- * extension, chosen from the name when the key was handed out, must fit it too. Else 415.
- */
-export async function sniffedMimeType(
-  head: Buffer,
-  originalFilename: string,
-  key: string,
-): Promise<string> {
-  const found = await detectFileKind(head, originalFilename);
-  if (!found.ok) throw typeNotAllowed(found.detail);
-  const keyExtension = extensionOf(key.slice(key.lastIndexOf('/') + 1));
-  if (keyExtension && !(found.kind.family as readonly string[]).includes(keyExtension)) {
-    throw typeNotAllowed(
-      `The file was announced as ${keyExtension} but its content is ${found.kind.mime}; upload ${ALLOWED_TYPES_TEXT} under its own name.`,
-    );
-  }
-  return found.kind.mime;
 }
 
 function objectVanished(key: string): ProblemException {
