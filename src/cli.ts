@@ -14,6 +14,12 @@
  *   rule of SPEC §4) to a customer their creator could not see, one tab-separated line each
  *   (src/applications/reads/unseen-customer-links.ts). Nothing is unlinked.
  *
+ * - `npm run storage:check -- [--older-than 1h] [--fix]` (the command `storage-check`): compares
+ *   the bucket with the file rows, upload intents and chunked uploads (src/files/storage-check.ts)
+ *   and reports object orphans, intents in flight and rows without an object. `--fix` deletes
+ *   the orphan objects only. Exit code 0 when clean, 2 when orphans or rows without an object
+ *   were found (also when --fix deleted them), 1 when the check could not run.
+ *
  * They use the same configuration as the server; with no DATABASE_URL they reach the embedded
  * PostgreSQL of a running `npm start`, or start it. They need the database only (an embedded
  * S3 server is started only because the runtime does so for `npm start`; the commands do not
@@ -44,6 +50,9 @@ import { prepareRuntime } from './runtime';
 import { readEmbeddedDatabaseUrl } from './database/embedded-database-url';
 import { problemFromError } from './common/http/problem';
 import { ProblemValidationPipe } from './common/http/validation';
+import { checkStorage, parseDuration } from './files/storage-check';
+import { StorageModule } from './storage/storage.module';
+import { StorageService } from './storage/storage.service';
 import { CreateUserDto } from './users/dto/create-user.dto';
 import { UsersService } from './users/users.service';
 import {
@@ -59,7 +68,8 @@ const USAGE =
   '       (password from ADMIN_PASSWORD, or asked for)\n' +
   DEMO_SEED_USAGE.replace(/^Usage: /, '       ') +
   '\n       npm run cli -- reencrypt   (after a key rotation; see README)' +
-  '\n       npm run cli -- customer-links   (applications linked to a customer their creator could not see)';
+  '\n       npm run cli -- customer-links   (applications linked to a customer their creator could not see)' +
+  '\n       npm run storage:check -- [--older-than 1h] [--fix]   (orphan objects, intents in flight, rows without an object)';
 
 /** What the commands need: the database and users, not HTTP nor the object store. */
 @Module({})
@@ -260,11 +270,35 @@ async function customerLinks(): Promise<void> {
   });
 }
 
+/** Exit code of a storage check that found orphans or rows without an object. */
+const STORAGE_NOT_CLEAN = 2;
+
+/** Compares the bucket with the rows; `--fix` deletes orphan objects (never rows). */
+async function storageCheck(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { 'older-than': { type: 'string', default: '1h' }, fix: { type: 'boolean' } },
+  });
+  const olderThan = values['older-than'];
+  const olderThanMs = parseDuration(olderThan);
+  if (olderThanMs === undefined) throw new Error(USAGE);
+  await withApplicationContext([StorageModule], async (app) => {
+    const result = await checkStorage(app.get(DataSource), app.get(StorageService), {
+      olderThan,
+      olderThanMs,
+      fix: values.fix === true,
+    });
+    process.stdout.write(result.text);
+    if (!result.clean) process.exitCode = STORAGE_NOT_CLEAN;
+  });
+}
+
 const COMMANDS = new Map<string, (args: string[]) => Promise<void>>([
   ['create-admin', createAdmin],
   ['seed-demo', seedDemoData],
   ['reencrypt', reencrypt],
   ['customer-links', customerLinks],
+  ['storage-check', storageCheck],
 ]);
 
 const [command, ...args] = process.argv.slice(2);
@@ -282,6 +316,8 @@ main().catch((error: unknown) => {
     );
   } else if (error instanceof Error && error.message.startsWith('Usage')) {
     process.stderr.write(`${error.message}\n`);
+  } else if (command === 'storage-check') {
+    process.stderr.write(`Could not check the storage: ${(error as Error).message}\n`);
   } else if (command === 'customer-links') {
     process.stderr.write(`Could not list the customer links: ${(error as Error).message}\n`);
   } else if (command === 'seed-demo') {

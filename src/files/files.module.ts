@@ -3,17 +3,23 @@ import { APPLICATION_FILES } from '../applications/application-documents';
 import { ApplicationAccessModule } from '../applications/application-access';
 import { FolderLookupsModule } from '../folders/folders-for-users';
 import { SettingsModule } from '../settings/settings.module';
+import { ClientUploads } from './client-uploads';
 import { DocumentsZip } from './documents-zip';
 import { FileAccess } from './file-access';
 import { FileDownloads } from './file-downloads';
 import { FileDownloadsController } from './file-downloads.controller';
+import { FileUploadsController } from './file-uploads.controller';
 import { FileRecords } from './file-records';
 import { FilesController } from './files.controller';
 import { FilesService } from './files.service';
 import { FilesForApplications } from './files-for-applications';
+import { MultipartUploads } from './multipart-uploads';
+import { PresignedUploads } from './presigned-uploads';
 import { RenderGate } from './render-gate';
+import { StorageJobs } from './storage-jobs';
 import { Thumbnails } from './thumbnails';
 import { UploadIntents } from './upload-intents';
+import { UploadLocks } from './upload-locks';
 import { UploadTargets } from './upload-target';
 
 /**
@@ -23,10 +29,15 @@ import { UploadTargets } from './upload-target';
  */
 @Module({
   imports: [ApplicationAccessModule, FolderLookupsModule, SettingsModule],
-  controllers: [FilesController, FileDownloadsController],
+  controllers: [FileUploadsController, FilesController, FileDownloadsController],
   providers: [
     FilesService,
     FileAccess,
+    UploadLocks,
+    ClientUploads,
+    PresignedUploads,
+    MultipartUploads,
+    StorageJobs,
     UploadTargets,
     UploadIntents,
     FileRecords,

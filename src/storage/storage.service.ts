@@ -8,6 +8,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -30,6 +31,13 @@ export interface StoredObject {
 
 export interface ObjectStream extends StoredObject {
   body: Readable;
+}
+
+/** One object of a bucket listing. */
+export interface ListedObject {
+  key: string;
+  size: number;
+  lastModified: Date;
 }
 
 export interface CompletedPart {
@@ -241,18 +249,51 @@ export class StorageService implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
-  /** A PUT URL for a key the server chose. */
-  presignPut(key: string, options: { contentType?: string } = {}): Promise<string> {
+  /**
+   * A PUT URL for a key the server chose. With `contentLength`, the length is signed into the
+   * URL (`X-Amz-SignedHeaders` holds content-length): a body of another length is refused by
+   * the store. With `contentType`, the client must send that Content-Type.
+   */
+  presignPut(
+    key: string,
+    options: { contentType?: string; contentLength?: number } = {},
+  ): Promise<string> {
     return getSignedUrl(
       this.publicClient,
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
         ContentType: options.contentType,
+        ContentLength: options.contentLength,
         ...this.encryption,
       }),
       { expiresIn: this.config.presignedUploadSeconds },
     );
+  }
+
+  /**
+   * Every object under `prefix` (all when not given), page by page. The V1 listing with
+   * `Marker` (the last key of the previous page): s3rver's V2 continuation tokens need legacy
+   * OpenSSL.
+   */
+  async *listObjects(prefix?: string): AsyncGenerator<ListedObject> {
+    let marker: string | undefined;
+    for (;;) {
+      const page = await this.client.send(
+        new ListObjectsCommand({ Bucket: this.bucket, Prefix: prefix, Marker: marker }),
+      );
+      const contents = page.Contents ?? [];
+      for (const object of contents) {
+        if (object.Key === undefined) continue;
+        yield {
+          key: object.Key,
+          size: object.Size ?? 0,
+          lastModified: object.LastModified ?? new Date(0),
+        };
+      }
+      if (!page.IsTruncated || contents.length === 0) return;
+      marker = page.NextMarker ?? contents[contents.length - 1].Key;
+    }
   }
 
   async createMultipart(key: string, contentType?: string): Promise<string> {
