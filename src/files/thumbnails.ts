@@ -122,7 +122,7 @@ export class Thumbnails {
       throw new ProblemException(
         HttpStatus.SERVICE_UNAVAILABLE,
         'Too many previews are being made right now. Please try again in a few seconds.',
-        { headers: { 'Retry-After': '5' } },
+        { type: 'previews-busy', headers: { 'Retry-After': '5' } },
       );
     }
   }

@@ -177,7 +177,7 @@ describe('Thumbnails of images', () => {
         );
         expect(Date.now() - started).toBeGreaterThanOrEqual(190);
         for (const res of answers) {
-          expectProblem(res, 503);
+          expectProblem(res, 503, 'previews-busy');
           expect(res.headers['retry-after']).toBe('5');
         }
         expect(gate.load).toEqual({ running: 1, waiting: 0 });

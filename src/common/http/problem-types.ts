@@ -86,6 +86,8 @@ export const PROBLEM_TYPES = [
   'folder-not-empty',
   /** 409: "A folder cannot move into its own subtree." */
   'folder-cycle',
+  /** 503, Retry-After: "Too many previews are being made right now. Please try again in a few seconds." */
+  'previews-busy',
 
   // --- the server --------------------------------------------------------------------------
   /** 503, Retry-After: "The document storage is not answering. Please try again shortly." */
