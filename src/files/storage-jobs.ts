@@ -56,6 +56,12 @@ export class StorageJobs implements OnApplicationBootstrap, BeforeApplicationShu
   private running = new Set<Promise<unknown>>();
   /** Runs of this instance, one after the other (the advisory lock keeps other instances out). */
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Files found without an object by this instance: warned about once and skipped afterwards,
+   * so that they neither repeat the warning every run nor hold back the files behind them
+   * (`storage:check` reports them as rows without an object).
+   */
+  private readonly missingObjects = new Set<string>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -100,18 +106,20 @@ export class StorageJobs implements OnApplicationBootstrap, BeforeApplicationShu
       this.locks.withJobsLock(async () => {
         const pending: { id: string; file_path: string; file_size: string }[] =
           await this.dataSource.query(
-            `SELECT id, file_path, file_size FROM files WHERE sha256 IS NULL
+            `SELECT id, file_path, file_size FROM files
+            WHERE sha256 IS NULL AND NOT (id = ANY($2::uuid[]))
             ORDER BY created_at LIMIT $1`,
-            [HASH_BATCH],
+            [HASH_BATCH, [...this.missingObjects]],
           );
         let hashed = 0;
         for (const file of pending) {
           try {
             const found = await hashObject(this.storage, file.file_path);
             if (!found) {
+              this.missingObjects.add(file.id);
               this.logger.warn(
                 { fileId: file.id, key: file.file_path },
-                'A file has no object to hash',
+                'A file has no object to hash (reported once; see npm run storage:check)',
               );
               continue;
             }

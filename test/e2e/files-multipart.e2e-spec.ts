@@ -134,6 +134,43 @@ describe('chunked uploads: POST /files/multipart, parts, complete, abort', () =>
     );
   });
 
+  it('the hash job warns once about files without an object and still hashes the files behind them', async () => {
+    const jobs = t.app.get(StorageJobs);
+    // More rows without an object than one run takes, all older than a file that has one.
+    const missing: { id: string }[] = await t.dataSource.query(
+      `INSERT INTO files (filename, original_filename, file_path, file_size, mime_type,
+         application_id, uploaded_by, created_at)
+       SELECT 'gone.pdf', 'gone.pdf', 'applications/' || $1::text || '/root/gone-' || n || '.pdf', 10,
+         'application/pdf', $1::uuid, $2::uuid, now() - interval '1 day'
+       FROM generate_series(1, 25) n RETURNING id`,
+      [application.id, officer.user.id],
+    );
+    const data = pdfOfSize(1000);
+    const key = `applications/${application.id}/root/hash-me.pdf`;
+    await t.storage.putBuffer(key, data);
+    const [present] = await t.dataSource.query(
+      `INSERT INTO files (filename, original_filename, file_path, file_size, mime_type,
+         application_id, uploaded_by)
+       VALUES ('hash-me.pdf', 'hash-me.pdf', $1, $2, 'application/pdf', $3, $4) RETURNING id`,
+      [key, data.length, application.id, officer.user.id],
+    );
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      for (let run = 0; run < 3; run += 1) await jobs.hashPending();
+      const warned = warn.mock.calls.filter((call) => /no object to hash/.test(String(call[1])));
+      expect(warned).toHaveLength(missing.length);
+    } finally {
+      warn.mockRestore();
+      await t.dataSource.query(`DELETE FROM files WHERE id = ANY($1::uuid[])`, [
+        missing.map((row) => row.id),
+      ]);
+    }
+    const [file] = await t.dataSource.query(`SELECT sha256 FROM files WHERE id = $1`, [present.id]);
+    expect(file.sha256).toBe(sha256(data));
+    await t.dataSource.query(`DELETE FROM files WHERE id = $1`, [present.id]);
+    await t.storage.delete(key);
+  });
+
   it('refuses a complete whose parts do not add up to the declared size (422) and deletes the object', async () => {
     const declared = 10 * MiB + 100;
     const started = await start(officer, { filename: 'scan.pdf', size: declared });
