@@ -66,6 +66,8 @@ export type ThumbnailAnswer =
 @Injectable()
 export class Thumbnails {
   private readonly logger = new Logger(Thumbnails.name);
+  /** Renders in progress by thumbnail key: a second request for the same one waits for it. */
+  private readonly rendering = new Map<string, Promise<Buffer>>();
 
   constructor(
     private readonly access: FileAccess,
@@ -109,8 +111,18 @@ export class Thumbnails {
     };
   }
 
+  /** Renders the thumbnail once per instance however many ask for it at the same time. */
+  private render(file: StoredFile, size: ThumbnailSize, key: string): Promise<Buffer> {
+    let render = this.rendering.get(key);
+    if (!render) {
+      render = this.renderOnce(file, size, key).finally(() => this.rendering.delete(key));
+      this.rendering.set(key, render);
+    }
+    return render;
+  }
+
   /** Renders the thumbnail through the gate and keeps it in storage. */
-  private async render(file: StoredFile, size: ThumbnailSize, key: string): Promise<Buffer> {
+  private async renderOnce(file: StoredFile, size: ThumbnailSize, key: string): Promise<Buffer> {
     try {
       return await this.gate.run(async () => {
         const image = await this.renderFromStorage(file, size);

@@ -205,6 +205,22 @@ describe('Thumbnails of images', () => {
       expect(await t.storage.head(thumbnailKey(file.filePath, 256))).toBeUndefined();
     });
 
+    it('renders a thumbnail asked for by several requests at once only once', async () => {
+      const file = await image(await sampleImage('jpeg', 2000, 1500));
+      let most = 0;
+      const watch = setInterval(() => (most = Math.max(most, gate.load.running)), 1);
+      let answers: Awaited<ReturnType<typeof thumbnail>>[];
+      try {
+        answers = await Promise.all([1, 2, 3].map(() => thumbnail(file)));
+      } finally {
+        clearInterval(watch);
+      }
+      answers.forEach((res) => expectStatus(res, 200));
+      expect(answers[1].body).toEqual(answers[0].body);
+      expect(answers[2].body).toEqual(answers[0].body);
+      expect(most).toBe(1);
+    });
+
     it('with one slot and a long enough wait, three concurrent requests take turns and all succeed', async () => {
       gate.setLimits({ concurrency: 1, waitMs: 5_000 });
       const files = await Promise.all(
