@@ -19,6 +19,8 @@ const COMPRESSIBLE: readonly string[] = [
   FILE_KINDS.xls.mime,
 ];
 
+const archiveName = (applicationId: string) => `application-${applicationId}-documents.zip`;
+
 export interface DocumentsArchive {
   filename: string;
   fileCount: number;
@@ -44,6 +46,12 @@ export class DocumentsZip {
     private readonly storage: StorageService,
     private readonly audit: AuditService,
   ) {}
+
+  /** The archive's name, once the caller may read the application (for HEAD: nothing read). */
+  async filename(caller: AuthUser, applicationId: string): Promise<string> {
+    await this.applications.check(caller, applicationId, 'read');
+    return archiveName(applicationId);
+  }
 
   async open(caller: AuthUser, applicationId: string): Promise<DocumentsArchive> {
     const application = await this.applications.check(caller, applicationId, 'read');
@@ -96,7 +104,7 @@ export class DocumentsZip {
     // Errors surface on the stream (the controller's pipeline), not on this promise.
     archive.finalize().catch(() => undefined);
     return {
-      filename: `application-${applicationId}-documents.zip`,
+      filename: archiveName(applicationId),
       fileCount: files.length,
       stream: archive,
     };

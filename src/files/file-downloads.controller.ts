@@ -8,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
@@ -19,6 +20,9 @@ import { DownloadUrlDto } from './dto/download-url.dto';
 import { DEFAULT_THUMBNAIL_SIZE, ThumbnailQuery } from './dto/thumbnail.query';
 import { FileDownloads, type StreamedAnswer } from './file-downloads';
 import { Thumbnails } from './thumbnails';
+
+/** GET routes answer HEAD too (Express): HEAD reads no object and writes no audit event. */
+const methodOf = (response: Response) => (response.req.method === 'HEAD' ? 'HEAD' : 'GET');
 
 const WHO_READS =
   'Whoever may see the file: a file of an application goes with the application (officers ' +
@@ -69,7 +73,8 @@ export class FileDownloadsController {
       'attachment disposition. One byte range (`Range: bytes=0-99`, `bytes=100-`, `bytes=-50`) ' +
       'answers 206 with Content-Range; a range past the end 416 (`Content-Range: bytes */size`); ' +
       'several ranges or a header not understood are ignored (200, the whole file). Each ' +
-      'request is audited (`file.downloaded`, via "content", with the range).',
+      'request is audited (`file.downloaded`, via "content", with the range); `HEAD` answers ' +
+      'the same headers without reading the object or auditing.',
   })
   @ApiHeader({ name: 'Range', required: false, description: 'One byte range, e.g. bytes=0-1023' })
   @ApiProduces('application/octet-stream')
@@ -82,7 +87,7 @@ export class FileDownloadsController {
     @Headers('range') range: string | undefined,
     @Res() response: Response,
   ): Promise<void> {
-    await this.send(response, await this.downloads.content(caller, id, range));
+    await this.send(response, await this.downloads.content(caller, id, range, methodOf(response)));
   }
 
   @Get('files/:id/thumbnail')
@@ -132,7 +137,8 @@ export class FileDownloadsController {
       "file): entries under their folder's path, named by display or original name, made " +
       'unique ("a.pdf", "a (2).pdf"); images, PDF and Office files stored, text compressed. ' +
       'An application without documents gives an empty ZIP. Audited once ' +
-      '(`application.documents_downloaded`, with the ids of the files).',
+      '(`application.documents_downloaded`, with the ids of the files); `HEAD` only checks access ' +
+      '(not audited).',
   })
   @ApiProduces('application/zip')
   @ApiOkResponse({
@@ -145,7 +151,10 @@ export class FileDownloadsController {
     @Param('id', ParseUuidPipe) id: string,
     @Res() response: Response,
   ): Promise<void> {
-    const archive = await this.zips.open(caller, id);
+    const archive =
+      methodOf(response) === 'HEAD'
+        ? { filename: await this.zips.filename(caller, id), stream: Readable.from([]) }
+        : await this.zips.open(caller, id);
     await this.send(response, {
       status: 200,
       headers: {

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { DocumentApplication } from '../applications/application-access';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth/auth-user';
@@ -78,10 +78,15 @@ export class FileDownloads {
    * The file's bytes, or the one range `rangeHeader` asks for (206; past the end 416; a header
    * not understood is ignored: 200). Everything that can fail cleanly has happened on return.
    */
+  /**
+   * The bytes of a file (or one range of them), audited. For `HEAD` only the answer's headers:
+   * no object is read and nothing is audited (nothing was downloaded).
+   */
   async content(
     caller: AuthUser,
     fileId: string,
     rangeHeader: string | undefined,
+    method: 'GET' | 'HEAD' = 'GET',
   ): Promise<StreamedAnswer> {
     const { file, application } = await this.access.findWithApplication(caller, fileId, 'read');
     const size = Number(file.fileSize);
@@ -94,6 +99,23 @@ export class FileDownloads {
       );
     }
     const partial = range.kind === 'partial';
+    const answer = (length: number, body: Readable): StreamedAnswer => ({
+      status: partial ? HttpStatus.PARTIAL_CONTENT : HttpStatus.OK,
+      headers: {
+        'Content-Type': contentTypeOf(file.mimeType),
+        'Content-Length': String(length),
+        'Content-Disposition': attachmentDisposition(downloadName(file)),
+        'X-Content-Type-Options': 'nosniff',
+        'Accept-Ranges': 'bytes',
+        // Documents are personal data: no shared cache keeps them.
+        'Cache-Control': 'private, no-store',
+        ...(partial ? { 'Content-Range': contentRange(range, size) } : {}),
+      },
+      body,
+    });
+    if (method === 'HEAD') {
+      return answer(partial ? range.end - range.start + 1 : size, Readable.from([]));
+    }
     const object = await this.storage
       .getStream(file.filePath, partial ? `bytes=${range.start}-${range.end}` : undefined)
       .catch((error: unknown) => {
@@ -109,20 +131,7 @@ export class FileDownloads {
       object.body.destroy();
       throw error;
     }
-    return {
-      status: partial ? HttpStatus.PARTIAL_CONTENT : HttpStatus.OK,
-      headers: {
-        'Content-Type': contentTypeOf(file.mimeType),
-        'Content-Length': String(object.size),
-        'Content-Disposition': attachmentDisposition(downloadName(file)),
-        'X-Content-Type-Options': 'nosniff',
-        'Accept-Ranges': 'bytes',
-        // Documents are personal data: no shared cache keeps them.
-        'Cache-Control': 'private, no-store',
-        ...(partial ? { 'Content-Range': contentRange(range, size) } : {}),
-      },
-      body: object.body,
-    };
+    return answer(object.size, object.body);
   }
 
   private recordDownload(

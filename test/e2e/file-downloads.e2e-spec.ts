@@ -176,6 +176,32 @@ describe('Downloads of documents', () => {
       expect(events.at(-1)?.details).toMatchObject({ via: 'content', range: `${start}-${end}` });
     });
 
+    it('answers HEAD with the headers alone: no object read, no audit event', async () => {
+      const before = await auditRows(t, { entityId: pdf.id, action: 'file.downloaded' });
+      const read = jest.spyOn(t.storage, 'getStream');
+      try {
+        const api = requestsAs(t, officer);
+        const whole = await api.send('head', `/files/${pdf.id}/content`);
+        expectStatus(whole, 200);
+        expect(whole.headers).toMatchObject({
+          'content-type': 'application/pdf',
+          'content-length': String(pdfBytes.length),
+          'accept-ranges': 'bytes',
+        });
+        const part = await api.send('head', `/files/${pdf.id}/content`, undefined, {
+          Range: 'bytes=5-14',
+        });
+        expectStatus(part, 206);
+        expect(part.headers['content-length']).toBe('10');
+        expect(read).not.toHaveBeenCalled();
+      } finally {
+        read.mockRestore();
+      }
+      expect(await auditRows(t, { entityId: pdf.id, action: 'file.downloaded' })).toHaveLength(
+        before.length,
+      );
+    });
+
     it('answers a range past the end with 416 and the size', async () => {
       const res = await requestsAs(t, officer).get(`/files/${pdf.id}/content`, undefined, {
         Range: `bytes=${pdfBytes.length}-`,
@@ -310,6 +336,31 @@ describe('Downloads of documents', () => {
       await expect(
         binary(requestsAs(t, officer).get(`/applications/${broken.id}/documents.zip`)),
       ).rejects.toThrow();
+    });
+
+    it('answers HEAD after the access check alone: nothing read, not audited', async () => {
+      const action = 'application.documents_downloaded';
+      const before = await auditRows(t, { entityId: application.id, action });
+      const read = jest.spyOn(t.storage, 'getStream');
+      try {
+        const res = await requestsAs(t, viewer).send(
+          'head',
+          `/applications/${application.id}/documents.zip`,
+        );
+        expectStatus(res, 200);
+        expect(res.headers['content-type']).toBe('application/zip');
+        expect(read).not.toHaveBeenCalled();
+        expectStatus(
+          await requestsAs(t, outsider).send(
+            'head',
+            `/applications/${application.id}/documents.zip`,
+          ),
+          404,
+        );
+      } finally {
+        read.mockRestore();
+      }
+      expect(await auditRows(t, { entityId: application.id, action })).toHaveLength(before.length);
     });
 
     it('gives a valid empty ZIP for an application without documents', async () => {

@@ -8,7 +8,7 @@ import type { TestApp } from './test-app';
 /** Who sends a request: a signed-in actor, an `Authorization` header value, or nobody. */
 export type Caller = { bearer: string } | string | null;
 
-export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type Method = 'get' | 'head' | 'post' | 'put' | 'patch' | 'delete';
 
 type Query = Record<string, string | number | boolean>;
 type Headers = Record<string, string>;
