@@ -19,6 +19,7 @@ import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/database
 import { type EmbeddedS3, startEmbeddedS3 } from '../../src/storage/embedded-s3';
 import { withClient } from '../harness/pg';
 import { s3ClientFor } from '../harness/s3';
+import { waitFor } from '../harness/wait';
 
 jest.setTimeout(30_000);
 
@@ -55,14 +56,6 @@ function isAlive(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
-  }
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
@@ -125,7 +118,7 @@ describe('embedded PostgreSQL', () => {
     const crashed = await startPostgres(directory);
     const pid = postmasterPid(directory);
     process.kill(pid, 'SIGKILL');
-    await waitFor(() => !isAlive(pid));
+    await waitFor(() => !isAlive(pid), 10_000);
 
     const next = await startPostgres(directory);
     const rows = await withClient(next.url, async (client) => {
@@ -162,7 +155,7 @@ describe('embedded PostgreSQL', () => {
     });
     const orphan = postmasterPid(directory);
     orphanMaker.kill('SIGKILL');
-    await waitFor(() => orphanMaker.exitCode !== null || orphanMaker.signalCode !== null);
+    await waitFor(() => orphanMaker.exitCode !== null || orphanMaker.signalCode !== null, 10_000);
     expect(isAlive(orphan)).toBe(true); // nothing stops PostgreSQL when Node is SIGKILLed
 
     const next = await startPostgres(directory);

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { get as httpGet } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
 import type { StoredFile } from '../../src/files/stored-file.entity';
 import {
   type ApplicationJson,
@@ -12,10 +13,11 @@ import {
 import { auditRows } from '../harness/audit';
 import { binary, foldersOf, storeFile } from '../harness/documents-fixtures';
 import { expectProblem, expectStatus } from '../harness/expect';
-import { requestsAs } from '../harness/http';
+import { listen, requestsAs } from '../harness/http';
 import type { Actor } from '../harness/identity';
 import { sampleImage, samplePdf, sampleText } from '../harness/sample-files';
 import { createTestApp, type TestApp } from '../harness/test-app';
+import { waitFor } from '../harness/wait';
 import { zipEntries } from '../harness/zip-entries';
 
 /**
@@ -238,6 +240,50 @@ describe('Downloads of documents', () => {
       } finally {
         spy.mockRestore();
       }
+    });
+
+    it("lets go of the object's stream when the client leaves mid-download", async () => {
+      const big = await storeFile(t, {
+        uploadedBy: officer.user.id,
+        applicationId: application.id,
+        bytes: Buffer.concat([samplePdf(), randomBytes(8 * 1024 * 1024)]),
+        name: 'large scan.pdf',
+        mimeType: 'application/pdf',
+      });
+      const getStream = t.storage.getStream.bind(t.storage);
+      let objectBody: Readable | undefined;
+      const spy = jest.spyOn(t.storage, 'getStream').mockImplementation(async (...args) => {
+        const object = await getStream(...args);
+        objectBody = object?.body;
+        return object;
+      });
+      try {
+        const port = await listen(t);
+        await new Promise<void>((resolve, reject) => {
+          const req = httpGet(
+            {
+              host: '127.0.0.1',
+              port,
+              path: `/api/v1/files/${big.id}/content`,
+              headers: { Authorization: officer.bearer },
+            },
+            (res) => {
+              expect(res.statusCode).toBe(200);
+              res.once('data', () => {
+                req.destroy();
+                resolve();
+              });
+            },
+          );
+          req.on('error', () => undefined);
+          setTimeout(() => reject(new Error('no bytes came')), 10_000).unref();
+        });
+        await waitFor(() => objectBody?.destroyed === true);
+      } finally {
+        spy.mockRestore();
+      }
+      // The server goes on serving.
+      expectStatus(await binary(requestsAs(t, officer).get(`/files/${pdf.id}/content`)), 200);
     });
 
     it('answers 404 with a readable detail when the object is missing', async () => {

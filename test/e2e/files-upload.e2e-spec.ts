@@ -1,7 +1,6 @@
 import { ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Test } from 'supertest';
 import {
   type ApplicationJson,
@@ -14,6 +13,7 @@ import {
 import { auditRows } from '../harness/audit';
 import { expectProblem, expectStatus } from '../harness/expect';
 import { listen } from '../harness/http';
+import { waitFor } from '../harness/wait';
 import type { Actor } from '../harness/identity';
 import { s3ClientFor } from '../harness/s3';
 import {
@@ -591,11 +591,3 @@ describe('POST /files/upload with a small MAX_FILE_SIZE', () => {
     expect(await state()).toEqual({ ...before, intents: 0 });
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the condition');
-    await sleep(25);
-  }
-}
