@@ -8,6 +8,7 @@ import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { MAX_KEYS_PER_OBJECT, verifyFormBody, verifyJsonBody } from './common/http/body-limits';
 import { sendProblem } from './common/http/problem.filter';
 import { requestIdMiddleware } from './common/http/request-id';
+import { answerClientErrors } from './common/http/client-errors';
 import { setupOpenApi } from './common/http/openapi';
 import { bodyRateLimit, limitSlowClients } from './common/http/slow-clients';
 import { trailingSlashMiddleware } from './common/http/trailing-slash';
@@ -47,6 +48,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // Order matters: the request id first, so that even a refused body is answered with it.
   app.use(requestIdMiddleware);
   limitSlowClients(app.getHttpServer(), config.app);
+  answerClientErrors(app.getHttpServer());
   app.use(bodyRateLimit(config.app.bodyMinBytesPerWindow, config.app.bodyRateWindowMs));
   app.use(app.get(GracefulShutdown).middleware);
   app.use(app.get(MetricsService).middleware);

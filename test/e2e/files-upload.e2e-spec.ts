@@ -499,6 +499,7 @@ describe('POST /files/upload (direct, streamed)', () => {
       const before = await counts();
       const res = await rawRequest(port, head(body.length + 5000), body, { halfClose: true });
       expect(res.status).toBe(400);
+      expect(res.text).toContain('"type":"urn:lc-workflow:problem:malformed-multipart"');
       await waitFor(async () => (await counts()).intents === 0);
       expect(await counts()).toEqual({ ...before, intents: 0 });
     });

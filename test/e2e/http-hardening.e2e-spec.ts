@@ -277,6 +277,43 @@ describe('HTTP hardening', () => {
     });
   });
 
+  describe('requests Node cannot read are answered with problem documents', () => {
+    /** Writes `bytes`, then ends the client's side (half-close); the whole answer. */
+    const halfClosed = (bytes: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(new URL(base).port as unknown as number, '127.0.0.1');
+        let answer = '';
+        socket.on('data', (data) => (answer += data.toString()));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(answer));
+        socket.end(bytes);
+        setTimeout(() => socket.destroy(), 5000).unref();
+      });
+    const documentOf = (answer: string) =>
+      JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
+
+    it('a request line that is not HTTP: 400 problem document', async () => {
+      const answer = await halfClosed('HELLO THERE\r\n\r\n');
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect(answer).toMatch(/content-type: application\/problem\+json/i);
+      expect(documentOf(answer)).toMatchObject({ status: 400, type: 'about:blank' });
+    });
+
+    it('a JSON body shorter than its Content-Length, then end of input: 400 malformed-body', async () => {
+      const json = '{"username":"a","password":"b"}';
+      const answer = await halfClosed(
+        'POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\n' +
+          `Content-Type: application/json\r\nContent-Length: ${json.length + 50}\r\n\r\n${json}`,
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect(documentOf(answer)).toMatchObject({
+        status: 400,
+        type: 'urn:lc-workflow:problem:malformed-body',
+        detail: expect.stringMatching(/ended before its body/),
+      });
+    });
+  });
+
   describe('slow clients and operator switches', () => {
     let slow: TestApp;
     let port: number;
@@ -326,6 +363,7 @@ describe('HTTP hardening', () => {
     it('headers that do not arrive within HTTP_HEADERS_TIMEOUT_MS: 408 and the connection closed', async () => {
       const { answer, ms } = await rawRequest(port, 'GET /health HTTP/1.1\r\nHost: localhost\r\n');
       expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(answer).toMatch(/content-type: application\/problem\+json/i);
       expect(ms).toBeLessThan(3000);
     });
 
