@@ -12,6 +12,8 @@
  *
  *   npm run bench:upload
  *   SIZE_MIB=512 MAX_FILE_SIZE=600000000 npm run bench:upload
+ *   ROUNDS=5 PROBE_EVERY_MS=2 PROFILE_DIR=/tmp/prof npm run bench:upload   # (defaults 3 and 2;
+ *                                        PROFILE_DIR: the server writes a CPU profile there)
  *
  * The clients generate the bytes as they send them (a 1 MiB random block repeated behind a PDF
  * signature): neither side of the measurement buffers a whole file.
@@ -43,6 +45,10 @@ const bigSize = Number(process.env.SIZE_MIB ?? 256) * MiB;
 const maxFileSize = process.env.MAX_FILE_SIZE ?? String(300 * MiB);
 const concurrent = Number(process.env.CONCURRENCY ?? 20);
 const smallSize = 5 * MiB;
+/** Rounds of each measurement (medians; the /health samples of all rounds together). */
+const rounds = Number(process.env.ROUNDS ?? 3);
+/** Often enough that a p99 is not just the slowest of a few dozen samples. */
+const probeEveryMs = Number(process.env.PROBE_EVERY_MS ?? 2);
 const password = 'Bench-Passw0rd';
 const API = '/api/v1';
 const BUCKET = 'bench-upload';
@@ -95,7 +101,7 @@ async function serveS3(directory: string): Promise<void> {
   });
 }
 
-/** GET /health every 10 ms until told to stop, from a process of its own (--probe). */
+/** GET /health every PROBE_EVERY_MS until told to stop, from a process of its own (--probe). */
 async function probe(base: string): Promise<void> {
   let stopped = false;
   process.on('message', (message) => {
@@ -112,7 +118,14 @@ function startChild<T>(
 ): Promise<{ child: ChildProcess; ready: T }> {
   const child = fork(__filename, args, {
     env,
-    execArgv: ['-r', 'ts-node/register'],
+    // PROFILE_DIR=<dir>: the server writes a CPU profile there (open it in Chrome DevTools).
+    execArgv: [
+      '-r',
+      'ts-node/register',
+      ...(process.env.PROFILE_DIR && args[0] === '--serve'
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR}`]
+        : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -193,6 +206,8 @@ function uploadFile(base: string, token: string, size: number): Promise<number> 
   });
 }
 
+const median = (values: number[]) => percentile(values, 50);
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -204,7 +219,7 @@ async function probeHealth(base: string, until: () => boolean): Promise<number[]
     const started = performance.now();
     await fetch(`${base}/health`).then((res) => res.arrayBuffer());
     latencies.push(performance.now() - started);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, probeEveryMs));
   }
   return latencies;
 }
@@ -266,19 +281,6 @@ async function main(): Promise<void> {
       if ((await uploadFile(base, token, 6 * MiB)) !== 201) throw new Error('warm-up failed');
     }
 
-    // 1 and 2: one big file through the server, sampled every 20 ms.
-    global.gc?.();
-    const baseline = residentBytes(child.pid!);
-    let peak = baseline;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, residentBytes(child.pid!));
-    }, 20);
-    const started = performance.now();
-    const status = await uploadFile(base, token, bigSize);
-    const throughServer = performance.now() - started;
-    clearInterval(sampler);
-    if (status !== 201) throw new Error(`the ${mib(bigSize)} MiB upload answered ${status}`);
-
     const config: StorageConfig = {
       endpoint: s3.endpoint,
       publicEndpoint: s3.endpoint,
@@ -293,17 +295,43 @@ async function main(): Promise<void> {
       s3rverCompatibility: true,
     };
     const client = createS3Client(config, s3.endpoint);
-    const directStarted = performance.now();
-    await client.send(
-      new PutObjectCommand({
-        Bucket: BUCKET,
-        Key: 'bench/direct.pdf',
-        Body: fileBytes(bigSize),
-        ContentLength: bigSize,
-        ContentType: 'application/pdf',
-      }),
-    );
-    const direct = performance.now() - directStarted;
+
+    // 1 and 2, in interleaved rounds: one big file through the server (its memory sampled every
+    // 20 ms), then a direct PutObject of the same bytes; medians over the rounds.
+    const throughServerMs: number[] = [];
+    const directMs: number[] = [];
+    const growth: number[] = [];
+    let baseline = 0;
+    let peak = 0;
+    for (let round = 0; round < rounds; round += 1) {
+      global.gc?.();
+      const before = residentBytes(child.pid!);
+      let most = before;
+      const sampler = setInterval(() => {
+        most = Math.max(most, residentBytes(child.pid!));
+      }, 20);
+      const started = performance.now();
+      const status = await uploadFile(base, token, bigSize);
+      throughServerMs.push(performance.now() - started);
+      clearInterval(sampler);
+      if (status !== 201) throw new Error(`the ${mib(bigSize)} MiB upload answered ${status}`);
+      growth.push(most - before);
+      if (most - before >= peak - baseline) [baseline, peak] = [before, most];
+
+      const directStarted = performance.now();
+      await client.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: 'bench/direct.pdf',
+          Body: fileBytes(bigSize),
+          ContentLength: bigSize,
+          ContentType: 'application/pdf',
+        }),
+      );
+      directMs.push(performance.now() - directStarted);
+    }
+    const throughServer = median(throughServerMs);
+    const direct = median(directMs);
     // The mechanism the server uses (lib-storage Upload: 5 MiB parts, 2 at a time), from here.
     const libStarted = performance.now();
     await new Upload({
@@ -314,14 +342,20 @@ async function main(): Promise<void> {
     const viaLibStorage = performance.now() - libStarted;
     client.destroy();
 
-    // 3: /health while 20 uploads of 5 MiB run at once.
+    // 3: /health (probed every PROBE_EVERY_MS from its own process) while 20 uploads of 5 MiB
+    // run at once, `rounds` times over.
     child.send('delay-reset');
     const prober = (await startChild<'ready'>(['--probe', base])).child;
     const concurrentStarted = performance.now();
-    const statuses = await Promise.all(
-      Array.from({ length: concurrent }, () => uploadFile(base, token, smallSize)),
-    );
-    const concurrentWall = performance.now() - concurrentStarted;
+    const statuses: number[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      statuses.push(
+        ...(await Promise.all(
+          Array.from({ length: concurrent }, () => uploadFile(base, token, smallSize)),
+        )),
+      );
+    }
+    const concurrentWall = (performance.now() - concurrentStarted) / rounds;
     const health = (await stopChild<number[]>(prober)) ?? [];
     const loopDelay = await new Promise<{ p99: number; max: number }>((resolve) => {
       child.once('message', resolve);
@@ -331,22 +365,25 @@ async function main(): Promise<void> {
 
     const rate = (ms: number) => `${((bigSize / MiB / ms) * 1000).toFixed(1)} MiB/s`;
     const ratio = (direct / throughServer) * 100;
-    console.log(`\nDirect upload of ${mib(bigSize)} MiB (MAX_FILE_SIZE ${maxFileSize})`);
+    const seconds = (values: number[]) => values.map((ms) => (ms / 1000).toFixed(2)).join(', ');
     console.log(
-      `  server RSS: ${mib(baseline)} MiB before, peak ${mib(peak)} MiB, growth ${mib(peak - baseline)} MiB (target < 64 MiB)`,
+      `\nDirect upload of ${mib(bigSize)} MiB (MAX_FILE_SIZE ${maxFileSize}), ${rounds} interleaved rounds, medians`,
     );
     console.log(
-      `  through POST /files/upload: ${(throughServer / 1000).toFixed(2)} s (${rate(throughServer)})`,
+      `  server RSS growth per round: ${growth.map(mib).join(', ')} MiB; largest: ${mib(baseline)} MiB before, peak ${mib(peak)} MiB (target < 64 MiB)`,
     );
     console.log(
-      `  direct PutObject to the same S3: ${(direct / 1000).toFixed(2)} s (${rate(direct)})`,
+      `  through POST /files/upload: ${(throughServer / 1000).toFixed(2)} s (${rate(throughServer)}; rounds ${seconds(throughServerMs)} s)`,
+    );
+    console.log(
+      `  direct PutObject to the same S3: ${(direct / 1000).toFixed(2)} s (${rate(direct)}; rounds ${seconds(directMs)} s)`,
     );
     console.log(`  upload throughput = ${ratio.toFixed(0)}% of direct (target >= 50%)`);
     console.log(
       `  lib-storage Upload (multipart) of the same bytes, without the server: ${(viaLibStorage / 1000).toFixed(2)} s (${rate(viaLibStorage)}); the server's upload = ${((viaLibStorage / throughServer) * 100).toFixed(0)}% of it`,
     );
     console.log(
-      `${concurrent} concurrent uploads of ${mib(smallSize)} MiB: ${concurrentWall.toFixed(0)} ms in all`,
+      `${concurrent} concurrent uploads of ${mib(smallSize)} MiB, ${rounds} times: ${concurrentWall.toFixed(0)} ms each time`,
     );
     console.log(
       `  GET /health during them: n=${health.length} p50 ${percentile(health, 50).toFixed(1)} ms, p99 ${percentile(health, 99).toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms (target p99 < 50 ms)`,
