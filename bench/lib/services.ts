@@ -128,19 +128,27 @@ export function ensureServerBuild(serverDir: string): void {
     throw new Error(`${serverDir}/dist/src/main.js is missing: build that checkout first`);
 }
 
-/** Seeds `count` demo applications with the server build's CLI; the wall time in ms. */
-export function seedWithCli(serverDir: string, services: Services, count: number): number {
+/**
+ * Seeds `count` demo applications with the server build's CLI; the wall time in ms. Not
+ * spawnSync: the S3 server runs in this process and must keep answering.
+ */
+export async function seedWithCli(
+  serverDir: string,
+  services: Services,
+  count: number,
+): Promise<number> {
   const started = Date.now();
-  const result = spawnSync(
+  const child = spawn(
     process.execPath,
-    [join(serverDir, 'scripts', 'cli.js'), 'seed-demo', '--applications', String(count)],
+    [join(resolve(serverDir), 'scripts', 'cli.js'), 'seed-demo', '--applications', String(count)],
     {
       cwd: services.dataDir,
       stdio: 'inherit',
       env: { ...process.env, ...services.env, NODE_ENV: 'development', LOG_LEVEL: 'warn' },
     },
   );
-  if (result.status !== 0) throw new Error(`seed-demo failed (${result.status})`);
+  const code = await new Promise<number | null>((done) => child.once('exit', done));
+  if (code !== 0) throw new Error(`seed-demo failed (${code})`);
   return Date.now() - started;
 }
 
