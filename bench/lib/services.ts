@@ -37,7 +37,7 @@ interface Secrets {
 }
 
 /** Kept in the data directory: the seeded ciphertexts need the same key on every run. */
-function benchSecrets(dataDir: string): Secrets {
+export function benchSecrets(dataDir: string): Secrets {
   const file = join(dataDir, 'bench-secrets.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
   const secrets: Secrets = {
