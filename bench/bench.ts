@@ -194,7 +194,7 @@ function describeRun(m: Measurement): string {
     `p50 ${m.p50.toFixed(0).padStart(5)} ms  p99 ${m.p99.toFixed(0).padStart(5)} ms  ` +
     `CPU ${m.cpuPerRequestMs.toFixed(2)} ms/req  load ${m.load1.toFixed(2)}` +
     (m.login ? `  /health p99 ${m.login.healthP99.toFixed(1)} ms` : '') +
-    (failures.length ? `  ${failures.join(', ')}` : '') +
+    (failures.length ? `  ${failures.join(', ')} (statuses ${JSON.stringify(m.statuses)})` : '') +
     (m.note ? `  (${m.note})` : '')
   );
 }
@@ -202,6 +202,7 @@ function describeRun(m: Measurement): string {
 async function measure(options: Options, server: ServerProcess, context: RowContext, logins: string[]) {
   const runs: Measurement[] = [];
   const rows = ROWS.filter((row) => options.rows.includes(row.name));
+  // Submits per second expected at each level (doubled whenever the pool ran out).
   const submitRate = new Map<number, number>();
   // Warm-up, unmeasured: every row once for a second at the first level.
   console.log('\nWarm-up (1 s per row, unmeasured)');
@@ -217,9 +218,11 @@ async function measure(options: Options, server: ServerProcess, context: RowCont
     for (const level of options.connections) {
       console.log(`\nRound ${round}/${options.rounds}, ${level} connections`);
       for (const row of rows) {
+        let m0 = 0;
         if (row.name === 'app-submit') {
-          const rate = submitRate.get(level) ?? 50;
+          const rate = submitRate.get(level) ?? 150;
           await topUpDrafts(context, Math.min(20_000, Math.ceil(rate * options.duration * 1.3)));
+          m0 = context.drafts.length;
         }
         const m = await runRow(row, context, {
           level,
@@ -227,7 +230,14 @@ async function measure(options: Options, server: ServerProcess, context: RowCont
           duration: options.duration,
           serverPid: server.pid,
         });
-        if (row.name === 'app-submit') submitRate.set(level, Math.max(m.rps, 1));
+        if (row.name === 'app-submit') {
+          const succeeded = Object.entries(m.statuses)
+            .filter(([code]) => code.startsWith('2'))
+            .reduce((sum, [, count]) => sum + count, 0);
+          const rate = m.note ? 2 * (submitRate.get(level) ?? 150) : succeeded / m.seconds;
+          submitRate.set(level, Math.max(rate, 10));
+          if (m.note) m.note += ` (pool of ${m0} drafts)`;
+        }
         runs.push(m);
         console.log(describeRun(m));
       }
@@ -306,7 +316,7 @@ async function main(): Promise<void> {
     }
     server = await startServer(options.serverDir, services, { ACCESS_TOKEN_EXPIRE_MINUTES: '1440' });
     console.log(
-      `Server pid ${server.pid} on ${server.base}; limits raised: ${Object.entries(RAISED_LIMITS)
+      `Server pid ${server.pid} on ${server.base} (log: ${server.logFile}); limits raised: ${Object.entries(RAISED_LIMITS)
         .map(([name, value]) => `${name}=${value}`)
         .join(' ')}`,
     );

@@ -14,6 +14,7 @@ interface AutocannonResult {
   errors: number;
   timeouts: number;
   non2xx: number;
+  statusCodeStats: Record<string, { count: number }>;
   latency: { p50: number; p99: number; max: number };
   requests: { average: number; total: number };
 }
@@ -45,6 +46,8 @@ export interface Measurement {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** Answers by status code. */
+  statuses: Record<string, number>;
   cpuMs: number;
   cpuPerRequestMs: number;
   /** 1-minute load average just before the run. */
@@ -95,6 +98,9 @@ export async function runRow(
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
+    statuses: Object.fromEntries(
+      Object.entries(result.statusCodeStats).map(([code, stats]) => [code, stats.count]),
+    ),
     cpuMs,
     cpuPerRequestMs: total ? cpuMs / total : 0,
     load1,
@@ -123,6 +129,7 @@ export async function runLoginLoops(
   const deadline = performance.now() + options.duration * 1000;
   const latencies: number[] = [];
   let non2xx = 0;
+  const statuses: Record<string, number> = {};
   let errors = 0;
   let timeouts = 0;
   const health: number[] = [];
@@ -150,6 +157,7 @@ export async function runLoginLoops(
             signal: AbortSignal.timeout(10_000),
           });
           await res.arrayBuffer();
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
           if (res.status !== 200) non2xx += 1;
         } catch (error) {
           if ((error as Error).name === 'TimeoutError') timeouts += 1;
@@ -175,6 +183,7 @@ export async function runLoginLoops(
     non2xx,
     errors,
     timeouts,
+    statuses,
     cpuMs,
     cpuPerRequestMs: latencies.length ? cpuMs / latencies.length : 0,
     load1,

@@ -62,6 +62,19 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** "answers 404 ×221" for the codes other than 2xx, summed over the rounds. */
+function failedStatuses(runs: Measurement[]): string[] {
+  const counts = new Map<string, number>();
+  for (const run of runs) {
+    for (const [code, count] of Object.entries(run.statuses ?? {})) {
+      if (!code.startsWith('2')) counts.set(code, (counts.get(code) ?? 0) + count);
+    }
+  }
+  if (!counts.size) return [];
+  const listed = [...counts].map(([code, count]) => `${code} ×${count}`).join(', ');
+  return [`answers ${listed} in ${runs.length} round(s)`];
+}
+
 export function summarise(runs: Measurement[]): Summary[] {
   const keys = [...new Set(runs.map((run) => `${run.level}\u0000${run.row}`))];
   return keys.map((key) => {
@@ -95,7 +108,10 @@ export function summarise(runs: Measurement[]): Summary[] {
       toHealth: row === 'login' ? undefined : ratio('health'),
       toRoot: row === 'login' ? undefined : ratio('root'),
       loads: mine.map((run) => run.load1),
-      notes: [...new Set(mine.map((run) => run.note).filter((note): note is string => !!note))],
+      notes: [
+        ...new Set(mine.map((run) => run.note).filter((note): note is string => !!note)),
+        ...failedStatuses(mine),
+      ],
       healthP99: mine[0].login ? m((run) => run.login!.healthP99) : undefined,
     };
   });

@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -183,6 +183,8 @@ export function freePort(): Promise<number> {
 
 export interface ServerProcess {
   base: string;
+  /** Where its output goes. */
+  logFile: string;
   pid: number;
   /** The environment it was started with, secrets and credentials removed (for the report). */
   shownEnv: Record<string, string>;
@@ -209,8 +211,13 @@ export async function startServer(
   const child: ChildProcess = spawn(
     process.execPath,
     [join(resolve(serverDir), 'dist', 'src', 'main.js')],
-    { cwd: services.dataDir, env, stdio: ['ignore', 'inherit', 'inherit'] },
+    { cwd: services.dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // Its log (warnings: every 4xx answer among them) goes to a file, not between the results.
+  const logFile = join(services.dataDir, 'server.log');
+  const log = createWriteStream(logFile);
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
   const base = `http://127.0.0.1:${port}`;
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
   const deadline = Date.now() + 180_000;
@@ -220,7 +227,11 @@ export async function startServer(
       .catch(() => false);
     if (answered) break;
     const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('wait'), 200))]);
-    if (code !== 'wait') throw new Error(`the server exited at start (${String(code)})`);
+    if (code !== 'wait') {
+      throw new Error(
+        `the server exited at start (${String(code)}):\n${readFileSync(logFile, 'utf8').slice(-3000)}`,
+      );
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error('the server did not answer /health within 180 s');
@@ -243,6 +254,7 @@ export async function startServer(
   );
   return {
     base,
+    logFile,
     pid: child.pid!,
     shownEnv,
     stop: async () => {
