@@ -220,7 +220,7 @@ async function measure(options: Options, server: ServerProcess, context: RowCont
       for (const row of rows) {
         let m0 = 0;
         if (row.name === 'app-submit') {
-          const rate = submitRate.get(level) ?? 150;
+          const rate = submitRate.get(level) ?? 100;
           await topUpDrafts(context, Math.min(20_000, Math.ceil(rate * options.duration * 1.3)));
           m0 = context.drafts.length;
         }
@@ -234,7 +234,7 @@ async function measure(options: Options, server: ServerProcess, context: RowCont
           const succeeded = Object.entries(m.statuses)
             .filter(([code]) => code.startsWith('2'))
             .reduce((sum, [, count]) => sum + count, 0);
-          const rate = m.note ? 2 * (submitRate.get(level) ?? 150) : succeeded / m.seconds;
+          const rate = m.note ? 2 * (submitRate.get(level) ?? 100) : succeeded / m.seconds;
           submitRate.set(level, Math.max(rate, 10));
           if (m.note) m.note += ` (pool of ${m0} drafts)`;
         }

@@ -58,12 +58,26 @@ export interface Measurement {
   login?: { healthP50: number; healthP99: number; healthN: number };
 }
 
+/**
+ * Waits (up to 30 s) until the server uses under a quarter of a core over 250 ms: work queued
+ * by the previous row (password hashes after the login loops) must not count for the next.
+ */
+export async function waitForIdleServer(pid: number): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  while (performance.now() < deadline) {
+    const before = processCpuMs(pid);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (processCpuMs(pid) - before < 250 / 4) return;
+  }
+}
+
 export async function runRow(
   row: Row,
   context: RowContext,
   options: { level: number; round: number; duration: number; serverPid: number },
 ): Promise<Measurement> {
   const used = row.connections?.(options.level, context) ?? options.level;
+  await waitForIdleServer(options.serverPid);
   const load1 = loadavg()[0];
   let note: string | undefined;
   let instance: AutocannonInstance | undefined;
@@ -124,6 +138,7 @@ export async function runLoginLoops(
   password: string,
   options: { loops: number; round: number; duration: number; serverPid: number },
 ): Promise<Measurement> {
+  await waitForIdleServer(options.serverPid);
   const load1 = loadavg()[0];
   const cpuBefore = processCpuMs(options.serverPid);
   const deadline = performance.now() + options.duration * 1000;

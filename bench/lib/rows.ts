@@ -197,9 +197,9 @@ export const ROWS: Row[] = [
   },
   {
     name: 'app-submit',
-    what: "POST /applications/{id}/submit as officer, one of the officer's complete drafts per request",
+    what: "PATCH /applications/{id}/submit as officer, one of the officer's complete drafts per request",
     request: (c, control) => ({
-      method: 'POST',
+      method: 'PATCH',
       headers: json(c.tokens.officer),
       body: '{}',
       setupRequest: (request) => {
