@@ -83,10 +83,14 @@ function parseOptions(args: string[]): Options {
   }
   const positive = (name: string, text: string) => {
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1\n${USAGE}`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`--${name} must be a whole number ≥ 1\n${USAGE}`);
     return value;
   };
-  const only = values.only?.split(',').map((token) => token.trim()).filter(Boolean);
+  const only = values.only
+    ?.split(',')
+    .map((token) => token.trim())
+    .filter(Boolean);
   if (!/^[\w.-]+$/.test(values.label)) throw new Error('--label: letters, digits, dots, dashes');
   return {
     serverDir: resolve(values['server-dir']),
@@ -114,7 +118,9 @@ async function login(base: string, username: string): Promise<string> {
 }
 
 function pick(users: DemoUser[], role: DemoUser['role']): DemoUser {
-  const user = users.find((candidate) => candidate.role === role && (role === 'admin' || candidate.branch));
+  const user = users.find(
+    (candidate) => candidate.role === role && (role === 'admin' || candidate.branch),
+  );
   if (!user) throw new Error(`no demo ${role}`);
   return user;
 }
@@ -142,7 +148,9 @@ async function topUpDrafts(context: RowContext, wanted: number): Promise<void> {
       }
     }),
   );
-  console.log(`  (created ${missing} drafts for app-submit in ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(
+    `  (created ${missing} drafts for app-submit in ${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  );
 }
 
 async function prepareContext(server: ServerProcess, services: Services) {
@@ -199,7 +207,12 @@ function describeRun(m: Measurement): string {
   );
 }
 
-async function measure(options: Options, server: ServerProcess, context: RowContext, logins: string[]) {
+async function measure(
+  options: Options,
+  server: ServerProcess,
+  context: RowContext,
+  logins: string[],
+) {
   const runs: Measurement[] = [];
   const rows = ROWS.filter((row) => options.rows.includes(row.name));
   // Submits per second expected at each level (doubled whenever the pool ran out).
@@ -314,9 +327,13 @@ async function main(): Promise<void> {
     } else {
       console.log(`Reusing the ${existing} applications of ${dataDir}.`);
     }
-    server = await startServer(options.serverDir, services, { ACCESS_TOKEN_EXPIRE_MINUTES: '1440' });
+    server = await startServer(options.serverDir, services, {
+      ACCESS_TOKEN_EXPIRE_MINUTES: '1440',
+    });
     console.log(
-      `Server pid ${server.pid} on ${server.base} (log: ${server.logFile}); limits raised: ${Object.entries(RAISED_LIMITS)
+      `Server pid ${server.pid} on ${server.base} (log: ${server.logFile}); limits raised: ${Object.entries(
+        RAISED_LIMITS,
+      )
         .map(([name, value]) => `${name}=${value}`)
         .join(' ')}`,
     );
@@ -365,7 +382,11 @@ async function main(): Promise<void> {
     await services.stop();
   }
   if (!options.skipScripts && !options.only) results.scripts = await runScripts();
-  console.log(`\nLoad average now: ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+  console.log(
+    `\nLoad average now: ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}`,
+  );
   const resultsDir = join(ROOT, 'docs', 'bench-results');
   mkdirSync(resultsDir, { recursive: true });
   const jsonFile = join(resultsDir, `${options.label}.json`);

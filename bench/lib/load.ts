@@ -80,25 +80,27 @@ export async function runRow(
   await waitForIdleServer(options.serverPid);
   const load1 = loadavg()[0];
   let note: string | undefined;
-  let instance: AutocannonInstance | undefined;
+  const running: { instance?: AutocannonInstance } = {};
   const control = {
+    // autocannon stops at its next one-second tick.
     stop: (why: string) => {
       if (note) return;
       note = why;
-      setImmediate(() => instance?.stop());
+      setImmediate(() => running.instance?.stop());
     },
   };
   const cpuBefore = processCpuMs(options.serverPid);
-  instance = autocannon({
+  const instance = (running.instance = autocannon({
     url: context.base,
     connections: used,
     duration: options.duration,
     timeout: row.timeoutSeconds ?? 10,
     requests: [row.request(context, control)],
-  });
+  }));
   const result = await instance;
   const cpuMs = processCpuMs(options.serverPid) - cpuBefore;
   const total = result.requests.total;
+  if (!total) note ??= `no answer completed within ${options.duration} s`;
   return {
     row: row.name,
     round: options.round,

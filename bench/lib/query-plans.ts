@@ -126,7 +126,9 @@ export async function explainListQueries(
     const list = orderApplications(filtered()).offset(0).limit(size);
     // What getCount() runs for a query without joins.
     const count = filtered().select('COUNT(1)', 'cnt');
-    lines.push(...planLines(`${user.role} list (page 1, size ${size})`, await explain(dataSource, list)));
+    lines.push(
+      ...planLines(`${user.role} list (page 1, size ${size})`, await explain(dataSource, list)),
+    );
     lines.push(...planLines(`${user.role} count`, await explain(dataSource, count)));
   }
   return lines;

@@ -85,7 +85,8 @@ export function summarise(runs: Measurement[]): Summary[] {
       const ratios = mine
         .map((run) => {
           const same = runs.find(
-            (other) => other.row === reference && other.level === level && other.round === run.round,
+            (other) =>
+              other.row === reference && other.level === level && other.round === run.round,
           );
           return same?.rps ? run.rps / same.rps : NaN;
         })
@@ -184,8 +185,8 @@ export function markdown(results: BenchResults, previous?: BenchResults): string
     `- Runs: ${settings.rounds} interleaved round(s) (each round runs every row at every connection level), ` +
       `${settings.duration} s per run, connections ${settings.connections.join(' and ')}; medians over the rounds. ` +
       `Rows: ${settings.rows.join(', ')}.`,
-    '- CPU ms/req: the server process\'s utime + stime from /proc/<pid>/stat, after minus before the run, ' +
-      '÷ the requests completed. ÷ health, ÷ root: the row\'s req/s over that of `health` / `root` in the same round and level (median of the rounds).',
+    "- CPU ms/req: the server process's utime + stime from /proc/<pid>/stat, after minus before the run, " +
+      "÷ the requests completed. ÷ health, ÷ root: the row's req/s over that of `health` / `root` in the same round and level (median of the rounds).",
     '',
   ];
   for (const level of settings.connections) {

@@ -129,7 +129,8 @@ export const ROWS: Row[] = [
   {
     name: 'users-list',
     what: 'GET /users as admin, size 20, pages 1..3',
-    request: (c) => varied(bearer(c.tokens.admin), (i) => `${API}/users?size=20&page=${1 + (i % 3)}`),
+    request: (c) =>
+      varied(bearer(c.tokens.admin), (i) => `${API}/users?size=20&page=${1 + (i % 3)}`),
   },
   listRow('admin'),
   listRow('manager'),
@@ -156,13 +157,17 @@ export const ROWS: Row[] = [
   {
     name: 'app-get',
     what: 'GET /applications/{id} as admin, ids varied (1,000 spread over the table)',
-    request: (c) => varied(bearer(c.tokens.admin), (i) => `${API}/applications/${c.ids[i % c.ids.length]}`),
+    request: (c) =>
+      varied(bearer(c.tokens.admin), (i) => `${API}/applications/${c.ids[i % c.ids.length]}`),
   },
   {
     name: 'cards',
     what: 'GET /applications/cards as manager, size 20, pages 1..20',
     request: (c) =>
-      varied(bearer(c.tokens.manager), (i) => `${API}/applications/cards?size=20&page=${1 + (i % 20)}`),
+      varied(
+        bearer(c.tokens.manager),
+        (i) => `${API}/applications/cards?size=20&page=${1 + (i % 20)}`,
+      ),
   },
   {
     name: 'stats-admin',
@@ -207,7 +212,10 @@ export const ROWS: Row[] = [
         if (id) return { ...request, path: `${API}/applications/${id}/submit` };
         control.stop('draft pool exhausted: stopped early');
         // Answered 404 (counted as non-2xx) while the run stops.
-        return { ...request, path: `${API}/applications/00000000-0000-4000-8000-000000000000/submit` };
+        return {
+          ...request,
+          path: `${API}/applications/00000000-0000-4000-8000-000000000000/submit`,
+        };
       },
     }),
   },
