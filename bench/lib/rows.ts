@@ -221,22 +221,29 @@ export const ROWS: Row[] = [
   },
   {
     name: 'export',
-    what: 'GET /applications/export/csv?status=<varied> as a branch manager, one connection per manager (one export per user at a time), connections capped at the number of managers',
-    connections: (level, c) => Math.min(level, c.managerTokens.length),
+    what:
+      'GET /applications/export/csv?status=<varied> as the branch managers: each request takes the manager ' +
+      'idle longest (one export per user runs at a time), so connections are capped at the number of managers − 2',
+    connections: (level, c) => Math.max(1, Math.min(level, c.managerTokens.length - 2)),
     timeoutSeconds: 60,
     request: (c) => {
       let i = 0;
-      let managers = 0;
+      const idle = [...c.managerTokens];
       return {
         method: 'GET',
         setupRequest: (request, context) => {
-          context.token ??= c.managerTokens[managers++ % c.managerTokens.length];
+          // The context lives for one request (autocannon resets it when it loops).
+          const token = idle.shift() ?? c.managerTokens[i % c.managerTokens.length];
+          context.token = token;
           const status = STATUSES[i++ % STATUSES.length];
           return {
             ...request,
             path: `${API}/applications/export/csv?status=${status}`,
-            headers: bearer(context.token as string),
+            headers: bearer(token),
           };
+        },
+        onResponse: (_status, _body, context) => {
+          if (typeof context.token === 'string') idle.push(context.token);
         },
       };
     },
