@@ -19,23 +19,17 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
-import {
-  filterApplications,
-  orderApplications,
-  scopeApplications,
-} from '../src/applications/application-queries';
-import { CustomerApplication } from '../src/applications/application.entity';
 import { PasswordHasher } from '../src/credentials/password-hasher';
 import type { Role } from '../src/common/auth/permissions';
-import type { RecordScope } from '../src/common/auth/record-scope';
 import { FieldCipher } from '../src/common/crypto/field-cipher';
 import { prepareRuntime } from '../src/runtime';
 import type { DemoUser } from '../src/seed/demo-organisation';
-import { PROVINCES } from '../src/seed/demo-population';
 import { DEMO_PASSWORD, parseDemoSeedArgs, seedDemo } from '../src/seed/demo-seed';
+import { existingDemoUsers } from './lib/demo-users';
+import { explainListQueries as explainList } from './lib/query-plans';
 
 const wanted = Number(process.env.APPLICATIONS ?? 100_000);
 const concurrency = Number(process.env.CONCURRENCY ?? 10);
@@ -83,7 +77,7 @@ async function ensureDemoData(app: INestApplication): Promise<DemoUser[]> {
   const existing = await countApplications(dataSource);
   if (existing >= wanted) {
     console.log(`Reusing the ${existing} applications in the database (no seeding).`);
-    return existingDemoUsers(dataSource);
+    return existingDemoUsers((sql, parameters) => dataSource.query(sql, parameters));
   }
   const missing = wanted - existing;
   console.log(`Seeding ${missing} demo applications (${existing} already there)...`);
@@ -100,27 +94,6 @@ async function ensureDemoData(app: INestApplication): Promise<DemoUser[]> {
   // the first scenarios (superuser only: skipped elsewhere).
   await dataSource.query('CHECKPOINT').catch(() => undefined);
   return result.users;
-}
-
-/**
- * The users of the demo run (usernames `demo-<tag>-...`) whose officers created the most
- * applications, in the seed's order.
- */
-async function existingDemoUsers(dataSource: DataSource): Promise<DemoUser[]> {
-  const [run] = (await dataSource.query(
-    `SELECT substring(u.username FROM '^demo-[^-]+-') AS prefix
-       FROM customer_applications a JOIN users u ON u.id = a.user_id
-      WHERE u.username LIKE 'demo-%'
-      GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
-  )) as { prefix: string }[];
-  if (!run) throw new Error('No demo users in this database: seed it or use a fresh DATA_DIR');
-  return (await dataSource.query(
-    `SELECT u.username, u.role, b.name AS branch
-       FROM users u LEFT JOIN branches b ON b.id = u.branch_id
-      WHERE u.username LIKE $1
-      ORDER BY u.branch_id IS NOT NULL, array_position($2::text[], b.name), b.name, u.username`,
-    [`${run.prefix}%`, PROVINCES.map((province) => province.name)],
-  )) as DemoUser[];
 }
 
 /** The first user of each role: the admin, and the first branch's manager, officer and viewer. */
@@ -149,112 +122,11 @@ async function login(base: string, username: string): Promise<string> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// EXPLAIN of the list and count queries, built as ApplicationsService.list builds them
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Alias?: string;
-  'Actual Rows': number;
-  'Actual Loops': number;
-  'Actual Total Time': number;
-  'Shared Hit Blocks'?: number;
-  'Shared Read Blocks'?: number;
-  'Index Cond'?: string;
-  'Recheck Cond'?: string;
-  Filter?: string;
-  'Rows Removed by Filter'?: number;
-  'Sort Key'?: string[];
-  'Sort Method'?: string;
-  Plans?: PlanNode[];
-}
-
-interface Explained {
-  Plan: PlanNode;
-  'Planning Time': number;
-  'Execution Time': number;
-}
-
-async function explain(dataSource: DataSource, qb: SelectQueryBuilder<CustomerApplication>) {
-  const [sql, params] = qb.getQueryAndParameters();
-  const run = async () => {
-    const rows = (await dataSource.query(
-      `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`,
-      params,
-    )) as { 'QUERY PLAN': Explained[] }[];
-    return rows[0]['QUERY PLAN'][0];
-  };
-  await run(); // warms the cache, as a running server's would be
-  return run();
-}
-
-function describeNode(node: PlanNode): string {
-  const on = node['Relation Name'] ? ` on ${node['Relation Name']}` : '';
-  const using = node['Index Name'] ? ` using ${node['Index Name']}` : '';
-  const details = [
-    `rows=${node['Actual Rows']}${node['Actual Loops'] > 1 ? ` x${node['Actual Loops']}` : ''}`,
-    `${node['Actual Total Time'].toFixed(2)} ms`,
-    `buffers hit=${node['Shared Hit Blocks'] ?? 0} read=${node['Shared Read Blocks'] ?? 0}`,
-  ];
-  if (node['Sort Key'])
-    details.push(`sort ${node['Sort Key'].join(', ')} (${node['Sort Method']})`);
-  if (node['Rows Removed by Filter'])
-    details.push(`removed by filter ${node['Rows Removed by Filter']}`);
-  const condition = node['Index Cond'] ?? node['Recheck Cond'] ?? node.Filter;
-  if (condition) details.push(condition.length > 90 ? `${condition.slice(0, 87)}...` : condition);
-  return `${node['Node Type']}${using}${on}  ${details.join('  ')}`;
-}
-
-function printPlan(label: string, explained: Explained, maxLines = 8): void {
-  console.log(
-    `${label}: execution ${explained['Execution Time'].toFixed(2)} ms, planning ${explained['Planning Time'].toFixed(2)} ms`,
-  );
-  const lines: string[] = [];
-  const walk = (node: PlanNode, depth: number) => {
-    if (lines.length >= maxLines) return;
-    lines.push(`  ${'  '.repeat(depth)}${describeNode(node)}`);
-    for (const child of node.Plans ?? []) walk(child, depth + 1);
-  };
-  walk(explained.Plan, 0);
-  console.log(lines.join('\n'));
-}
-
-async function scopeOf(dataSource: DataSource, user: DemoUser): Promise<RecordScope> {
-  if (user.role === 'admin') return { kind: 'all' };
-  const [row] = (await dataSource.query(
-    'SELECT id, branch_id, department_id FROM users WHERE username = $1',
-    [user.username],
-  )) as { id: string; branch_id: string | null; department_id: string | null }[];
-  return {
-    kind: 'limited',
-    userId: row.id,
-    branchId: row.branch_id,
-    departmentId: row.department_id,
-  };
-}
+// EXPLAIN of the list and count queries (bench/lib/query-plans.ts)
 
 async function explainListQueries(app: INestApplication, users: DemoUser[]): Promise<void> {
-  const dataSource = app.get(DataSource);
-  const cipher = app.get(FieldCipher);
-  for (const user of users) {
-    const scope = await scopeOf(dataSource, user);
-    // No date filter here, so the time zone plays no part.
-    const filtered = () =>
-      filterApplications(
-        scopeApplications(
-          dataSource.getRepository(CustomerApplication).createQueryBuilder('a'),
-          scope,
-        ),
-        {},
-        { timeZone: 'UTC', cipher },
-      );
-    const list = orderApplications(filtered()).offset(0).limit(10);
-    // What getCount() runs for a query without joins.
-    const count = filtered().select('COUNT(1)', 'cnt');
-    printPlan(`${user.role} list (page 1, size 10)`, await explain(dataSource, list));
-    printPlan(`${user.role} count`, await explain(dataSource, count));
-  }
+  const lines = await explainList(app.get(DataSource), app.get(FieldCipher), users, 10);
+  console.log(lines.join('\n'));
 }
 
 // ---------------------------------------------------------------------------------------------
