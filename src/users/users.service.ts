@@ -110,10 +110,7 @@ export class UsersService {
     else qb.orderBy('user.createdAt', 'DESC').addOrderBy('user.id', 'DESC');
     // Many-to-one joins only, so LIMIT/OFFSET on the joined rows is exact.
     const { skip, take } = pageWindow(query);
-    const [rows, total] = await qb
-      .offset(skip)
-      .limit(take)
-      .getManyAndCount();
+    const [rows, total] = await qb.offset(skip).limit(take).getManyAndCount();
     return pageOf(rows.map(toUserResponse), total, query);
   }
 

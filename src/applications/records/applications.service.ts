@@ -101,9 +101,7 @@ export class ApplicationsService {
   }
 
   list(caller: AuthUser, query: ApplicationFiltersQuery): Promise<Page<ApplicationDto>> {
-    return this.page(caller, query, APPLICATION_RESPONSE_PROPERTIES, (row) =>
-      this.toResponse(row),
-    );
+    return this.page(caller, query, APPLICATION_RESPONSE_PROPERTIES, (row) => this.toResponse(row));
   }
 
   /**
