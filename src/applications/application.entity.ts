@@ -109,7 +109,14 @@ export type SealedProperty = keyof typeof APPLICATION_SEALED_COLUMNS;
 @Index('customer_applications_approved_by_idx', ['approvedBy'])
 @Index('customer_applications_rejected_by_idx', ['rejectedBy'])
 @Index('customer_applications_search_trgm_idx', { synchronize: false })
-@Index('customer_applications_scope_idx', { synchronize: false })
+@Index('customer_applications_scope_idx', [
+  'branchId',
+  'departmentId',
+  'userId',
+  'assignedReviewer',
+  'status',
+  'priorityLevel',
+])
 @Index('customer_applications_sync_idx', { synchronize: false })
 @Check('customer_applications_status_check', `status IN (${STATUSES})`)
 @Check('customer_applications_monthly_income_check', `monthly_income >= 0`)
