@@ -196,8 +196,11 @@ export const APPLICATION_RESPONSE_PROPERTIES = [
 
 export type ApplicationProperty = (typeof APPLICATION_RESPONSE_PROPERTIES)[number];
 
+/** The select list of each view's properties, built once (TypeORM is slow to add 60 columns). */
+const selections = new WeakMap<readonly ApplicationProperty[], Map<string, string>>();
+
 /**
- * Selects `properties` of the applications aliased `a` as raw values under their property
+ * Selects `properties` of the applications aliased `alias` as raw values under their property
  * names, with the types the entity gives them (a `date` as `YYYY-MM-DD` text): rows the one
  * mapper (toApplicationResponse) reads without TypeORM hydrating entities. Other properties
  * stay undefined, so a view reads only the columns its answer carries.
@@ -207,15 +210,22 @@ export function selectApplicationProperties<T extends SelectQueryBuilder<Custome
   properties: readonly ApplicationProperty[],
   alias = 'a',
 ): T {
-  const metadata = qb.connection.getMetadata(CustomerApplication);
-  qb.select([]);
-  for (const property of properties) {
-    const column = metadata.findColumnWithPropertyName(property);
-    if (!column) throw new Error(`CustomerApplication has no column ${property}`);
-    const name = `${alias}.${column.databaseName}`;
-    qb.addSelect(column.type === 'date' ? `CAST(${name} AS text)` : name, property);
+  let byAlias = selections.get(properties);
+  if (!byAlias) selections.set(properties, (byAlias = new Map()));
+  let selection = byAlias.get(alias);
+  if (!selection) {
+    const metadata = qb.connection.getMetadata(CustomerApplication);
+    selection = properties
+      .map((property) => {
+        const column = metadata.findColumnWithPropertyName(property);
+        if (!column) throw new Error(`CustomerApplication has no column ${property}`);
+        const name = `${alias}.${column.databaseName}`;
+        return `${column.type === 'date' ? `CAST(${name} AS text)` : name} AS "${property}"`;
+      })
+      .join(', ');
+    byAlias.set(alias, selection);
   }
-  return qb;
+  return qb.select(selection);
 }
 
 /** The exact number of rows of a filtered query: `count(*)`, which the scope index answers. */
