@@ -275,7 +275,10 @@ describe('Lists: sort_by=updated_at and the after_id cursor', () => {
       expect(received.map((item) => item.id)).toEqual([...ids.slice(0, 3).sort(), ...ids.slice(3)]);
     });
 
-    it('refuses after_id without sort_by=updated_at (422)', async () => {
+    it('refuses a sort_by it does not know, and after_id without sort_by=updated_at (422)', async () => {
+      const bad = await api().get(`/${path}`, { sort_by: 'nonsense' });
+      expectProblem(bad, 422);
+      expect(errorLocs(bad)).toContain('query.sort_by');
       const res = await api().get(`/${path}`, {
         after_id: randomUUID(),
         updated_since: new Date().toISOString(),
