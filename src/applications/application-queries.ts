@@ -8,8 +8,9 @@ import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { RecordScope } from '../common/auth/record-scope';
 import type { FieldCipher } from '../common/crypto/field-cipher';
 import { escapeLike } from '../common/escape-like';
+import { filterUpdatedSince, orderByUpdatedAt, syncColumnsOf } from '../common/http/list-query';
 import type { CustomerApplicationRow } from '../customers/dto/customer.dto';
-import type { CustomerApplication } from './application.entity';
+import { CustomerApplication } from './application.entity';
 import { applicationScopeCondition } from './application-scope';
 import type { ApplicationCardsQuery, ApplicationFiltersQuery } from './dto/list-applications.query';
 
@@ -103,21 +104,136 @@ export function filterApplications<T extends SelectQueryBuilder<CustomerApplicat
       { dateTo: filters.date_to, timeZone: context.timeZone },
     );
   }
-  if (filters.updated_since) {
-    qb.andWhere(`${a}.updated_at >= :updatedSince`, { updatedSince: filters.updated_since });
-  }
+  filterUpdatedSince(qb, syncColumnsOf(a), filters);
   return qb;
 }
 
-/** The list's order: urgent, then high, then the rest; newest first within each; then id. */
+/**
+ * The list's order: urgent, then high, then the rest; newest first within each; then id. With
+ * `sort_by=updated_at`, the sync order instead (oldest change first, then id).
+ */
 export function orderApplications<T extends SelectQueryBuilder<CustomerApplication>>(
   qb: T,
+  sortBy: 'updated_at' | null = null,
   alias = 'a',
 ): T {
+  if (sortBy === 'updated_at') return orderByUpdatedAt(qb, syncColumnsOf(alias)) as T;
   return qb
     .orderBy(`${alias}.priority_rank`, 'ASC')
     .addOrderBy(`${alias}.created_at`, 'DESC')
     .addOrderBy(`${alias}.id`, 'DESC');
+}
+
+/** The columns an application's answer carries (ApplicationDto), as entity properties. */
+export const APPLICATION_RESPONSE_PROPERTIES = [
+  'id',
+  'userId',
+  'customerId',
+  'branchId',
+  'departmentId',
+  'status',
+  'submittedBy',
+  'currency',
+  'accountId',
+  'idCardType',
+  'idNumber',
+  'fullNameKhmer',
+  'fullNameLatin',
+  'phone',
+  'dateOfBirth',
+  'portfolioOfficerName',
+  'currentAddress',
+  'province',
+  'district',
+  'commune',
+  'village',
+  'occupation',
+  'employerName',
+  'monthlyIncome',
+  'incomeSource',
+  'requestedAmount',
+  'loanPurposes',
+  'purposeDetails',
+  'productType',
+  'desiredLoanTerm',
+  'requestedDisbursementDate',
+  'interestRate',
+  'loanAmount',
+  'loanPurpose',
+  'loanStartDate',
+  'loanEndDate',
+  'guarantorName',
+  'guarantorPhone',
+  'guarantorIdNumber',
+  'guarantorAddress',
+  'guarantorRelationship',
+  'existingLoans',
+  'monthlyExpenses',
+  'assetsValue',
+  'creditScore',
+  'riskCategory',
+  'assessmentNotes',
+  'riskBreakdown',
+  'collaterals',
+  'documents',
+  'assignedReviewer',
+  'priorityLevel',
+  'submittedAt',
+  'reviewedAt',
+  'riskAssessedAt',
+  'approvedAt',
+  'approvedBy',
+  'rejectedAt',
+  'rejectedBy',
+  'rejectionReason',
+  'disbursedAt',
+  'completedAt',
+  'withdrawnAt',
+  'version',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof CustomerApplication)[];
+
+export type ApplicationProperty = (typeof APPLICATION_RESPONSE_PROPERTIES)[number];
+
+/** The select list of each view's properties, built once (TypeORM is slow to add 60 columns). */
+const selections = new WeakMap<readonly ApplicationProperty[], Map<string, string>>();
+
+/**
+ * Selects `properties` of the applications aliased `alias` as raw values under their property
+ * names, with the types the entity gives them (a `date` as `YYYY-MM-DD` text): rows the one
+ * mapper (toApplicationResponse) reads without TypeORM hydrating entities. Other properties
+ * stay undefined, so a view reads only the columns its answer carries.
+ */
+export function selectApplicationProperties<T extends SelectQueryBuilder<CustomerApplication>>(
+  qb: T,
+  properties: readonly ApplicationProperty[],
+  alias = 'a',
+): T {
+  let byAlias = selections.get(properties);
+  if (!byAlias) selections.set(properties, (byAlias = new Map()));
+  let selection = byAlias.get(alias);
+  if (!selection) {
+    const metadata = qb.connection.getMetadata(CustomerApplication);
+    selection = properties
+      .map((property) => {
+        const column = metadata.findColumnWithPropertyName(property);
+        if (!column) throw new Error(`CustomerApplication has no column ${property}`);
+        const name = `${alias}.${column.databaseName}`;
+        return `${column.type === 'date' ? `CAST(${name} AS text)` : name} AS "${property}"`;
+      })
+      .join(', ');
+    byAlias.set(alias, selection);
+  }
+  return qb.select(selection);
+}
+
+/** The exact number of rows of a filtered query: `count(*)`, which the scope index answers. */
+export async function countApplications(
+  qb: SelectQueryBuilder<CustomerApplication>,
+): Promise<number> {
+  const row = await qb.select('count(*)::int', 'total').getRawOne<{ total: number }>();
+  return row?.total ?? 0;
 }
 
 /**

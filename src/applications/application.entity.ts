@@ -81,8 +81,9 @@ export type SealedProperty = keyof typeof APPLICATION_SEALED_COLUMNS;
  * `*Hash` properties their blind indexes. `searchText` and `priorityRank` are generated
  * columns the list queries use; they are never written, nor read unless asked.
  *
- * The decorators mirror migrations Applications1764547200000 and SegregationOfDuties so that
- * `migration:generate` finds no difference; the relations exist for that (they are never loaded unless asked).
+ * The decorators mirror migrations Applications1764547200000, SegregationOfDuties and
+ * ListIndexes so that `migration:generate` finds no difference; the relations exist for that
+ * (they are never loaded unless asked).
  */
 @Entity('customer_applications')
 @Index('customer_applications_order_idx', { synchronize: false })
@@ -108,6 +109,15 @@ export type SealedProperty = keyof typeof APPLICATION_SEALED_COLUMNS;
 @Index('customer_applications_approved_by_idx', ['approvedBy'])
 @Index('customer_applications_rejected_by_idx', ['rejectedBy'])
 @Index('customer_applications_search_trgm_idx', { synchronize: false })
+@Index('customer_applications_scope_idx', [
+  'branchId',
+  'departmentId',
+  'userId',
+  'assignedReviewer',
+  'status',
+  'priorityLevel',
+])
+@Index('customer_applications_sync_idx', { synchronize: false })
 @Check('customer_applications_status_check', `status IN (${STATUSES})`)
 @Check('customer_applications_monthly_income_check', `monthly_income >= 0`)
 @Check('customer_applications_requested_amount_check', `requested_amount > 0`)

@@ -45,6 +45,7 @@ export const CUSTOMER_ID_NUMBER: SealedColumn = {
 @Index('customers_created_by_idx', ['createdBy'])
 @Index('customers_created_at_idx', { synchronize: false })
 @Index('customers_search_trgm_idx', { synchronize: false })
+@Index('customers_sync_idx', { synchronize: false })
 @Check('customers_sex_check', `sex IN ('male', 'female', 'other')`)
 @Check(
   'customers_marital_status_check',

@@ -9,6 +9,7 @@ import { recordScopeOf, type SqlCondition } from '../common/auth/record-scope';
 import { FieldCipher, normaliseIdNumber } from '../common/crypto/field-cipher';
 import { seal, unseal } from '../common/crypto/sealed-column';
 import { assertIfMatch, type IfMatch } from '../common/http/etag';
+import { filterUpdatedSince, orderByUpdatedAt, syncColumnsOf } from '../common/http/list-query';
 import { type Page, type PageQuery, pageOf, pageWindow } from '../common/http/pagination';
 import { ProblemException, ValidationProblem } from '../common/http/problem';
 import { sameValue } from '../common/changes';
@@ -112,16 +113,11 @@ export class CustomersService {
     if (query.id_card_type) {
       qb.andWhere('c.id_card_type = :idCardType', { idCardType: query.id_card_type });
     }
-    if (query.updated_since) {
-      qb.andWhere('c.updated_at >= :updatedSince', { updatedSince: query.updated_since });
-    }
+    filterUpdatedSince(qb, syncColumnsOf('c'), query);
+    if (query.sort_by === 'updated_at') orderByUpdatedAt(qb, syncColumnsOf('c'));
+    else qb.orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC');
     const { skip, take } = pageWindow(query);
-    const [rows, total] = await qb
-      .orderBy('c.created_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .offset(skip)
-      .limit(take)
-      .getManyAndCount();
+    const [rows, total] = await qb.offset(skip).limit(take).getManyAndCount();
     return pageOf(
       rows.map((row) => this.toResponse(row)),
       total,

@@ -11,6 +11,7 @@ import { SessionsService } from '../credentials/sessions.service';
 import type { AuthUser } from '../common/auth/auth-user';
 import { ROLES } from '../common/auth/permissions';
 import { assertIfMatch, type IfMatch } from '../common/http/etag';
+import { filterUpdatedSince, orderByUpdatedAt } from '../common/http/list-query';
 import { type Page, pageOf, pageWindow } from '../common/http/pagination';
 import { ProblemException, ValidationProblem } from '../common/http/problem';
 import type { ChangePasswordDto } from './dto/change-password.dto';
@@ -102,17 +103,14 @@ export class UsersService {
     if (query.position_id) {
       qb.andWhere('user.positionId = :positionId', { positionId: query.position_id });
     }
-    if (query.updated_since) {
-      qb.andWhere('user.updatedAt >= :updatedSince', { updatedSince: query.updated_since });
-    }
+    // Property paths: `user` is a reserved word, which TypeORM quotes when it maps them.
+    const columns = { updatedAt: 'user.updatedAt', id: 'user.id' };
+    filterUpdatedSince(qb, columns, query);
+    if (query.sort_by === 'updated_at') orderByUpdatedAt(qb, columns);
+    else qb.orderBy('user.createdAt', 'DESC').addOrderBy('user.id', 'DESC');
     // Many-to-one joins only, so LIMIT/OFFSET on the joined rows is exact.
     const { skip, take } = pageWindow(query);
-    const [rows, total] = await qb
-      .orderBy('user.createdAt', 'DESC')
-      .addOrderBy('user.id', 'DESC')
-      .offset(skip)
-      .limit(take)
-      .getManyAndCount();
+    const [rows, total] = await qb.offset(skip).limit(take).getManyAndCount();
     return pageOf(rows.map(toUserResponse), total, query);
   }
 

@@ -9,6 +9,7 @@ import {
   UpdatedSinceField,
   UuidField,
 } from '../../common/http/fields';
+import { AfterIdField, SortByUpdatedAtField } from '../../common/http/list-query';
 import { PageQuery } from '../../common/http/pagination';
 import { ToList } from '../../common/http/transforms';
 import {
@@ -71,6 +72,8 @@ export class ApplicationFiltersQuery extends PageQuery {
   @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
   currency?: string | null;
   @UpdatedSinceField() updated_since?: Date | null;
+  @SortByUpdatedAtField() sort_by?: 'updated_at' | null;
+  @AfterIdField() after_id?: string | null;
 }
 
 /** The cards' filters (SPEC §7 "Cards"): status, loan_status, search. */

@@ -10,6 +10,7 @@ import { Department } from '../../departments/department.entity';
 import type { ApplicationEnumOptions } from '../../enums/code-enums';
 import { EnumsService } from '../../enums/enums.service';
 import { findUserSummaries } from '../../users/user-queries';
+import type { ApplicationProperty } from '../application-queries';
 import { type ApplicationCardDto, toApplicationCard } from '../dto/application-card.dto';
 import {
   type ApplicationHistoryEventDto,
@@ -23,6 +24,32 @@ import {
 } from '../dto/application-relationships.dto';
 import type { ApplicationCardsQuery } from '../dto/list-applications.query';
 import { ApplicationsService } from '../records/applications.service';
+
+/** The columns a card is made of (toApplicationCard, displayNameOf, statusColorOf). */
+const CARD_PROPERTIES = [
+  'id',
+  'idNumber',
+  'fullNameLatin',
+  'fullNameKhmer',
+  'phone',
+  'status',
+  'loanAmount',
+  'requestedAmount',
+  'interestRate',
+  'loanStartDate',
+  'loanEndDate',
+  'loanPurposes',
+  'productType',
+  'desiredLoanTerm',
+  'portfolioOfficerName',
+  'riskCategory',
+  'priorityLevel',
+  'guarantorName',
+  'createdAt',
+  'updatedAt',
+  'submittedAt',
+  'approvedAt',
+] as const satisfies readonly ApplicationProperty[];
 
 /**
  * The read views of one application or a page of them (SPEC §7): cards, relationships,
@@ -38,10 +65,13 @@ export class ApplicationReadsService {
     private readonly enums: EnumsService,
   ) {}
 
-  /** A page of cards, filtered and ordered as the list. */
+  /**
+   * A page of cards, filtered and ordered as the list: only the card's columns are read, and
+   * only the borrower's id number is decrypted (the card carries no guarantor id number).
+   */
   cards(caller: AuthUser, query: ApplicationCardsQuery): Promise<Page<ApplicationCardDto>> {
-    return this.applications.page(caller, query, (row) =>
-      toApplicationCard(this.applications.toResponse(row)),
+    return this.applications.page(caller, query, CARD_PROPERTIES, (row) =>
+      toApplicationCard(this.applications.toResponse(row, ['idNumber'])),
     );
   }
 

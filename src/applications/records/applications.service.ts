@@ -22,10 +22,14 @@ import {
   type ApplicationFolders,
 } from '../application-documents';
 import {
+  APPLICATION_RESPONSE_PROPERTIES,
   type ApplicationFilters,
+  type ApplicationProperty,
+  countApplications,
   filterApplications,
   orderApplications,
   scopeApplications,
+  selectApplicationProperties,
 } from '../application-queries';
 import {
   APPLICATION_SEALED_COLUMNS,
@@ -76,11 +80,19 @@ export class ApplicationsService {
     return application;
   }
 
-  /** The response of a row: id numbers decrypted (ciphertext never leaves the server). */
-  toResponse(row: CustomerApplication): ApplicationDto {
+  /**
+   * The response of a row: id numbers decrypted (ciphertext never leaves the server); only those
+   * in `reveal`, for a view that carries fewer (the others answer null).
+   */
+  toResponse(
+    row: CustomerApplication,
+    reveal: readonly SealedProperty[] = ['idNumber', 'guarantorIdNumber'],
+  ): ApplicationDto {
+    const clear = (property: SealedProperty) =>
+      reveal.includes(property) ? this.reveal(row, property) : null;
     return toApplicationResponse(row, {
-      id_number: this.reveal(row, 'idNumber'),
-      guarantor_id_number: this.reveal(row, 'guarantorIdNumber'),
+      id_number: clear('idNumber'),
+      guarantor_id_number: clear('guarantorIdNumber'),
     });
   }
 
@@ -89,20 +101,28 @@ export class ApplicationsService {
   }
 
   list(caller: AuthUser, query: ApplicationFiltersQuery): Promise<Page<ApplicationDto>> {
-    return this.page(caller, query, (row) => this.toResponse(row));
+    return this.page(caller, query, APPLICATION_RESPONSE_PROPERTIES, (row) => this.toResponse(row));
   }
 
-  /** A page of the caller's applications passing the filters, in the list's order. */
+  /**
+   * A page of the caller's applications passing the filters, in the list's order (or the sync
+   * order, `sort_by=updated_at`): raw rows of only the `properties` the view carries (no entity
+   * hydration), and the exact `total` by `count(*)` (an index-only scan of the scope index).
+   */
   async page<T>(
     caller: AuthUser,
     query: ApplicationFilters & PageQuery,
+    properties: readonly ApplicationProperty[],
     toItem: (row: CustomerApplication) => T,
   ): Promise<Page<T>> {
     const filtered = await this.filteredQuery(caller, query);
     const { skip, take } = pageWindow(query);
     const [rows, total] = await Promise.all([
-      orderApplications(filtered()).offset(skip).limit(take).getMany(),
-      filtered().getCount(),
+      selectApplicationProperties(orderApplications(filtered(), query.sort_by ?? null), properties)
+        .offset(skip)
+        .limit(take)
+        .getRawMany<CustomerApplication>(),
+      countApplications(filtered()),
     ]);
     return pageOf(rows.map(toItem), total, query);
   }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { SearchField, UpdatedSinceField } from '../../common/http/fields';
+import { AfterIdField, SortByUpdatedAtField } from '../../common/http/list-query';
 import { PageQuery } from '../../common/http/pagination';
 import { EmptyToNull, Trim } from '../../common/http/transforms';
 
@@ -28,4 +29,10 @@ export class ListCustomersQuery extends PageQuery {
 
   @UpdatedSinceField()
   updated_since?: Date | null;
+
+  @SortByUpdatedAtField()
+  sort_by?: 'updated_at' | null;
+
+  @AfterIdField()
+  after_id?: string | null;
 }

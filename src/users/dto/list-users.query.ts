@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { ROLES, type Role } from '../../common/auth/permissions';
 import { SearchField, UpdatedSinceField, UuidField } from '../../common/http/fields';
+import { AfterIdField, SortByUpdatedAtField } from '../../common/http/list-query';
 import { PageQuery } from '../../common/http/pagination';
 import { EmptyToNull } from '../../common/http/transforms';
 import type { UserStatus } from '../user.entity';
@@ -31,4 +32,10 @@ export class ListUsersQuery extends PageQuery {
 
   @UpdatedSinceField()
   updated_since?: Date | null;
+
+  @SortByUpdatedAtField()
+  sort_by?: 'updated_at' | null;
+
+  @AfterIdField()
+  after_id?: string | null;
 }
