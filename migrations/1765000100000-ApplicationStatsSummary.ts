@@ -52,9 +52,10 @@ export class ApplicationStatsSummary1765000100000 implements MigrationInterface 
         product_type varchar(50),
         currency varchar(3) NOT NULL,
         risk_category varchar(10),
-        applications integer NOT NULL CHECK (applications >= 0),
+        -- No CHECK (>= 0): PostgreSQL checks the row an upsert proposes, here a delta of -1.
+        applications integer NOT NULL,
         -- Applications with a requested amount (the average's divisor), their sum, min and max.
-        amounts integer NOT NULL CHECK (amounts >= 0),
+        amounts integer NOT NULL,
         amount_sum numeric NOT NULL,
         amount_min numeric(15, 2),
         amount_max numeric(15, 2),
@@ -167,9 +168,7 @@ export class ApplicationStatsSummary1765000100000 implements MigrationInterface 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`DROP TRIGGER application_stats_summary_truncate ON customer_applications`);
     await db.query(`DROP TRIGGER application_stats_summary_update ON customer_applications`);
-    await db.query(
-      `DROP TRIGGER application_stats_summary_insert_delete ON customer_applications`,
-    );
+    await db.query(`DROP TRIGGER application_stats_summary_insert_delete ON customer_applications`);
     await db.query(`DROP FUNCTION application_stats_summary_clear()`);
     await db.query(`DROP FUNCTION application_stats_summary_track()`);
     await db.query(`DROP FUNCTION application_stats_summary_apply`);
