@@ -11,11 +11,77 @@ const KEY = [
   'currency',
   'risk_category',
 ];
-/** Their types, for the apply function's parameters. */
-const KEY_TYPES = ['uuid', 'uuid', 'uuid', 'uuid', 'text', 'text', 'text', 'text'];
-const keyOf = (record: string) => KEY.map((column) => `${record}.${column}`).join(', ');
+const KEY_LIST = KEY.join(', ');
+const columnsOf = (alias: string, columns: string[]) =>
+  columns.map((column) => `${alias}.${column}`).join(', ');
 /** The columns whose change moves an application in the summary. */
 const TRACKED = [...KEY, 'requested_amount', 'loan_amount'];
+/** What one application brings to (delta 1) or takes from (delta -1) its group. */
+const CHANGE = (delta: number, alias: string) =>
+  `SELECT ${delta} AS delta, ${columnsOf(alias, [...KEY, 'requested_amount', 'loan_amount'])}`;
+
+/**
+ * The body of a trigger function: `changes` (delta, the key, requested_amount, loan_amount) made
+ * from the statement's transition tables, added to the summary in one upsert per group (in key
+ * order, so that two statements lock summary rows in the same order). A minimum or maximum
+ * cannot be taken back: a group that lost its minimum or maximum gets both again from the
+ * table, in a statement of its own, which runs once the upsert holds the group's row lock, so
+ * that its snapshot sees every committed change of that group (READ COMMITTED).
+ */
+function applyChanges(changes: string): string {
+  return `
+      DECLARE
+        stale bigint[];
+      BEGIN
+        WITH changes AS (${changes}),
+        grouped AS (
+          SELECT ${KEY_LIST}, sum(delta)::int AS applications,
+                 coalesce(sum(delta) FILTER (WHERE requested_amount IS NOT NULL), 0)::int AS amounts,
+                 coalesce(sum(delta * requested_amount), 0) AS amount_sum,
+                 min(requested_amount) FILTER (WHERE delta > 0) AS added_min,
+                 max(requested_amount) FILTER (WHERE delta > 0) AS added_max,
+                 min(requested_amount) FILTER (WHERE delta < 0) AS removed_min,
+                 max(requested_amount) FILTER (WHERE delta < 0) AS removed_max,
+                 coalesce(sum(delta * loan_amount), 0) AS loan_amount_sum
+            FROM changes GROUP BY ${KEY_LIST}
+        ),
+        upserted AS (
+          INSERT INTO application_stats_summary AS s (${KEY_LIST},
+              applications, amounts, amount_sum, amount_min, amount_max, loan_amount_sum)
+            SELECT ${KEY_LIST}, applications, amounts, amount_sum, added_min, added_max,
+                   loan_amount_sum
+              FROM grouped ORDER BY ${KEY_LIST}
+            ON CONFLICT ON CONSTRAINT application_stats_summary_key DO UPDATE SET
+              applications = s.applications + excluded.applications,
+              amounts = s.amounts + excluded.amounts,
+              amount_sum = s.amount_sum + excluded.amount_sum,
+              amount_min = least(s.amount_min, excluded.amount_min),
+              amount_max = greatest(s.amount_max, excluded.amount_max),
+              loan_amount_sum = s.loan_amount_sum + excluded.loan_amount_sum
+            RETURNING s.id, ${columnsOf('s', KEY)}, s.amount_min, s.amount_max
+        )
+        SELECT array_agg(u.id) INTO stale
+          FROM upserted u
+          JOIN grouped g ON ROW(${columnsOf('g', KEY)})::text = ROW(${columnsOf('u', KEY)})::text
+         WHERE g.removed_min <= u.amount_min OR g.removed_max >= u.amount_max;
+        IF stale IS NOT NULL THEN
+          UPDATE application_stats_summary s
+             SET (amount_min, amount_max) = (
+               SELECT min(a.requested_amount), max(a.requested_amount)
+                 FROM customer_applications a
+                WHERE a.user_id = s.user_id
+                  ${KEY.filter((column) => column !== 'user_id')
+                    .map((column) => `AND a.${column} IS NOT DISTINCT FROM s.${column}`)
+                    .join('\n                  ')})
+           WHERE s.id = ANY (stale);
+        END IF;
+        RETURN NULL;
+      END`;
+}
+
+/** Both halves of an UPDATE, for the applications whose tracked columns changed. */
+const MOVED = `FROM old_rows o JOIN new_rows n ON n.id = o.id
+  WHERE ROW(${columnsOf('o', TRACKED)}) IS DISTINCT FROM ROW(${columnsOf('n', TRACKED)})`;
 
 /**
  * `application_stats_summary`: the counts and amounts of `customer_applications` per
@@ -24,15 +90,13 @@ const TRACKED = [...KEY, 'requested_amount', 'loan_amount'];
  * rows instead of reading 100k applications. Each row is a partition of the applications: every
  * scope is a condition on its key columns, and a GROUP BY over it equals one over the table.
  *
- * Kept by triggers, whichever path writes (the server, the demo seed, an operator's SQL):
- * deferred constraint triggers, one row event each, applied at commit, so that the row lock of
- * a summary row (the hot spot: one officer creating drafts) is held only while the transaction
- * commits. Each event upserts its delta (ON CONFLICT on the NULLS NOT DISTINCT key, PostgreSQL
- * 15+); the minimum and maximum cannot be taken back, so a removal that took away the group's
- * minimum or maximum recomputes both from the table (customer_applications_user_order_idx finds
- * the officer's rows), in a statement of its own: it runs once the summary row is locked, so its
- * snapshot sees every committed change of that group. Rows whose count falls to 0 are kept (the
- * reads skip them); re-creating them would race with concurrent upserts.
+ * Kept by statement triggers with transition tables, in the transaction of whichever path writes
+ * (the server, the demo seed, an operator's SQL): one grouped upsert per statement (a bulk insert
+ * of 25,000 rows of one group is one upsert), ON CONFLICT on the NULLS NOT DISTINCT key
+ * (PostgreSQL 15+). The summary row of a group stays locked from the write to the commit: the
+ * writes of one group (one officer's drafts of one product) follow each other. Rows whose count
+ * falls to 0 are kept (the reads skip them); deleting them would race with concurrent upserts.
+ * TRUNCATE empties the summary too.
  *
  * The functions run as the caller: the runtime role writes the summary through the grants it
  * has on every table (database-roles.ts, granted after the migrations).
@@ -52,7 +116,7 @@ export class ApplicationStatsSummary1765000100000 implements MigrationInterface 
         product_type varchar(50),
         currency varchar(3) NOT NULL,
         risk_category varchar(10),
-        -- No CHECK (>= 0): PostgreSQL checks the row an upsert proposes, here a delta of -1.
+        -- No CHECK (>= 0): PostgreSQL checks the row an upsert proposes, which may be a removal.
         applications integer NOT NULL,
         -- Applications with a requested amount (the average's divisor), their sum, min and max.
         amounts integer NOT NULL,
@@ -60,89 +124,31 @@ export class ApplicationStatsSummary1765000100000 implements MigrationInterface 
         amount_min numeric(15, 2),
         amount_max numeric(15, 2),
         loan_amount_sum numeric NOT NULL,
-        CONSTRAINT application_stats_summary_key UNIQUE NULLS NOT DISTINCT (${KEY.join(', ')})
+        CONSTRAINT application_stats_summary_key UNIQUE NULLS NOT DISTINCT (${KEY_LIST})
       )`);
 
-    // One application entering (+1) or leaving (-1) its group. Kept apart from the trigger so
-    // that an UPDATE can apply its two halves in the order of their keys (no deadlock between
-    // two transactions moving applications in opposite directions).
+    const functions: [string, string][] = [
+      ['inserted', `${CHANGE(1, 'n')} FROM new_rows n`],
+      ['deleted', `${CHANGE(-1, 'o')} FROM old_rows o`],
+      ['updated', `${CHANGE(-1, 'o')} ${MOVED} UNION ALL ${CHANGE(1, 'n')} ${MOVED}`],
+    ];
+    for (const [name, changes] of functions) {
+      await db.query(`
+        CREATE FUNCTION application_stats_summary_${name}() RETURNS trigger LANGUAGE plpgsql
+        AS $$${applyChanges(changes)} $$`);
+    }
     await db.query(`
-      CREATE FUNCTION application_stats_summary_apply(
-        delta integer, ${KEY.map((column, i) => `p_${column} ${KEY_TYPES[i]}`).join(', ')},
-        requested numeric, loan numeric
-      ) RETURNS void LANGUAGE plpgsql AS $$
-      DECLARE
-        summary_id bigint;
-        lowest numeric;
-        highest numeric;
-      BEGIN
-        INSERT INTO application_stats_summary AS s (${KEY.join(', ')},
-            applications, amounts, amount_sum, amount_min, amount_max, loan_amount_sum)
-          VALUES (${KEY.map((column) => `p_${column}`).join(', ')}, delta,
-            CASE WHEN requested IS NULL THEN 0 ELSE delta END, delta * coalesce(requested, 0),
-            CASE WHEN delta > 0 THEN requested END, CASE WHEN delta > 0 THEN requested END,
-            delta * coalesce(loan, 0))
-          ON CONFLICT ON CONSTRAINT application_stats_summary_key DO UPDATE SET
-            applications = s.applications + excluded.applications,
-            amounts = s.amounts + excluded.amounts,
-            amount_sum = s.amount_sum + excluded.amount_sum,
-            amount_min = least(s.amount_min, excluded.amount_min),
-            amount_max = greatest(s.amount_max, excluded.amount_max),
-            loan_amount_sum = s.loan_amount_sum + excluded.loan_amount_sum
-          RETURNING id, amount_min, amount_max INTO summary_id, lowest, highest;
-        IF delta < 0 AND (requested <= lowest OR requested >= highest) THEN
-          UPDATE application_stats_summary s
-             SET (amount_min, amount_max) = (
-               SELECT min(a.requested_amount), max(a.requested_amount)
-                 FROM customer_applications a
-                WHERE a.user_id = p_user_id
-                  ${KEY.filter((column) => column !== 'user_id')
-                    .map((column) => `AND a.${column} IS NOT DISTINCT FROM p_${column}`)
-                    .join('\n                  ')})
-           WHERE s.id = summary_id;
-        END IF;
-      END $$`);
-
+      CREATE TRIGGER application_stats_summary_insert AFTER INSERT ON customer_applications
+      REFERENCING NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION application_stats_summary_inserted()`);
     await db.query(`
-      CREATE FUNCTION application_stats_summary_track() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_OP = 'INSERT' THEN
-          PERFORM application_stats_summary_apply(1, ${keyOf('NEW')},
-            NEW.requested_amount, NEW.loan_amount);
-        ELSIF TG_OP = 'DELETE' THEN
-          PERFORM application_stats_summary_apply(-1, ${keyOf('OLD')},
-            OLD.requested_amount, OLD.loan_amount);
-        ELSIF ROW(${keyOf('NEW')})::text < ROW(${keyOf('OLD')})::text THEN
-          PERFORM application_stats_summary_apply(1, ${keyOf('NEW')},
-            NEW.requested_amount, NEW.loan_amount);
-          PERFORM application_stats_summary_apply(-1, ${keyOf('OLD')},
-            OLD.requested_amount, OLD.loan_amount);
-        ELSE
-          PERFORM application_stats_summary_apply(-1, ${keyOf('OLD')},
-            OLD.requested_amount, OLD.loan_amount);
-          PERFORM application_stats_summary_apply(1, ${keyOf('NEW')},
-            NEW.requested_amount, NEW.loan_amount);
-        END IF;
-        RETURN NULL;
-      END $$`);
-
+      CREATE TRIGGER application_stats_summary_delete AFTER DELETE ON customer_applications
+      REFERENCING OLD TABLE AS old_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION application_stats_summary_deleted()`);
     await db.query(`
-      CREATE CONSTRAINT TRIGGER application_stats_summary_insert_delete
-      AFTER INSERT OR DELETE ON customer_applications
-      DEFERRABLE INITIALLY DEFERRED
-      FOR EACH ROW EXECUTE FUNCTION application_stats_summary_track()`);
-    // An update queues an event only when it changes what the summary counts (most edits and
-    // every version bump do not).
-    await db.query(`
-      CREATE CONSTRAINT TRIGGER application_stats_summary_update
-      AFTER UPDATE ON customer_applications
-      DEFERRABLE INITIALLY DEFERRED
-      FOR EACH ROW
-      WHEN ((${TRACKED.map((column) => `OLD.${column}`).join(', ')})
-            IS DISTINCT FROM (${TRACKED.map((column) => `NEW.${column}`).join(', ')}))
-      EXECUTE FUNCTION application_stats_summary_track()`);
-
-    // TRUNCATE fires no row trigger: it empties the summary too.
+      CREATE TRIGGER application_stats_summary_update AFTER UPDATE ON customer_applications
+      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION application_stats_summary_updated()`);
     await db.query(`
       CREATE FUNCTION application_stats_summary_clear() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -156,22 +162,22 @@ export class ApplicationStatsSummary1765000100000 implements MigrationInterface 
     // The existing applications (the lock keeps writers out until the migration commits).
     await db.query(`LOCK TABLE customer_applications IN SHARE MODE`);
     await db.query(`
-      INSERT INTO application_stats_summary (${KEY.join(', ')},
+      INSERT INTO application_stats_summary (${KEY_LIST},
           applications, amounts, amount_sum, amount_min, amount_max, loan_amount_sum)
-        SELECT ${KEY.join(', ')}, count(*), count(requested_amount),
+        SELECT ${KEY_LIST}, count(*), count(requested_amount),
                coalesce(sum(requested_amount), 0), min(requested_amount), max(requested_amount),
                coalesce(sum(loan_amount), 0)
           FROM customer_applications
-         GROUP BY ${KEY.join(', ')}`);
+         GROUP BY ${KEY_LIST}`);
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`DROP TRIGGER application_stats_summary_truncate ON customer_applications`);
-    await db.query(`DROP TRIGGER application_stats_summary_update ON customer_applications`);
-    await db.query(`DROP TRIGGER application_stats_summary_insert_delete ON customer_applications`);
-    await db.query(`DROP FUNCTION application_stats_summary_clear()`);
-    await db.query(`DROP FUNCTION application_stats_summary_track()`);
-    await db.query(`DROP FUNCTION application_stats_summary_apply`);
+    for (const name of ['insert', 'delete', 'update', 'truncate']) {
+      await db.query(`DROP TRIGGER application_stats_summary_${name} ON customer_applications`);
+    }
+    for (const name of ['inserted', 'deleted', 'updated', 'clear']) {
+      await db.query(`DROP FUNCTION application_stats_summary_${name}()`);
+    }
     await db.query(`DROP TABLE application_stats_summary`);
   }
 }
