@@ -18,7 +18,7 @@ const columnsOf = (alias: string, columns: string[]) =>
 const TRACKED = [...KEY, 'requested_amount', 'loan_amount'];
 /** What one application brings to (delta 1) or takes from (delta -1) its group. */
 const CHANGE = (delta: number, alias: string) =>
-  `SELECT ${delta} AS delta, ${columnsOf(alias, [...KEY, 'requested_amount', 'loan_amount'])}`;
+  `SELECT ${delta} AS delta, ${columnsOf(alias, TRACKED)}`;
 
 /** The key columns that may be NULL (the others are compared with `=`, which an index serves). */
 const NULLABLE = [
