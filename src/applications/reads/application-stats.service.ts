@@ -1,28 +1,36 @@
 import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
+import { recordScopeOf } from '../../common/auth/record-scope';
 import type { ApplicationFilters } from '../application-queries';
 import type { ApplicationStatsDto } from '../dto/application-stats.dto';
 import { ApplicationsService } from '../records/applications.service';
 import {
   amountStatistics,
+  isUnfiltered,
   productDistribution,
   riskDistribution,
   statusDistribution,
 } from './application-stats';
-import { GROUPED_BY, statsRows } from './read-queries';
+import { summaryStatsRows } from './application-stats-summary';
+import { GROUPED_BY, type StatsRow, statsRows } from './read-queries';
 
 /** `GET /applications/stats` (SPEC §7): counts and amounts over the caller's scope and filters. */
 @Injectable()
 export class ApplicationStatsService {
-  constructor(private readonly applications: ApplicationsService) {}
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly applications: ApplicationsService,
+  ) {}
 
   /**
    * One grouped query (GROUPING SETS: one set per distribution, and the amounts over all and
    * per currency); money is summed, averaged and compared in SQL on numeric, never as floats.
+   * Without filters it reads the summary table (a few thousand rows), else the applications.
    */
   async stats(caller: AuthUser, filters: ApplicationFilters): Promise<ApplicationStatsDto> {
-    const filtered = await this.applications.filteredQuery(caller, filters);
-    const rows = await statsRows(filtered());
+    const rows = await this.rows(caller, filters);
     const countsOf = (set: number, key: 'status' | 'risk_category' | 'product_type') =>
       rows
         .filter((row) => row.grouping === set)
@@ -41,5 +49,11 @@ export class ApplicationStatsService {
         })),
       ),
     };
+  }
+
+  private async rows(caller: AuthUser, filters: ApplicationFilters): Promise<StatsRow[]> {
+    if (isUnfiltered(filters)) return summaryStatsRows(this.txHost.tx, recordScopeOf(caller));
+    const filtered = await this.applications.filteredQuery(caller, filters);
+    return statsRows(filtered());
   }
 }

@@ -1,5 +1,6 @@
 import {
   amountStatistics,
+  isUnfiltered,
   productDistribution,
   riskDistribution,
   statusDistribution,
@@ -134,5 +135,18 @@ describe('amountStatistics', () => {
       by_currency: {},
     });
     expect(amountStatistics([]).total_applications).toBe(0);
+  });
+});
+
+describe('isUnfiltered', () => {
+  it('holds when every filter is absent, null or an empty list', () => {
+    expect(isUnfiltered({})).toBe(true);
+    expect(isUnfiltered({ status: [], search: undefined, currency: null })).toBe(true);
+  });
+
+  it('fails on any value, even one that filters nothing', () => {
+    expect(isUnfiltered({ status: ['draft'] })).toBe(false);
+    expect(isUnfiltered({ search: '' })).toBe(false);
+    expect(isUnfiltered({ amount_min: 0 })).toBe(false);
   });
 });

@@ -24,6 +24,18 @@ export interface AmountRow {
   max_amount: string | null;
 }
 
+/**
+ * Whether `filters` leave every application of the scope in (each absent, null, or an empty
+ * list): then the summary table can answer. Any other value, even one that filters nothing,
+ * goes to the table, which reads it the way the list does.
+ */
+export function isUnfiltered(filters: object): boolean {
+  return Object.values(filters).every(
+    (value) =>
+      value === undefined || value === null || (Array.isArray(value) && value.length === 0),
+  );
+}
+
 /** The key under which applications without a risk assessment are counted. */
 export const UNASSESSED = 'unassessed';
 
