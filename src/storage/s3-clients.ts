@@ -23,6 +23,30 @@ function stripBucketTrailingSlash(client: S3Client): void {
   );
 }
 
+/** The writes whose payload is not hashed for the signature (see unsignedUploadPayloads). */
+const UNSIGNED_PAYLOAD_COMMANDS = new Set(['PutObjectCommand', 'UploadPartCommand']);
+
+/**
+ * The SDK signs a Buffer body by hashing it (SHA-256) on the event loop, 5 MiB per part of a
+ * streamed upload — work that stalls every other request while many uploads run. Uploads
+ * already hash their bytes themselves (the file's sha256), so their PUTs are sent with
+ * `x-amz-content-sha256: UNSIGNED-PAYLOAD`, as the SDK itself does for stream bodies: the request
+ * stays signed (key, headers, length), the payload is not hashed again. Not for the client that
+ * presigns URLs (the header would become one the URL's user has to send).
+ */
+export function unsignedUploadPayloads(client: S3Client): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers && UNSIGNED_PAYLOAD_COMMANDS.has(context.commandName ?? '')) {
+        request.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+      }
+      return next(args);
+    },
+    { step: 'build', name: 'unsignedUploadPayloads' },
+  );
+}
+
 export function createS3Client(config: StorageConfig, endpoint: string): S3Client {
   const client = new S3Client({
     endpoint,

@@ -21,7 +21,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { ConfigService } from '@nestjs/config';
 import type { Readable } from 'node:stream';
 import type { AppConfig, StorageConfig } from '../config/app-config';
-import { createS3Client } from './s3-clients';
+import { createS3Client, unsignedUploadPayloads } from './s3-clients';
 
 export interface StoredObject {
   size: number;
@@ -83,6 +83,7 @@ export class StorageService implements OnModuleInit, OnApplicationShutdown {
   constructor(config: ConfigService<AppConfig, true>) {
     this.config = config.get('storage', { infer: true });
     this.client = createS3Client(this.config, this.config.endpoint);
+    unsignedUploadPayloads(this.client);
     this.publicClient = createS3Client(this.config, this.config.publicEndpoint);
   }
 
