@@ -41,6 +41,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.app.trustProxy);
   app.disable('x-powered-by');
+  // No weak ETags hashed from every body: records carry their version ETag (EtagInterceptor) and
+  // thumbnails their own; lists and other answers carry none. A matching If-None-Match on a
+  // record still answers 304 (Express checks freshness against the ETag that is set).
+  app.set('etag', false);
   // Validators that read settings (@InCatalog) are Nest providers.
   useNestContainerForValidators(app);
 
