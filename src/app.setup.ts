@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { MAX_KEYS_PER_OBJECT, verifyFormBody, verifyJsonBody } from './common/http/body-limits';
 import { sendProblem } from './common/http/problem.filter';
+import { requestLoggingFor } from './common/http/logging';
 import { requestIdMiddleware } from './common/http/request-id';
 import { setupOpenApi } from './common/http/openapi';
 import { bodyRateLimit, limitSlowClients } from './common/http/slow-clients';
@@ -48,8 +49,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // Validators that read settings (@InCatalog) are Nest providers.
   useNestContainerForValidators(app);
 
-  // Order matters: the request id first, so that even a refused body is answered with it.
+  // Order matters: the request id first, so that even a refused body is answered (and logged)
+  // with it; then the request's log context.
   app.use(requestIdMiddleware);
+  app.use(requestLoggingFor(app));
   limitSlowClients(app.getHttpServer(), config.app);
   app.use(bodyRateLimit(config.app.bodyMinBytesPerWindow, config.app.bodyRateWindowMs));
   app.use(app.get(GracefulShutdown).middleware);
