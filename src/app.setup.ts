@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { MAX_KEYS_PER_OBJECT, verifyFormBody, verifyJsonBody } from './common/http/body-limits';
 import { sendProblem } from './common/http/problem.filter';
+import { requestLoggingFor } from './common/http/logging';
 import { requestIdMiddleware } from './common/http/request-id';
 import { answerClientErrors } from './common/http/client-errors';
 import { setupOpenApi } from './common/http/openapi';
@@ -42,11 +43,17 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.app.trustProxy);
   app.disable('x-powered-by');
+  // No weak ETags hashed from every body: records carry their version ETag (EtagInterceptor) and
+  // thumbnails their own; lists and other answers carry none. A matching If-None-Match on a
+  // record still answers 304 (Express checks freshness against the ETag that is set).
+  app.set('etag', false);
   // Validators that read settings (@InCatalog) are Nest providers.
   useNestContainerForValidators(app);
 
-  // Order matters: the request id first, so that even a refused body is answered with it.
+  // Order matters: the request id first, so that even a refused body is answered (and logged)
+  // with it; then the request's log context.
   app.use(requestIdMiddleware);
+  app.use(requestLoggingFor(app));
   limitSlowClients(app.getHttpServer(), config.app);
   answerClientErrors(app.getHttpServer());
   app.use(bodyRateLimit(config.app.bodyMinBytesPerWindow, config.app.bodyRateWindowMs));

@@ -12,7 +12,7 @@ import {
 import type { Request } from 'express';
 import type { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, LoginRateLimit, Public, RequirePermissions } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/openapi';
+import { ApiPasswordHashing, ApiProblems } from '../common/http/openapi';
 import { CreateUserDto } from '../users/dto/create-user.dto';
 import { UserResponseDto } from '../users/dto/user-response.dto';
 import { AuthService } from './auth.service';
@@ -48,6 +48,7 @@ export class AuthController {
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiProblems(401, 422, 429)
+  @ApiPasswordHashing()
   login(@Body() credentials: LoginDto, @Req() request: Request): Promise<TokenResponseDto> {
     return this.auth.login(credentials, clientOf(request));
   }
@@ -114,6 +115,7 @@ export class AuthController {
   @ApiHeader({ name: 'X-Setup-Token', required: false })
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiProblems(403, 409, 422, 429)
+  @ApiPasswordHashing()
   setupFirstAdmin(
     @Body() body: CreateUserDto,
     @Headers('x-setup-token') setupToken?: string,

@@ -45,6 +45,10 @@ export interface AuthConfig {
   accessTokenMinutes: number;
   refreshTokenDays: number;
   bcryptRounds: number;
+  /** Worker threads that hash passwords (bcrypt). */
+  passwordHashThreads: number;
+  /** Hashing tasks that may wait for a thread; beyond, hashing routes answer 503 server-busy. */
+  passwordHashQueueMax: number;
 }
 
 export interface CryptoConfig {

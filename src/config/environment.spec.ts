@@ -59,12 +59,14 @@ describe('parseEnvironment', () => {
       expect(config.database.url).toBeUndefined();
       expect(config.database.connectTimeoutMs).toBeGreaterThan(0);
       expect(config.database.connectTimeoutMs).toBeLessThanOrEqual(10000);
-      expect(config.auth).toEqual({
+      expect(config.auth).toMatchObject({
         secretKey: undefined,
         accessTokenMinutes: 60,
         refreshTokenDays: 7,
         bcryptRounds: 12,
       });
+      expect(config.auth.passwordHashThreads).toBeGreaterThanOrEqual(1);
+      expect(config.auth.passwordHashQueueMax).toBe(4 * config.auth.passwordHashThreads);
       expect(config.crypto.dataEncryptionKey).toBeUndefined();
       expect(config.crypto.previousKeys).toEqual([]);
       expect(config.storage).toMatchObject({
@@ -532,6 +534,40 @@ describe('parseEnvironment', () => {
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/^DATA_ENCRYPTION_KEYS_PREVIOUS entries 1, 2 /);
       expect(problems[0]).not.toContain('not-a-key');
+    });
+  });
+
+  describe('password hashing pool', () => {
+    it('defaults to cores - 1 threads (at least 1) and a queue of 4 per thread', () => {
+      expect(parseEnvironment({}, '0.0.0', 8).auth).toMatchObject({
+        passwordHashThreads: 7,
+        passwordHashQueueMax: 28,
+      });
+      expect(parseEnvironment({}, '0.0.0', 1).auth).toMatchObject({
+        passwordHashThreads: 1,
+        passwordHashQueueMax: 4,
+      });
+    });
+
+    it('reads PASSWORD_HASH_THREADS and PASSWORD_HASH_QUEUE_MAX (the queue follows the threads)', () => {
+      expect(parseEnvironment({ PASSWORD_HASH_THREADS: '3' }, '0.0.0', 2).auth).toMatchObject({
+        passwordHashThreads: 3,
+        passwordHashQueueMax: 12,
+      });
+      expect(
+        parseEnvironment({ PASSWORD_HASH_THREADS: '1', PASSWORD_HASH_QUEUE_MAX: '0' }).auth,
+      ).toMatchObject({ passwordHashThreads: 1, passwordHashQueueMax: 0 });
+    });
+
+    it('refuses a thread count below 1 and a negative or fractional queue bound', () => {
+      const problems = problemsOf({ PASSWORD_HASH_THREADS: '0', PASSWORD_HASH_QUEUE_MAX: '-1' });
+      expect([...variablesNamed(problems)].sort()).toEqual([
+        'PASSWORD_HASH_QUEUE_MAX',
+        'PASSWORD_HASH_THREADS',
+      ]);
+      expect(variablesNamed(problemsOf({ PASSWORD_HASH_QUEUE_MAX: '2.5' }))).toContain(
+        'PASSWORD_HASH_QUEUE_MAX',
+      );
     });
   });
 

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import type { DatabaseSsl, EnvironmentConfig, LogLevel, TrustProxy } from './app-config';
 
 export type Env = Record<string, string | undefined>;
@@ -264,8 +265,15 @@ function readPreviousEncryptionKeys(reader: EnvReader): Buffer[] {
  * Parses and validates the whole environment. Throws ConfigValidationError listing every
  * problem, one line each, naming the variable.
  */
-export function parseEnvironment(env: Env, version = '0.0.0'): EnvironmentConfig {
+export function parseEnvironment(
+  env: Env,
+  version = '0.0.0',
+  cores = availableParallelism(),
+): EnvironmentConfig {
   const reader = new EnvReader(env);
+  // One core stays with the event loop; the queue bound keeps a login burst from waiting for
+  // seconds (beyond it, 503 server-busy at once).
+  const passwordHashThreads = reader.int('PASSWORD_HASH_THREADS', Math.max(1, cores - 1), 1, 256);
   const nodeEnv = reader.string('NODE_ENV', 'development')!;
   const isProduction = nodeEnv === 'production';
 
@@ -350,6 +358,13 @@ export function parseEnvironment(env: Env, version = '0.0.0'): EnvironmentConfig
       accessTokenMinutes: reader.int('ACCESS_TOKEN_EXPIRE_MINUTES', 60, 1, 24 * 60),
       refreshTokenDays: reader.int('REFRESH_TOKEN_EXPIRE_DAYS', 7, 1, 365),
       bcryptRounds: reader.int('BCRYPT_ROUNDS', 12, 4, 15),
+      passwordHashThreads,
+      passwordHashQueueMax: reader.int(
+        'PASSWORD_HASH_QUEUE_MAX',
+        4 * passwordHashThreads,
+        0,
+        1_000_000,
+      ),
     },
     crypto: { dataEncryptionKey, previousKeys },
     storage: {

@@ -23,7 +23,7 @@ import type { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
 import { type IfMatch, IfMatchHeader } from '../common/http/etag';
 import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
-import { ApiIfMatch, ApiProblems } from '../common/http/openapi';
+import { ApiIfMatch, ApiPasswordHashing, ApiProblems } from '../common/http/openapi';
 import { PartialUpdate } from '../common/http/partial-update';
 import { ApiPageResponse, type Page } from '../common/http/pagination';
 import { ParseUuidPipe } from '../common/http/validation';
@@ -79,6 +79,7 @@ export class UsersController {
   })
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiProblems(409, 422)
+  @ApiPasswordHashing()
   create(@CurrentUser() actor: AuthUser, @Body() body: CreateUserDto): Promise<UserResponseDto> {
     return this.users.create(body, actor);
   }
@@ -134,6 +135,7 @@ export class UsersController {
   })
   @ApiNoContentResponse({ description: 'Changed' })
   @ApiProblems(422)
+  @ApiPasswordHashing()
   async changePassword(
     @CurrentUser() actor: AuthUser,
     @Body() body: ChangePasswordDto,
@@ -169,6 +171,7 @@ export class UsersController {
         'another branch (403).',
     },
   })
+  @ApiPasswordHashing()
   update(
     @CurrentUser() actor: AuthUser,
     @Param('id', ParseUuidPipe) id: string,
@@ -189,6 +192,7 @@ export class UsersController {
       description: 'PUT is a partial update too (SPEC §6): the web app sends only changed fields.',
     },
   })
+  @ApiPasswordHashing()
   put(
     @CurrentUser() actor: AuthUser,
     @Param('id', ParseUuidPipe) id: string,

@@ -44,6 +44,7 @@ import {
   userScopeCondition,
 } from './user-rules';
 import { type Placement, UserReferences } from './user-references';
+import { userWithUnits } from './user-queries';
 
 /** The first-admin set-up has no caller: its audit event names no actor. */
 const NO_ACTOR: AuditActor = { id: null, name: null, role: null };
@@ -155,7 +156,8 @@ export class UsersService {
   }
 
   async findOne(actor: AuthUser, id: string): Promise<UserResponseDto> {
-    const user = await this.users.findOne({ where: { id }, relations: RELATIONS });
+    // One query (findOne with relations adds a DISTINCT ... LIMIT 1 query before it).
+    const user = await userWithUnits(this.txHost.tx, { id });
     if (!user || !canSee(actor, user)) throw notFound();
     return toUserResponse(user);
   }

@@ -350,6 +350,23 @@ describe('HTTP platform', () => {
       ]);
       expect(name).toBe('etag-2');
     });
+
+    it('a list carries no (weak) ETag; a record read with its current ETag is 304', async () => {
+      const created = await t.http
+        .post('/api/v1/probe/widgets')
+        .set('Authorization', officer)
+        .send({ name: 'etag-list' });
+      const list = await t.http.get('/api/v1/probe/widgets').set('Authorization', officer);
+      expect(list.status).toBe(200);
+      expect(list.headers.etag).toBeUndefined();
+      const root = await t.http.get('/');
+      expect(root.headers.etag).toBeUndefined();
+      const cached = await t.http
+        .get(`/api/v1/probe/widgets/${created.body.id}`)
+        .set('Authorization', officer)
+        .set('If-None-Match', '"1"');
+      expect(cached.status).toBe(304);
+    });
   });
 
   describe('Idempotency-Key', () => {

@@ -1,12 +1,14 @@
 import { Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import Redis from 'ioredis';
 import type { AppConfig } from '../../config/app-config';
+import { RateLimitCounters } from './rate-limit-counters';
 
 const WARN_EVERY_MS = 60_000;
+const SWEEP_EVERY_MS = 60_000;
 
 /**
  * Rate-limit counters: in Redis when REDIS_URL is set (shared by every instance), in memory
@@ -17,7 +19,8 @@ const WARN_EVERY_MS = 60_000;
 @Injectable()
 export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown {
   private readonly logger = new Logger(RateLimitStorage.name);
-  private readonly memory = new ThrottlerStorageService();
+  private readonly memory = new RateLimitCounters();
+  private readonly sweeper = setInterval(() => this.memory.sweep(), SWEEP_EVERY_MS).unref();
   private readonly redis?: Redis;
   private readonly shared?: ThrottlerStorageRedisService;
   private lastWarning = 0;
@@ -79,7 +82,7 @@ export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown
 
   onApplicationShutdown(): void {
     this.redis?.disconnect(false);
-    this.memory.onApplicationShutdown();
+    clearInterval(this.sweeper);
   }
 }
 

@@ -43,18 +43,32 @@ const DESCRIPTIONS: Record<number, string> = {
   503: 'A dependency is down',
 };
 
+function problemResponse(status: number, description?: string) {
+  return ApiResponse({
+    status,
+    description: description ?? DESCRIPTIONS[status] ?? STATUS_CODES[status],
+    content: {
+      'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDocumentDto) } },
+    },
+  });
+}
+
 /** Declares the problem-document answers a route can give. */
 export function ApiProblems(...statuses: number[]) {
   return applyDecorators(
     ApiExtraModels(ProblemDocumentDto),
-    ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        description: DESCRIPTIONS[status] ?? STATUS_CODES[status],
-        content: {
-          'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDocumentDto) } },
-        },
-      }),
+    ...statuses.map((status) => problemResponse(status)),
+  );
+}
+
+/** A route that hashes a password: overload answers 503 at once (PasswordHasher). */
+export function ApiPasswordHashing() {
+  return applyDecorators(
+    ApiExtraModels(ProblemDocumentDto),
+    problemResponse(
+      503,
+      'Overload: too many passwords are being checked right now (type ' +
+        '`urn:lc-workflow:problem:server-busy`, `Retry-After: 1`); retry after a second',
     ),
   );
 }

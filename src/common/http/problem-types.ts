@@ -94,6 +94,12 @@ export const PROBLEM_TYPES = [
   'storage-unavailable',
   /** 503, Retry-After: "The database is not answering. Please try again shortly." */
   'database-unavailable',
+  /**
+   * 503, Retry-After 1: overload on a route that hashes a password (login, first-run set-up,
+   * user create, password set or change) when PASSWORD_HASH_QUEUE_MAX hashes already wait:
+   * "The server is busy checking other passwords. Please try again in a moment."
+   */
+  'server-busy',
   /** 503, `down`: "Not ready: database is down." (GET /api/v1/health) */
   'not-ready',
 ] as const;
