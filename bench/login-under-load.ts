@@ -50,6 +50,8 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     THROTTLE_LIMIT: '1000000',
     LOGIN_THROTTLE_LIMIT: '1000000',
+    // Every login of the burst waits its turn (beyond the queue they would be 503 server-busy).
+    PASSWORD_HASH_QUEUE_MAX: String(concurrency),
     BCRYPT_ROUNDS: process.env.BCRYPT_ROUNDS ?? '12',
   });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime.config), {
