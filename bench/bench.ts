@@ -13,7 +13,7 @@
  *   npm run bench -- --label after --compare docs/bench-results/before.json
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -399,7 +399,9 @@ async function main(): Promise<void> {
   const mdFile = options.only
     ? join(resultsDir, `${options.label}.md`)
     : join(ROOT, 'docs', 'BENCHMARKS.md');
-  writeFileSync(mdFile, markdown(results, previous));
+  const changesFile = join(ROOT, 'docs', 'bench-changes.md');
+  const changes = existsSync(changesFile) ? readFileSync(changesFile, 'utf8') : undefined;
+  writeFileSync(mdFile, markdown(results, previous, changes));
   console.log(`Wrote ${mdFile} and ${jsonFile}`);
 }
 

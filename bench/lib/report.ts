@@ -157,7 +157,11 @@ function comparison(after: Summary[], before: Summary[], beforeLabel: string): s
   return lines;
 }
 
-export function markdown(results: BenchResults, previous?: BenchResults): string {
+/**
+ * The report. `changes`: the hand-written measurements of each change on its own
+ * (docs/bench-changes.md), kept as a section of the report.
+ */
+export function markdown(results: BenchResults, previous?: BenchResults, changes?: string): string {
   const summary = summarise(results.runs);
   const { machine, settings } = results;
   const out: string[] = [
@@ -223,6 +227,7 @@ export function markdown(results: BenchResults, previous?: BenchResults): string
       '',
     );
   }
+  if (changes) out.push(changes.trim().replace(/^# /m, '## '), '');
   out.push('## EXPLAIN (ANALYZE, BUFFERS) of the list and count queries', '');
   out.push(
     "Built with this checkout's query builders (bench/lib/query-plans.ts) for the users the rows sign in as; warm cache.",
