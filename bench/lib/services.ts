@@ -212,7 +212,13 @@ export async function startServer(
   };
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(resolve(serverDir), 'dist', 'src', 'main.js')],
+    [
+      // PROFILE_DIR=<dir>: the server writes a CPU profile there when it stops.
+      ...(process.env.PROFILE_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.PROFILE_DIR)}`]
+        : []),
+      join(resolve(serverDir), 'dist', 'src', 'main.js'),
+    ],
     { cwd: services.dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   // Its log (warnings: every 4xx answer among them) goes to a file, not between the results.

@@ -252,6 +252,61 @@ describe('application stats summary', () => {
     }
   });
 
+  describe("a list's total", () => {
+    const total = async (actor: Actor, query: Record<string, string>) => {
+      const res = await requestsAs(t, actor).get('/applications', { ...query, size: '1' });
+      expectStatus(res, 200);
+      return res.body.total as number;
+    };
+    /** date_from in the past keeps every row, and no summary row answers it: the table counts. */
+    const fromTable = { date_from: '2000-01-01' };
+
+    it('comes from the summary when its filters allow, equal to the table for every role', async () => {
+      const queries: Record<string, string>[] = [
+        {},
+        { status: 'draft' },
+        { status: 'draft,submitted,initial_review' },
+        { product_type: 'monthly_loan' },
+        { currency: 'usd' },
+        { risk_category: 'low' },
+        { user_id: officerA1.user.id, status: 'draft' },
+        { branch_id: unitA.branchId },
+        { assigned_reviewer: reviewerA.user.id },
+      ];
+      for (const actor of [admin, managerA, managerB, officerA1, officerB, viewerA]) {
+        for (const query of queries) {
+          const [summary, table] = await Promise.all([
+            total(actor, query),
+            total(actor, { ...query, ...fromTable }),
+          ]);
+          expect({ actor: actor.user.username, query, total: summary }).toEqual({
+            actor: actor.user.username,
+            query,
+            total: table,
+          });
+        }
+      }
+    });
+
+    it('is read from the summary (a changed summary row shows), other filters from the table', async () => {
+      const before = await total(admin, {});
+      const [{ id }] = await t.ownerQuery<{ id: string }>(
+        `UPDATE application_stats_summary SET applications = applications + 1000
+          WHERE id = (SELECT min(id) FROM application_stats_summary WHERE applications > 0)
+          RETURNING id`,
+      );
+      try {
+        expect(await total(admin, {})).toBe(before + 1000);
+        expect(await total(admin, fromTable)).toBe(before);
+      } finally {
+        await t.ownerQuery(
+          `UPDATE application_stats_summary SET applications = applications - 1000 WHERE id = $1`,
+          [id],
+        );
+      }
+    });
+  });
+
   it('fills the summary from the existing applications when migrated', async () => {
     const migration = new ApplicationStatsSummary1765000100000();
     const owner = { query: (sql: string, parameters?: unknown[]) => t.ownerQuery(sql, parameters) };

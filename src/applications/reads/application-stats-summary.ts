@@ -11,6 +11,51 @@ import type { RecordScope } from '../../common/auth/record-scope';
 import { applicationScopeCondition } from '../application-scope';
 import type { StatsRow } from './read-queries';
 
+/** The list filters a summary row answers: equality on one of its key columns. */
+const SUMMARY_EQUALITIES = new Set([
+  'risk_category',
+  'product_type',
+  'currency',
+  'branch_id',
+  'user_id',
+  'assigned_reviewer',
+]);
+/** Members of a list query that do not change which rows are counted. */
+const NOT_FILTERS = new Set(['page', 'size', 'sort_by', 'sort_order']);
+
+const isGiven = (value: unknown) =>
+  value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+
+/**
+ * The exact number of applications in `scope` passing a list's `filters`, read from the summary
+ * (a sum over a few thousand rows instead of a count over the scope's index entries) when every
+ * filter given is one a summary row answers: a status list, or equality on its key columns.
+ * Undefined otherwise: the caller counts the table. Exact, not cached: the summary changes in the
+ * transaction of every write, so a snapshot sees it agree with the table.
+ */
+export async function summaryCount(
+  manager: EntityManager,
+  scope: RecordScope,
+  filters: object,
+): Promise<number | undefined> {
+  const given = Object.entries(filters).filter(
+    ([name, value]) => !NOT_FILTERS.has(name) && isGiven(value),
+  );
+  if (given.some(([name]) => name !== 'status' && !SUMMARY_EQUALITIES.has(name))) return undefined;
+  const qb = manager
+    .createQueryBuilder()
+    .from('application_stats_summary', 's')
+    .select('coalesce(sum(s.applications), 0)::int', 'total');
+  const condition = applicationScopeCondition(scope, 's');
+  if (condition) qb.andWhere(condition.sql, condition.params);
+  for (const [name, value] of given) {
+    if (name === 'status') qb.andWhere('s.status IN (:...statuses)', { statuses: value });
+    else qb.andWhere(`s.${name} = :${name}`, { [name]: value });
+  }
+  const row = await qb.getRawOne<{ total: number }>();
+  return row?.total ?? 0;
+}
+
 /**
  * The rows of statsRows (read-queries.ts: the same grouping sets, columns and numeric text) for
  * every application in `scope`, from the summary: a few thousand rows at 100k applications,

@@ -40,6 +40,7 @@ import type { ApplicationContentDto } from '../dto/application-content.dto';
 import { type ApplicationDto, toApplicationResponse } from '../dto/application.dto';
 import type { ApplicationFiltersQuery } from '../dto/list-applications.query';
 import { EDITABLE_STATUSES } from '../lifecycle/application-lifecycle';
+import { summaryCount } from '../reads/application-stats-summary';
 
 /**
  * Applications: create, read, update, delete and list, always within the caller's scope
@@ -107,7 +108,8 @@ export class ApplicationsService {
   /**
    * A page of the caller's applications passing the filters, in the list's order (or the sync
    * order, `sort_by=updated_at`): raw rows of only the `properties` the view carries (no entity
-   * hydration), and the exact `total` by `count(*)` (an index-only scan of the scope index).
+   * hydration), and the exact `total`: from the stats summary when the filters allow
+   * (summaryCount), else by `count(*)` (an index-only scan of the scope index).
    */
   async page<T>(
     caller: AuthUser,
@@ -122,7 +124,9 @@ export class ApplicationsService {
         .offset(skip)
         .limit(take)
         .getRawMany<CustomerApplication>(),
-      countApplications(filtered()),
+      summaryCount(this.txHost.tx, recordScopeOf(caller), query).then(
+        (total) => total ?? countApplications(filtered()),
+      ),
     ]);
     return pageOf(rows.map(toItem), total, query);
   }
