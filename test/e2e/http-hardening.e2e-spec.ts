@@ -145,14 +145,16 @@ describe('HTTP hardening', () => {
         const response = await fetch(`${base}/health`);
         await response.arrayBuffer();
         latencies.push(performance.now() - started);
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        // Probed often, so that the p99 is not merely the slowest of a few dozen samples (one
+        // scheduling hiccup of this shared machine); the bug it guards against blocked for seconds.
+        await new Promise((resolve) => setTimeout(resolve, 2));
       }
       expect(await exited).toBe(0);
       const statuses = Buffer.concat(output).toString().trim().split(/\s+/);
       expect(statuses.length).toBeGreaterThanOrEqual(8);
       expect(new Set(statuses)).toEqual(new Set(['422']));
       latencies.sort((a, b) => a - b);
-      expect(latencies.length).toBeGreaterThan(20);
+      expect(latencies.length).toBeGreaterThan(100);
       expect(latencies[Math.floor(latencies.length * 0.99)]).toBeLessThan(200);
     });
   });
