@@ -27,8 +27,8 @@ import type { Role } from '../src/common/auth/permissions';
 import { FieldCipher } from '../src/common/crypto/field-cipher';
 import { prepareRuntime } from '../src/runtime';
 import type { DemoUser } from '../src/seed/demo-organisation';
-import { DEMO_PASSWORD, parseDemoSeedArgs, seedDemo } from '../src/seed/demo-seed';
-import { existingDemoUsers } from './lib/demo-users';
+import { parseDemoSeedArgs, seedDemo } from '../src/seed/demo-seed';
+import { existingDemoUsers, loginAsDemoUser } from './lib/demo-users';
 import { explainListQueries as explainList } from './lib/query-plans';
 
 const wanted = Number(process.env.APPLICATIONS ?? 100_000);
@@ -109,16 +109,6 @@ function pickUsers(users: DemoUser[]): Record<Role, DemoUser> {
     officer: pick('officer'),
     viewer: pick('viewer'),
   };
-}
-
-async function login(base: string, username: string): Promise<string> {
-  const res = await fetch(`${base}${API}/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  if (res.status !== 200) throw new Error(`login of ${username} answered ${res.status}`);
-  return ((await res.json()) as { access_token: string }).access_token;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,7 +286,7 @@ async function main(): Promise<void> {
     const roles = Object.keys(chosen) as Role[];
     const tokens = Object.fromEntries(
       await Promise.all(
-        roles.map(async (role) => [role, await login(base, chosen[role].username)]),
+        roles.map(async (role) => [role, await loginAsDemoUser(base, chosen[role].username)]),
       ),
     ) as Tokens;
     console.log(

@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_PASSWORD } from '../src/seed/demo-seed';
 import type { DemoUser } from '../src/seed/demo-organisation';
-import { existingDemoUsers } from './lib/demo-users';
+import { existingDemoUsers, loginAsDemoUser } from './lib/demo-users';
 import { type Measurement, runLoginLoops, runRow } from './lib/load';
 import { explainForBench } from './lib/query-plans';
 import { type BenchResults, markdown } from './lib/report';
@@ -107,16 +107,6 @@ function parseOptions(args: string[]): Options {
   };
 }
 
-async function login(base: string, username: string): Promise<string> {
-  const res = await fetch(`${base}${API}/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  if (res.status !== 200) throw new Error(`login of ${username} answered ${res.status}`);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
 function pick(users: DemoUser[], role: DemoUser['role']): DemoUser {
   const user = users.find(
     (candidate) => candidate.role === role && (role === 'admin' || candidate.branch),
@@ -166,7 +156,7 @@ async function prepareContext(server: ServerProcess, services: Services) {
   const managers = users.filter((user) => user.role === 'manager');
   const [admin, manager, officer, viewer, ...managerTokens] = await Promise.all(
     [chosen.admin, chosen.manager, chosen.officer, chosen.viewer, ...managers].map((user) =>
-      login(server.base, user.username),
+      loginAsDemoUser(server.base, user.username),
     ),
   );
   const ids = await withDatabase(services.postgres.url, async (client) =>

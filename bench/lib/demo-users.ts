@@ -4,6 +4,7 @@
  */
 import type { DemoUser } from '../../src/seed/demo-organisation';
 import { PROVINCES } from '../../src/seed/demo-population';
+import { DEMO_PASSWORD } from '../../src/seed/demo-seed';
 
 /** Runs SQL with positional parameters; the rows. */
 export type Query = (sql: string, parameters?: unknown[]) => Promise<unknown[]>;
@@ -23,4 +24,15 @@ export async function existingDemoUsers(query: Query): Promise<DemoUser[]> {
       ORDER BY u.branch_id IS NOT NULL, array_position($2::text[], b.name), b.name, u.username`,
     [`${run.prefix}%`, PROVINCES.map((province) => province.name)],
   )) as DemoUser[];
+}
+
+/** Signs a demo user in (the seed's password) at `base`; the access token. */
+export async function loginAsDemoUser(base: string, username: string): Promise<string> {
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`login of ${username} answered ${res.status}`);
+  return ((await res.json()) as { access_token: string }).access_token;
 }
