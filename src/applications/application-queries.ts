@@ -9,6 +9,7 @@ import type { RecordScope } from '../common/auth/record-scope';
 import type { FieldCipher } from '../common/crypto/field-cipher';
 import { escapeLike } from '../common/escape-like';
 import { filterUpdatedSince, orderByUpdatedAt, syncColumnsOf } from '../common/http/list-query';
+import { BORROWER_PROPERTIES } from '../customers/borrower-properties';
 import type { CustomerApplicationRow } from '../customers/dto/customer.dto';
 import { CustomerApplication } from './application.entity';
 import { applicationScopeCondition } from './application-scope';
@@ -137,20 +138,8 @@ export const APPLICATION_RESPONSE_PROPERTIES = [
   'accountId',
   'idCardType',
   'idNumber',
-  'fullNameKhmer',
-  'fullNameLatin',
-  'phone',
-  'dateOfBirth',
+  ...BORROWER_PROPERTIES,
   'portfolioOfficerName',
-  'currentAddress',
-  'province',
-  'district',
-  'commune',
-  'village',
-  'occupation',
-  'employerName',
-  'monthlyIncome',
-  'incomeSource',
   'requestedAmount',
   'loanPurposes',
   'purposeDetails',
