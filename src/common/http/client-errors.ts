@@ -8,13 +8,17 @@ interface Exchange {
   response: ServerResponse;
 }
 
-/** Not in Nest's HttpStatus. */
-const REQUEST_HEADER_FIELDS_TOO_LARGE = 431;
-
-/** Node's codes for heads it refuses, and what it answers them with. */
-const HEAD_PROBLEMS: Record<string, number> = {
-  HPE_HEADER_OVERFLOW: REQUEST_HEADER_FIELDS_TOO_LARGE,
-  ERR_HTTP_REQUEST_TIMEOUT: HttpStatus.REQUEST_TIMEOUT,
+/** Heads Node refuses, by its error code: the status it answers them with, and why. */
+const HEAD_PROBLEMS: Record<string, { status: number; detail: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, detail: 'The request head is too large.' },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: HttpStatus.REQUEST_TIMEOUT,
+    detail: 'The request head did not arrive in time.',
+  },
+};
+const UNREADABLE_HEAD = {
+  status: HttpStatus.BAD_REQUEST,
+  detail: 'The request could not be read as HTTP/1.1.',
 };
 
 /**
@@ -36,18 +40,8 @@ export function clientErrorProblem(
       detail: `The request ended before its body did, or its body was malformed. Nothing was kept; send it again.`,
     };
   }
-  const status = HEAD_PROBLEMS[error.code ?? ''] ?? HttpStatus.BAD_REQUEST;
-  return {
-    type: 'about:blank',
-    title: STATUS_CODES[status]!,
-    status,
-    detail:
-      status === HttpStatus.REQUEST_TIMEOUT
-        ? 'The request head did not arrive in time.'
-        : status === REQUEST_HEADER_FIELDS_TOO_LARGE
-          ? 'The request head is too large.'
-          : 'The request could not be read as HTTP/1.1.',
-  };
+  const { status, detail } = HEAD_PROBLEMS[error.code ?? ''] ?? UNREADABLE_HEAD;
+  return { type: 'about:blank', title: STATUS_CODES[status]!, status, detail };
 }
 
 /**
