@@ -4,7 +4,6 @@
  * the embedded default (PostgreSQL and S3 of its own under DATA_DIR) across a clean stop, a
  * restart and a crash, and several instances migrating one fresh database at once.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   existsSync,
@@ -16,7 +15,6 @@ import {
   realpathSync,
   rmSync,
 } from 'node:fs';
-import { get } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -24,40 +22,25 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { runMigrationsLocked } from '../../src/database/migrate';
 import { withClient } from '../harness/pg';
+import {
+  killAll,
+  type ServerProcess,
+  startServer as startProcess,
+  stopWith,
+  untilHealthy,
+} from '../harness/server-process';
 import { databaseUrl, loadState } from '../harness/state';
 
 jest.setTimeout(30_000);
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 /** Holds every DATA_DIR of this file; also the servers' working directory (no `.env` here). */
 const root = mkdtempSync(join(tmpdir(), 'server-process-'));
 const servers: ServerProcess[] = [];
 /** Real paths of the embedded PostgreSQL data directories, for the clean-up. */
 const postgresDirectories = new Set<string>();
 
-interface ServerProcess {
-  child: ChildProcess;
-  port: number;
-  startedAt: number;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves with the exit code (or the signal's name) once the process is gone. */
-  exited: Promise<number | string>;
-}
-
-beforeAll(() => {
-  if (!existsSync(MAIN)) {
-    throw new Error(`${MAIN} is missing: run \`npx nest build\` (npm test does it in pretest).`);
-  }
-});
-
 afterAll(async () => {
-  for (const server of servers) {
-    if (server.child.exitCode === null && server.child.signalCode === null) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
-  }
+  await killAll(servers);
   // A server killed mid-test leaves its PostgreSQL running: stop it by its pid.
   for (const directory of postgresDirectories) {
     for (const pid of postgresPidsIn(directory)) {
@@ -71,99 +54,11 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/**
- * Starts `node dist/src/main.js` with a minimal environment: no DATABASE_URL, no MINIO_ENDPOINT,
- * nothing inherited from the test run (NODE_ENV=test, the harness state) except what processes need.
- */
+/** Starts a server in `root`, the directory of this file's data (no `.env` there). */
 async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const port = await freePort();
-  const inherited: Record<string, string> = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) {
-    const value = process.env[name];
-    if (value !== undefined) inherited[name] = value;
-  }
-  const startedAt = Date.now();
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: root,
-    env: { ...inherited, LOG_LEVEL: 'info', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<number | string>((resolve) => {
-    child.once('close', (code, signal) => resolve(code ?? signal ?? -1));
-  });
-  const server = { child, port, startedAt, stdout: () => stdout, stderr: () => stderr, exited };
+  const server = await startProcess(root, env);
   servers.push(server);
   return server;
-}
-
-/** The status of one GET, or undefined when nothing answers (no keep-alive connection left). */
-function statusOf(port: number, path: string): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const request = get({ host: '127.0.0.1', port, path, agent: false, timeout: 2_000 }, (res) => {
-      res.resume();
-      res.once('end', () => resolve(res.statusCode));
-    });
-    request.once('timeout', () => request.destroy());
-    request.once('error', () => resolve(undefined));
-  });
-}
-
-/** Polls the health route until it answers 200; returns the time since the process started. */
-async function untilHealthy(server: ServerProcess, timeoutMs = 15_000): Promise<number> {
-  let exitedWith: number | string | undefined;
-  void server.exited.then((result) => (exitedWith = result));
-  const deadline = server.startedAt + timeoutMs;
-  let last: number | undefined;
-  while (Date.now() < deadline) {
-    if (exitedWith !== undefined) {
-      throw new Error(
-        `the server exited (${exitedWith}) before it was healthy:\n${server.stderr()}`,
-      );
-    }
-    last = await statusOf(server.port, '/api/v1/health');
-    if (last === 200) return Date.now() - server.startedAt;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(
-    `the server was not healthy after ${timeoutMs} ms (last status ${last}):\n` +
-      `${server.stdout().slice(-3000)}\n${server.stderr()}`,
-  );
-}
-
-/** Sends a signal and waits for the exit; resolves with the exit result and how long it took. */
-async function stopWith(
-  server: ServerProcess,
-  signal: NodeJS.Signals,
-  timeoutMs = 10_000,
-): Promise<{ result: number | string; ms: number }> {
-  const sentAt = Date.now();
-  server.child.kill(signal);
-  let timer: NodeJS.Timeout | undefined;
-  const result = await Promise.race([
-    server.exited,
-    new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs))),
-  ]);
-  clearTimeout(timer);
-  if (result === 'timeout') {
-    server.child.kill('SIGKILL');
-    await server.exited;
-  }
-  return { result, ms: Date.now() - sentAt };
 }
 
 /** Pids of live `postgres` processes working in the data directory (as the launcher finds them). */
