@@ -1,5 +1,6 @@
 import type { Response } from 'supertest';
 import { ApplicationStatsSummary1765000100000 } from '../../migrations/1765000100000-ApplicationStatsSummary';
+import { StatsSummaryRecompute1765000500000 } from '../../migrations/1765000500000-StatsSummaryRecompute';
 import { grantRuntimePrivileges, roleOf } from '../../src/database/database-roles';
 import { APPLICATION_STATUSES } from '../../src/enums/code-enums';
 import {
@@ -307,12 +308,49 @@ describe('application stats summary', () => {
     });
   });
 
+  it("reads one group's ends of the group index when a write takes its minimum and maximum", async () => {
+    // Two groups of one officer, status and currency, 2,000 rows each of one amount: taking a row
+    // away takes its group's min and max. Before, the recompute compared the nullable key columns
+    // with IS NOT DISTINCT FROM, which no index condition serves, and read all 4,000 entries.
+    const officer = await member(t, 'officer', unitA);
+    await insertApplications(t, 2000, {
+      userId: officer.user.id,
+      branchId: unitA.branchId,
+      requestedAmount: '100.00',
+    });
+    const [taken] = await insertApplications(t, 2000, {
+      userId: officer.user.id,
+      requestedAmount: '100.00',
+    });
+    const entriesRead = async () => {
+      const [row] = await t.ownerQuery<{ read: string }>(
+        `SELECT idx_tup_read AS read FROM pg_stat_user_indexes
+          WHERE indexrelname = 'customer_applications_stats_group_idx'`,
+      );
+      return Number(row.read);
+    };
+    // Counters reach the statistics at the end of a transaction; this makes it the next one.
+    await t.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_stat_force_next_flush()');
+    });
+    const before = await entriesRead();
+    await t.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_stat_force_next_flush()');
+      await manager.query('DELETE FROM customer_applications WHERE id = $1', [taken]);
+    });
+    expect((await entriesRead()) - before).toBeLessThan(100);
+    await expectSummaryMatchesTable();
+  });
+
   it('fills the summary from the existing applications when migrated', async () => {
     const migration = new ApplicationStatsSummary1765000100000();
+    const recompute = new StatsSummaryRecompute1765000500000();
     const owner = { query: (sql: string, parameters?: unknown[]) => t.ownerQuery(sql, parameters) };
     await t.ownerQuery('BEGIN');
+    await recompute.down(owner as never);
     await migration.down(owner as never);
     await migration.up(owner as never);
+    await recompute.up(owner as never);
     await t.ownerQuery('COMMIT');
     await grantRuntimePrivileges(owner, roleOf(t.config.database.url));
     await expectSummaryMatchesTable();
