@@ -11,6 +11,7 @@ import { ApplicationReassignment } from './lifecycle/application-reassignment.se
 import { ApplicationWorkflowController } from './lifecycle/application-workflow.controller';
 import { ApplicationWorkflowService } from './lifecycle/application-workflow.service';
 import { ReviewerAssignment } from './lifecycle/reviewer-assignment';
+import { ApplicationDashboardStats } from './reads/application-dashboard-stats';
 import { ApplicationExportService } from './reads/application-export.service';
 import { ApplicationReadsController } from './reads/application-reads.controller';
 import { ApplicationReadsService } from './reads/application-reads.service';
@@ -31,8 +32,9 @@ import { ApplicationsService } from './records/applications.service';
     ApplicationReadsService,
     ApplicationStatsService,
     ApplicationExportService,
+    ApplicationDashboardStats,
   ],
-  exports: [ApplicationsService],
+  exports: [ApplicationsService, ApplicationDashboardStats],
 })
 export class ApplicationsModule {
   /**

@@ -23,7 +23,7 @@ export class BranchesModule {
         BranchesForUsers,
         { provide: BRANCHES_FOR_USERS, useExisting: BranchesForUsers },
       ],
-      exports: [BRANCHES_FOR_USERS],
+      exports: [BRANCHES_FOR_USERS, BranchesService],
     };
   }
 }

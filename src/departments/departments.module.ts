@@ -23,7 +23,7 @@ export class DepartmentsModule {
         DepartmentsForUsers,
         { provide: DEPARTMENTS_FOR_USERS, useExisting: DepartmentsForUsers },
       ],
-      exports: [DEPARTMENTS_FOR_USERS],
+      exports: [DEPARTMENTS_FOR_USERS, DepartmentsService],
     };
   }
 }

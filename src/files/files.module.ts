@@ -10,6 +10,7 @@ import { FileDownloads } from './file-downloads';
 import { FileDownloadsController } from './file-downloads.controller';
 import { FileUploadsController } from './file-uploads.controller';
 import { FileRecords } from './file-records';
+import { FileTotals } from './file-totals';
 import { FilesController } from './files.controller';
 import { FilesService } from './files.service';
 import { FilesForApplications } from './files-for-applications';
@@ -42,6 +43,7 @@ import { UploadTargets } from './upload-target';
     UploadIntents,
     FileRecords,
     FilesForApplications,
+    FileTotals,
     { provide: APPLICATION_FILES, useExisting: FilesForApplications },
     FileDownloads,
     DocumentsZip,
@@ -49,6 +51,6 @@ import { UploadTargets } from './upload-target';
     // One per instance; tests set small limits on it (RenderGate.setLimits).
     { provide: RenderGate, useFactory: () => new RenderGate() },
   ],
-  exports: [APPLICATION_FILES],
+  exports: [APPLICATION_FILES, FileTotals],
 })
 export class FilesModule {}

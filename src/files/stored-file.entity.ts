@@ -26,6 +26,7 @@ import { User } from '../users/user.entity';
 @Index('files_application_id_idx', ['applicationId', 'documentType'])
 @Index('files_folder_id_idx', ['folderId'])
 @Index('files_uploaded_by_idx', ['uploadedBy'])
+@Index('files_application_size_idx', { synchronize: false })
 @Check('files_file_size_check', `file_size >= 0`)
 export class StoredFile {
   @PrimaryGeneratedColumn('uuid') id: string;

@@ -116,14 +116,6 @@ export class UsersService {
   }
 
   async stats(actor: AuthUser): Promise<UserStatsDto> {
-    const totals = this.users
-      .createQueryBuilder('user')
-      .select('count(*)::int', 'total')
-      .addSelect(`count(*) FILTER (WHERE user.status = 'active')::int`, 'active');
-    for (const role of ROLES) {
-      totals.addSelect(`count(*) FILTER (WHERE user.role = '${role}')::int`, role);
-    }
-    this.applyScope(totals, actor);
     const byBranch = this.users
       .createQueryBuilder('user')
       .leftJoin('user.branch', 'branch')
@@ -135,10 +127,27 @@ export class UsersService {
       .orderBy('count', 'DESC')
       .addOrderBy('branch.name', 'ASC', 'NULLS LAST');
     this.applyScope(byBranch, actor);
-    const [row, branches] = await Promise.all([
-      totals.getRawOne<Record<string, number>>(),
+    const [counts, branches] = await Promise.all([
+      this.counts(actor),
       byBranch.getRawMany<{ branch_id: string | null; name: string | null; count: number }>(),
     ]);
+    return { ...counts, by_branch: branches };
+  }
+
+  /**
+   * The users in the actor's scope by status and role: `GET /users/stats` without `by_branch`,
+   * also the dashboard's `users` (all 0 for an actor without `users:read`).
+   */
+  async counts(actor: AuthUser): Promise<Omit<UserStatsDto, 'by_branch'>> {
+    const totals = this.users
+      .createQueryBuilder('user')
+      .select('count(*)::int', 'total')
+      .addSelect(`count(*) FILTER (WHERE user.status = 'active')::int`, 'active');
+    for (const role of ROLES) {
+      totals.addSelect(`count(*) FILTER (WHERE user.role = '${role}')::int`, role);
+    }
+    this.applyScope(totals, actor);
+    const row = await totals.getRawOne<Record<string, number>>();
     const total = row?.total ?? 0;
     const active = row?.active ?? 0;
     return {
@@ -151,7 +160,6 @@ export class UsersService {
         officer: row?.officer ?? 0,
         viewer: row?.viewer ?? 0,
       },
-      by_branch: branches,
     };
   }
 
