@@ -13,6 +13,7 @@ import { AuthModule } from './auth/auth.module';
 import { BranchesModule } from './branches/branches.module';
 import { ApplicationLookupsModule, ApplicationsModule } from './applications/applications.module';
 import { CustomerLookupsModule, CustomersModule } from './customers/customers.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DepartmentsModule } from './departments/departments.module';
 import { EnumsModule } from './enums/enums.module';
 import { FilesModule } from './files/files.module';
@@ -104,6 +105,8 @@ export class AppModule {
     // Folders ask files what a folder holds; the same instance serves the folders routes and
     // the applications that create and delete their folders.
     const folders = FoldersModule.forRoot({ imports: [FolderContentsModule] });
+    // One instance for its routes and for the dashboard, which reads through its exports.
+    const applications = ApplicationsModule.forRoot({ imports: [customers, folders, FilesModule] });
     return {
       module: AppModule,
       imports: [
@@ -121,7 +124,8 @@ export class AppModule {
         PositionsModule,
         customers,
         folders,
-        ApplicationsModule.forRoot({ imports: [customers, folders, FilesModule] }),
+        applications,
+        DashboardModule.forRoot({ imports: [applications] }),
         EnumsModule,
       ],
       controllers: [AppController],

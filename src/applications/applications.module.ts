@@ -12,6 +12,7 @@ import { ApplicationWorkflowController } from './lifecycle/application-workflow.
 import { ApplicationWorkflowService } from './lifecycle/application-workflow.service';
 import { ReviewerAssignment } from './lifecycle/reviewer-assignment';
 import { ApplicationExportService } from './reads/application-export.service';
+import { ApplicationPipeline } from './reads/application-pipeline';
 import { ApplicationReadsController } from './reads/application-reads.controller';
 import { ApplicationReadsService } from './reads/application-reads.service';
 import { ApplicationStatsService } from './reads/application-stats.service';
@@ -31,8 +32,9 @@ import { ApplicationsService } from './records/applications.service';
     ApplicationReadsService,
     ApplicationStatsService,
     ApplicationExportService,
+    ApplicationPipeline,
   ],
-  exports: [ApplicationsService],
+  exports: [ApplicationsService, ApplicationPipeline],
 })
 export class ApplicationsModule {
   /**
