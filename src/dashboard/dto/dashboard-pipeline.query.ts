@@ -1,11 +1,10 @@
-import { PickType } from '@nestjs/swagger';
 import { ValidateBy } from 'class-validator';
-import { isCalendarDate } from '../../common/http/fields';
-import { UnpagedApplicationFiltersQuery } from '../../applications/dto/application-reads.query';
+import { DateField, isCalendarDate, UuidField } from '../../common/http/fields';
 
 /**
  * `date_to` must not be before `date_from` (both `YYYY-MM-DD`, so their text compares as the
- * days do): 422 `date_range` on `date_to`, as `GET /audit` says it.
+ * days do): 422 `date_range` on `date_to`, as `GET /audit` says it. Checks nothing while either
+ * is missing or malformed (their own checks say so).
  */
 export const NotBeforeDateFrom = () =>
   ValidateBy({
@@ -22,14 +21,21 @@ export const NotBeforeDateFrom = () =>
   });
 
 /**
- * `GET /dashboard/pipeline`: the application list's `date_from`, `date_to` (days of creation in
- * the `timezone` setting, both inclusive) and `branch_id`, validated as the list validates them.
+ * `GET /dashboard/pipeline`: the application list's `date_from`, `date_to` and `branch_id`
+ * (list-applications.query.ts), which the list's filtered query reads the same way.
  */
-export class DashboardPipelineQuery extends PickType(UnpagedApplicationFiltersQuery, [
-  'date_from',
-  'date_to',
-  'branch_id',
-] as const) {
+export class DashboardPipelineQuery {
+  @DateField('nullable', {
+    description: 'Created on or after this day (in the `timezone` setting)',
+  })
+  date_from?: string | null;
+
+  @DateField('nullable', {
+    description: 'Created on or before this day (in the `timezone` setting); not before date_from',
+  })
   @NotBeforeDateFrom()
-  override date_to?: string | null;
+  date_to?: string | null;
+
+  @UuidField('nullable', 'Only this branch (outside your scope: nothing)')
+  branch_id?: string | null;
 }
