@@ -120,7 +120,7 @@ const rps = (m: Measured) => m.latencies.length / (m.wallMs / 1000);
 const ms = (value: number) => value.toFixed(1).padStart(8);
 
 function describe(row: Row, trivial: Row | undefined): string {
-  const head = `${row.route.padEnd(58)} ${row.role.padEnd(8)}`;
+  const head = `${row.route.padEnd(66)} ${row.role.padEnd(8)}`;
   if (row.skipped || !row.serial || !row.loaded) return `${head} ${row.skipped}`;
   const { serial, loaded } = row;
   const p50 = percentile(serial.latencies, 50);
@@ -248,7 +248,8 @@ async function applicationsWithTrail(dataSource: DataSource): Promise<number> {
 
 async function main(): Promise<void> {
   const temporary = process.env.DATA_DIR ? null : mkdtempSync(join(tmpdir(), 'lc-bench-'));
-  const { app, runtime, base } = await startServer(process.env.DATA_DIR ?? temporary!);
+  // Errors only: the probes of routes not built yet answer 404, which the server logs as warnings.
+  const { app, runtime, base } = await startServer(process.env.DATA_DIR ?? temporary!, 'error');
   try {
     const chosen = pickUsers(
       await ensureDemoData(
@@ -285,7 +286,7 @@ async function main(): Promise<void> {
         `GET ${TRIVIAL}'s for the same role. Target: the issue's median / p99 at c=1.`,
     );
     console.log(
-      `${'route'.padEnd(58)} ${'role'.padEnd(8)} ${'c=1 p50'.padStart(8)} ${'c=1 p99'.padStart(8)} ` +
+      `${'route'.padEnd(66)} ${'role'.padEnd(8)} ${'c=1 p50'.padStart(8)} ${'c=1 p99'.padStart(8)} ` +
         `${`c=${concurrency} p50`.padStart(8)} ${`c=${concurrency} p99`.padStart(8)} ${'req/s'.padStart(7)} ` +
         `${'÷ trivial'.padStart(9)}  target`,
     );

@@ -20,11 +20,12 @@ import type { DemoUser } from '../../src/seed/demo-organisation';
 import { parseDemoSeedArgs, seedDemo } from '../../src/seed/demo-seed';
 import { existingDemoUsers } from './demo-users';
 
-export async function startServer(dataDir: string) {
+/** `logLevel`: `error` keeps the 4xx answers (warnings) out of the output. */
+export async function startServer(dataDir: string, logLevel: 'warn' | 'error' = 'warn') {
   const runtime = await prepareRuntime({
     ...process.env,
     DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: logLevel,
     THROTTLE_LIMIT: '1000000',
     LOGIN_THROTTLE_LIMIT: '1000000',
   });
