@@ -12,23 +12,16 @@
  *                                                       # seeds only what is missing to APPLICATIONS
  */
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/app.setup';
-import { PasswordHasher } from '../src/credentials/password-hasher';
 import type { Role } from '../src/common/auth/permissions';
 import { FieldCipher } from '../src/common/crypto/field-cipher';
-import { prepareRuntime } from '../src/runtime';
 import type { DemoUser } from '../src/seed/demo-organisation';
-import { parseDemoSeedArgs, seedDemo } from '../src/seed/demo-seed';
-import { existingDemoUsers, loginAsDemoUser } from './lib/demo-users';
+import { loginAsDemoUser } from './lib/demo-users';
+import { ensureDemoData, percentile, pickUsers, startServer } from './lib/in-process';
 import { explainListQueries as explainList } from './lib/query-plans';
 
 const wanted = Number(process.env.APPLICATIONS ?? 100_000);
@@ -37,79 +30,6 @@ const requests = Number(process.env.REQUESTS ?? 200);
 const API = '/api/v1';
 
 type Tokens = Record<Role, string>;
-
-// ---------------------------------------------------------------------------------------------
-// Server and data
-
-async function startServer(dataDir: string) {
-  const runtime = await prepareRuntime({
-    ...process.env,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    THROTTLE_LIMIT: '1000000',
-    LOGIN_THROTTLE_LIMIT: '1000000',
-  });
-  try {
-    const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot(runtime.config),
-      { bodyParser: false, bufferLogs: true },
-    );
-    configureApp(app, runtime.config);
-    await app.listen(0, '127.0.0.1');
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    return { app, runtime, base };
-  } catch (error) {
-    await runtime.stop();
-    throw error;
-  }
-}
-
-async function countApplications(dataSource: DataSource): Promise<number> {
-  const [{ n }] = (await dataSource.query(
-    'SELECT count(*)::int AS n FROM customer_applications',
-  )) as { n: number }[];
-  return n;
-}
-
-/** Seeds what is missing to `wanted` applications; the demo users to sign in as. */
-async function ensureDemoData(app: INestApplication): Promise<DemoUser[]> {
-  const dataSource = app.get(DataSource);
-  const existing = await countApplications(dataSource);
-  if (existing >= wanted) {
-    console.log(`Reusing the ${existing} applications in the database (no seeding).`);
-    return existingDemoUsers((sql, parameters) => dataSource.query(sql, parameters));
-  }
-  const missing = wanted - existing;
-  console.log(`Seeding ${missing} demo applications (${existing} already there)...`);
-  const result = await seedDemo(
-    {
-      dataSource,
-      cipher: app.get(FieldCipher),
-      hashPassword: (password) => app.get(PasswordHasher).hash(password),
-      log: (line) => console.log(`  ${line}`),
-    },
-    parseDemoSeedArgs(['--applications', String(missing)]),
-  );
-  // The seed vacuums what it wrote; the load's dirty pages are written now rather than during
-  // the first scenarios (superuser only: skipped elsewhere).
-  await dataSource.query('CHECKPOINT').catch(() => undefined);
-  return result.users;
-}
-
-/** The first user of each role: the admin, and the first branch's manager, officer and viewer. */
-function pickUsers(users: DemoUser[]): Record<Role, DemoUser> {
-  const pick = (role: Role) => {
-    const user = users.find((candidate) => candidate.role === role);
-    if (!user) throw new Error(`no demo ${role}`);
-    return user;
-  };
-  return {
-    admin: pick('admin'),
-    manager: pick('manager'),
-    officer: pick('officer'),
-    viewer: pick('viewer'),
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // EXPLAIN of the list and count queries (bench/lib/query-plans.ts)
@@ -134,11 +54,6 @@ interface Measured {
   wallMs: number;
   /** `total` of the first answer, for pages. */
   total?: number;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 async function getOk(base: string, path: string, token: string): Promise<string> {
@@ -282,7 +197,7 @@ async function main(): Promise<void> {
   const temporary = process.env.DATA_DIR ? null : mkdtempSync(join(tmpdir(), 'lc-bench-'));
   const { app, runtime, base } = await startServer(process.env.DATA_DIR ?? temporary!);
   try {
-    const chosen = pickUsers(await ensureDemoData(app));
+    const chosen = pickUsers(await ensureDemoData(app, wanted));
     const roles = Object.keys(chosen) as Role[];
     const tokens = Object.fromEntries(
       await Promise.all(

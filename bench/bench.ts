@@ -40,7 +40,9 @@ import {
 } from './lib/services';
 
 const ROOT = resolve(__dirname, '..');
-const SCRIPTS = ['bench:login', 'bench:applications', 'bench:upload'];
+const SCRIPTS = ['bench:login', 'bench:applications', 'bench:dashboard', 'bench:upload'];
+/** The scripts that run on this checkout's bench database (seeded, or seeded by them). */
+const ON_BENCH_DATA = ['bench:applications', 'bench:dashboard'];
 const USAGE = `Usage: npm run bench -- [--server-dir DIR] [--only ROW[,ROW]] [--rounds N] [--duration S]
        [--connections 16,64] [--login-loops 20] [--applications 100000] [--skip-scripts]
        [--label NAME] [--compare docs/bench-results/NAME.json]`;
@@ -288,13 +290,14 @@ async function runScripts() {
   const env = { ...process.env };
   for (const name of ['DATA_DIR', 'DATABASE_URL', 'DATABASE_MIGRATION_URL', 'MINIO_ENDPOINT'])
     delete env[name];
-  // bench:applications reuses this checkout's bench database (seeded, or seeded by it).
+  // bench:applications and bench:dashboard reuse this checkout's bench database.
   const dataDir = benchDataDir(ROOT);
   mkdirSync(dataDir, { recursive: true });
   const results = [];
   for (const name of SCRIPTS) {
-    const scriptEnv =
-      name === 'bench:applications' ? { ...env, DATA_DIR: dataDir, ...benchSecrets(dataDir) } : env;
+    const scriptEnv = ON_BENCH_DATA.includes(name)
+      ? { ...env, DATA_DIR: dataDir, ...benchSecrets(dataDir) }
+      : env;
     results.push(await runScript(name, scriptEnv));
   }
   return results;

@@ -105,6 +105,7 @@ export class AppModule {
     // Folders ask files what a folder holds; the same instance serves the folders routes and
     // the applications that create and delete their folders.
     const folders = FoldersModule.forRoot({ imports: [FolderContentsModule] });
+    // One instance for its routes and for the dashboard, which reads through its exports.
     const applications = ApplicationsModule.forRoot({ imports: [customers, folders, FilesModule] });
     return {
       module: AppModule,

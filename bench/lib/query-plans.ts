@@ -45,6 +45,15 @@ export async function explain(
   qb: SelectQueryBuilder<CustomerApplication>,
 ): Promise<Explained> {
   const [sql, params] = qb.getQueryAndParameters();
+  return explainSql(dataSource, sql, params);
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of SQL with its parameters, twice (the second is returned). */
+export async function explainSql(
+  dataSource: DataSource,
+  sql: string,
+  params: unknown[],
+): Promise<Explained> {
   const run = async () => {
     const rows = (await dataSource.query(
       `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`,
@@ -72,6 +81,21 @@ function describeNode(node: PlanNode): string {
   const condition = node['Index Cond'] ?? node['Recheck Cond'] ?? node.Filter;
   if (condition) details.push(condition.length > 90 ? `${condition.slice(0, 87)}...` : condition);
   return `${node['Node Type']}${using}${on}  ${details.join('  ')}`;
+}
+
+/** The indexes a plan reads, and the tables it reads whole (sequential scans), by name. */
+export function indexUse(explained: Explained): { indexes: string[]; seqScans: string[] } {
+  const indexes = new Set<string>();
+  const seqScans = new Set<string>();
+  const walk = (node: PlanNode) => {
+    if (node['Index Name']) indexes.add(node['Index Name']);
+    if (node['Node Type'] === 'Seq Scan' && node['Relation Name']) {
+      seqScans.add(`${node['Relation Name']} (${node['Actual Rows']} rows kept)`);
+    }
+    for (const child of node.Plans ?? []) walk(child);
+  };
+  walk(explained.Plan);
+  return { indexes: [...indexes], seqScans: [...seqScans] };
 }
 
 /** A plan as a few indented lines, headed by its execution and planning time. */

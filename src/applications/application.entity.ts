@@ -98,6 +98,7 @@ export type SealedProperty = keyof typeof APPLICATION_SEALED_COLUMNS;
 @Index('customer_applications_status_idx', { synchronize: false })
 @Index('customer_applications_customer_id_idx', { synchronize: false })
 @Index('customer_applications_created_at_idx', { synchronize: false })
+@Index('customer_applications_pipeline_idx', { synchronize: false })
 @Index('customer_applications_updated_at_idx', ['updatedAt'])
 @Index('customer_applications_risk_category_idx', ['riskCategory'])
 @Index('customer_applications_product_type_idx', ['productType'])

@@ -13,6 +13,7 @@ import { ApplicationWorkflowService } from './lifecycle/application-workflow.ser
 import { ReviewerAssignment } from './lifecycle/reviewer-assignment';
 import { ApplicationDashboardStats } from './reads/application-dashboard-stats';
 import { ApplicationExportService } from './reads/application-export.service';
+import { ApplicationPipeline } from './reads/application-pipeline';
 import { ApplicationReadsController } from './reads/application-reads.controller';
 import { ApplicationReadsService } from './reads/application-reads.service';
 import { ApplicationStatsService } from './reads/application-stats.service';
@@ -33,8 +34,9 @@ import { ApplicationsService } from './records/applications.service';
     ApplicationStatsService,
     ApplicationExportService,
     ApplicationDashboardStats,
+    ApplicationPipeline,
   ],
-  exports: [ApplicationsService, ApplicationDashboardStats],
+  exports: [ApplicationsService, ApplicationDashboardStats, ApplicationPipeline],
 })
 export class ApplicationsModule {
   /**

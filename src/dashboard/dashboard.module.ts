@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { ModuleImport } from '../common/module-import';
+import { DashboardPipelineController } from './dashboard-pipeline.controller';
+import { DashboardPipelineService } from './dashboard-pipeline.service';
 import { DashboardStatsController } from './dashboard-stats.controller';
 import { DashboardStatsService } from './dashboard-stats.service';
 
-/** The dashboard (SPEC §7): figures read through the modules that own the data. */
+/** The dashboard (SPEC §7 "Dashboard"): figures read through the modules that own the data. */
 @Module({})
 export class DashboardModule {
   /**
@@ -15,8 +17,8 @@ export class DashboardModule {
     return {
       module: DashboardModule,
       imports: options.imports,
-      controllers: [DashboardStatsController],
-      providers: [DashboardStatsService],
+      controllers: [DashboardStatsController, DashboardPipelineController],
+      providers: [DashboardStatsService, DashboardPipelineService],
     };
   }
 }

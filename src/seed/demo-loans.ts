@@ -54,6 +54,8 @@ const KHR_PER_USD = 4100;
 /** A user as the applications need them. */
 export interface StaffMember {
   id: string;
+  /** What the audit trail copies as the actor's name. */
+  username: string;
   role: Role;
   fullName: string;
   branchId: string | null;
@@ -242,6 +244,17 @@ const REJECTION_REASONS = [
   'Documents still incomplete after two requests',
   'Borrower no longer reachable',
 ];
+const RETURN_REASONS = [
+  'Salary slips for the last three months are missing',
+  'The guarantor must sign the application form',
+  'Photos of the collateral are needed',
+  'The requested amount does not match the business plan',
+];
+const WITHDRAWAL_REASONS = [
+  'The borrower found financing elsewhere',
+  'The borrower no longer needs the loan',
+  'The borrower postponed the project',
+];
 const ASSESSMENT_NOTES: Record<RiskCategory, string> = {
   low: 'Stable income and good repayment history; collateral verified on site.',
   medium: 'Acceptable capacity; follow up on other loans after disbursement.',
@@ -261,6 +274,7 @@ const MANAGER_LIMITS = (SETTINGS.approval_limits.default as SettingValues['appro
 export interface ApplicationRow {
   id: string;
   userId: string;
+  createdBy: string;
   customerId: string;
   branchId: string | null;
   departmentId: string | null;
@@ -331,51 +345,130 @@ export interface ApplicationRow {
   updatedAt: string;
 }
 
-/** Milliseconds after creation of each step reached; null for steps not reached. */
-interface Timeline {
-  submitted: number | null;
-  assigned: number | null;
-  reviewed: number | null;
-  assessed: number | null;
-  approved: number | null;
-  disbursed: number | null;
-  completed: number | null;
-  /** Rejection or withdrawal. */
-  stopped: number | null;
-  /** The last change (at least the creation). */
-  last: number;
+/** A step of an application's history after its creation (an action of the workflow). */
+export type StepAction =
+  | 'submit'
+  | 'assign_reviewer'
+  | 'complete_review'
+  | 'assess_risk'
+  | 'approve'
+  | 'reject'
+  | 'return'
+  | 'withdraw'
+  | 'disburse'
+  | 'complete';
+
+export interface Step {
+  action: StepAction;
+  from: ApplicationStatus;
+  to: ApplicationStatus;
+  /** Milliseconds after the creation, increasing from step to step. */
+  at: number;
 }
 
-function timeline(random: Random, reached: number, stopped: boolean, months: number): Timeline {
-  const span = (min: number, max: number) => min + random.next() * (max - min);
+/** Drafts that were sent back once by a reviewer; other applications returned once on the way. */
+const RETURNED_DRAFTS = 0.15;
+const RETURNED_ON_THE_WAY = 0.08;
+/** Submitted while no manager could take it: it waited for one to assign a reviewer. */
+const ASSIGNED_BY_HAND = 0.15;
+
+/**
+ * The steps that brought an application to `status` (having reached stage `reached` of the
+ * forward path), as the workflow takes them (SPEC §6): a submit auto-assigns the reviewer
+ * (`draft → initial_review`, one step) unless no manager could take it, then a manager assigns
+ * one; now and then a reviewer returns it to draft and the officer submits it again (a returned
+ * draft stays there). Hours to days between steps; a loan is repaid within its term.
+ */
+export function history(
+  random: Random,
+  status: ApplicationStatus,
+  reached: number,
+  months: number,
+): Step[] {
+  const steps: Step[] = [];
   let at = 0;
-  const step = (index: number, min: number, max: number): number | null => {
-    if (reached < index) return null;
-    at += span(min, max);
-    return at;
+  let current: ApplicationStatus = 'draft';
+  const go = (action: StepAction, to: ApplicationStatus, min: number, max: number) => {
+    at += min + random.next() * (max - min);
+    steps.push({ action, from: current, to, at });
+    current = to;
   };
-  const submitted = step(stage('submitted'), 20 * MINUTE, 3 * DAY);
-  // Auto-assignment happens on submit; a few waited for a manager to assign by hand.
-  const assigned = step(stage('initial_review'), 0, random.chance(0.85) ? 2000 : 2 * DAY);
-  const reviewed = step(stage('credit_check'), 2 * HOUR, 4 * DAY);
-  const assessed = step(stage('approval_pending'), HOUR, 2 * DAY);
-  const approved = step(stage('approved'), 2 * HOUR, 3 * DAY);
-  const disbursed = step(stage('disbursed'), DAY, 7 * DAY);
+  /** Submit and review, up to the stage `upTo` (submitted ... approval_pending). */
+  const review = (upTo: number) => {
+    const waits = upTo === stage('submitted') || random.chance(ASSIGNED_BY_HAND);
+    go('submit', waits ? 'submitted' : 'initial_review', 20 * MINUTE, 3 * DAY);
+    if (waits && upTo >= stage('initial_review')) {
+      go('assign_reviewer', 'initial_review', 30 * MINUTE, 2 * DAY);
+    }
+    if (upTo >= stage('credit_check')) go('complete_review', 'credit_check', 2 * HOUR, 4 * DAY);
+    if (upTo >= stage('approval_pending')) go('assess_risk', 'approval_pending', HOUR, 2 * DAY);
+  };
+
+  const returned =
+    status === 'draft'
+      ? random.chance(RETURNED_DRAFTS)
+      : reached >= stage('initial_review') && random.chance(RETURNED_ON_THE_WAY);
+  if (returned) {
+    const furthest = status === 'draft' ? stage('approval_pending') : reached;
+    review(random.int(stage('initial_review'), Math.min(furthest, stage('approval_pending'))));
+    go('return', 'draft', 2 * HOUR, 3 * DAY);
+  }
+  if (reached >= stage('submitted')) review(Math.min(reached, stage('approval_pending')));
+  if (reached >= stage('approved')) go('approve', 'approved', 2 * HOUR, 3 * DAY);
+  if (reached >= stage('disbursed')) go('disburse', 'disbursed', DAY, 7 * DAY);
   // Repaid on time or early: between half the term and the whole of it.
-  const completed = step(stage('completed'), months * 15 * DAY, months * 30.4 * DAY);
-  const stop = stopped ? (at += span(HOUR, 3 * DAY)) : null;
-  const last = reached === 0 && !stopped ? span(0, 2 * DAY) : at;
-  return {
-    submitted,
-    assigned,
-    reviewed,
-    assessed,
-    approved,
-    disbursed,
-    completed,
-    stopped: stop,
-    last,
-  };
+  if (reached >= stage('completed')) {
+    go('complete', 'completed', months * 15 * DAY, months * 30.4 * DAY);
+  }
+  if (status === 'rejected') go('reject', 'rejected', HOUR, 3 * DAY);
+  if (status === 'withdrawn') go('withdraw', 'withdrawn', HOUR, 3 * DAY);
+  return steps;
+}
+
+/** The time of the last step of `actions`, or null when there is none. */
+function lastOf(steps: readonly Step[], ...actions: StepAction[]): number | null {
+  for (let i = steps.length - 1; i >= 0; i -= 1) {
+    if (actions.includes(steps[i].action)) return steps[i].at;
+  }
+  return null;
+}
+
+/**
+ * The last assignment of a reviewer (on submit or by hand), and whether the application is still
+ * with that reviewer: a return takes it back (reviewer_assigned_at stays, as in the workflow).
+ */
+function lastAssignment(steps: readonly Step[]): { at: number | null; kept: boolean } {
+  let kept = true;
+  for (let i = steps.length - 1; i >= 0; i -= 1) {
+    const step = steps[i];
+    if (step.action === 'return') kept = false;
+    if (step.action === 'assign_reviewer' || (step.action === 'submit' && step.to !== 'submitted'))
+      return { at: step.at, kept };
+  }
+  return { at: null, kept: false };
+}
+
+/**
+ * An audit_events row as inserted, by entity property: what AuditService.record writes for the
+ * step (action `application.<action>`, the actor's username and role copied, the application's
+ * branch and department, from and to status, the details the workflow gives), at its time.
+ */
+export interface EventRow {
+  occurredAt: string;
+  actorId: string;
+  actorName: string;
+  actorRole: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  branchId: string | null;
+  departmentId: string | null;
+  fromStatus: string | null;
+  toStatus: string;
+  /** JSON */
+  details: string;
+  createdAt: string;
+  updatedAt: string;
 }
 
 interface Figures {
@@ -457,8 +550,14 @@ export interface ApplicationContext {
   serial: number;
 }
 
-/** One application of a customer, consistent with its status. */
-export function generateApplication(random: Random, context: ApplicationContext): ApplicationRow {
+/** An application as the seed writes it: its row and its audit trail, oldest first. */
+export interface DemoApplication {
+  row: ApplicationRow;
+  events: EventRow[];
+}
+
+/** One application of a customer, consistent with its status, with the events that led there. */
+export function generateApplication(random: Random, context: ApplicationContext): DemoApplication {
   const { customer, admins, now } = context;
   const { officer, branch } = customer;
   const status = random.weighted(STATUS_WEIGHTS);
@@ -469,19 +568,28 @@ export function generateApplication(random: Random, context: ApplicationContext)
         ? random.weighted(WITHDRAWN_AT)
         : stage(status);
   const f = figures(random, customer, status === 'completed');
-  const times = timeline(
-    random,
-    reached,
-    status === 'rejected' || status === 'withdrawn',
-    termInMonths(f.term) ?? 12,
-  );
+  const steps = history(random, status, reached, termInMonths(f.term) ?? 12);
+  const lastStep = steps.length ? steps[steps.length - 1].at : 0;
   // Creation spread over the history, early enough for every later step to be in the past.
-  const latest = now - times.last - random.int(1, 24 * 60) * MINUTE;
+  const latest = now - lastStep - random.int(1, 24 * 60) * MINUTE;
   const created = Math.min(latest, now - random.next() * HISTORY);
-  /** The instant of a step, as timestamptz text; null for a step not reached. */
+  /** The instant of a step, as timestamptz text; null for a step not taken. */
   const at = (offset: number | null) => (offset === null ? null : iso(created + offset));
+  const times = {
+    submitted: lastOf(steps, 'submit'),
+    assigned: lastAssignment(steps),
+    reviewed: lastOf(steps, 'complete_review'),
+    assessed: lastOf(steps, 'assess_risk'),
+    approved: lastOf(steps, 'approve'),
+    disbursed: lastOf(steps, 'disburse'),
+    completed: lastOf(steps, 'complete'),
+    stopped: lastOf(steps, 'reject', 'withdraw'),
+  };
 
-  const reviewer = reached >= stage('initial_review') ? random.pick(branch.managers) : null;
+  // One reviewer throughout (the branch's managers review its applications).
+  const reviewer = steps.some((step) => step.to === 'initial_review')
+    ? random.pick(branch.managers)
+    : null;
   const purposes = random.chance(0.8)
     ? [random.pick(PURPOSES)]
     : [random.pick(PURPOSES), random.pick(PURPOSES)];
@@ -490,7 +598,7 @@ export function generateApplication(random: Random, context: ApplicationContext)
 
   let approvedAmount: number | null = null;
   let approver: StaffMember | null = null;
-  if (reached >= stage('approved') && status !== 'rejected' && status !== 'withdrawn') {
+  if (times.approved !== null) {
     const step = f.currency === 'KHR' ? 100_000 : 100;
     approvedAmount = random.chance(0.75)
       ? f.requested
@@ -502,7 +610,7 @@ export function generateApplication(random: Random, context: ApplicationContext)
   }
 
   let risk: ReturnType<typeof scoreApplication> | null = null;
-  if (reached >= stage('approval_pending')) {
+  if (times.assessed !== null) {
     const input: ScorecardInput = {
       monthly_income: money(f.income),
       monthly_expenses: money(f.expenses),
@@ -518,27 +626,93 @@ export function generateApplication(random: Random, context: ApplicationContext)
   }
 
   const loanStart = times.disbursed === null ? null : dayOf(created + times.disbursed);
+  const loanEnd = loanStart === null ? null : loanEndDate(loanStart, f.term);
   const guarantor = personName(random);
   const stoppedAt = at(times.stopped);
-  const transitions = [
-    times.submitted,
-    times.assigned,
-    times.reviewed,
-    times.assessed,
-    times.approved,
-    times.disbursed,
-    times.completed,
-    times.stopped,
-  ].filter((value) => value !== null).length;
+  const manager = reviewer ?? random.pick(branch.managers);
+  const rejectionReason = status === 'rejected' ? random.pick(REJECTION_REASONS) : null;
+  const id = randomUUID();
 
-  return {
-    id: randomUUID(),
+  /** Who took each step, and what the workflow wrote about it. */
+  const taken = (step: Step): { actor: StaffMember; details: Record<string, unknown> } => {
+    switch (step.action) {
+      case 'submit':
+        return {
+          actor: officer,
+          details:
+            step.to === 'initial_review'
+              ? { assigned_reviewer: reviewer!.id, auto_assigned: true }
+              : {},
+        };
+      case 'assign_reviewer':
+        return { actor: manager, details: { assigned_reviewer: reviewer!.id } };
+      case 'complete_review':
+        return { actor: reviewer!, details: {} };
+      case 'assess_risk':
+        return {
+          actor: reviewer!,
+          details: { credit_score: risk!.credit_score, risk_category: risk!.risk_category },
+        };
+      case 'approve':
+        return {
+          actor: approver!,
+          details: { approved_amount: money(approvedAmount!), currency: f.currency },
+        };
+      case 'reject':
+        return { actor: manager, details: { reason: rejectionReason } };
+      case 'return':
+        return { actor: manager, details: { reason: random.pick(RETURN_REASONS) } };
+      case 'withdraw':
+        return { actor: officer, details: { reason: random.pick(WITHDRAWAL_REASONS) } };
+      case 'disburse':
+        return { actor: manager, details: { loan_start_date: loanStart, loan_end_date: loanEnd } };
+      case 'complete':
+        return { actor: manager, details: {} };
+    }
+  };
+  const event = (
+    offset: number,
+    action: string,
+    from: ApplicationStatus | null,
+    to: ApplicationStatus,
+    actor: StaffMember,
+    details: Record<string, unknown>,
+  ): EventRow => {
+    const time = iso(created + offset);
+    return {
+      occurredAt: time,
+      actorId: actor.id,
+      actorName: actor.username,
+      actorRole: actor.role,
+      action,
+      entityType: 'application',
+      entityId: id,
+      branchId: officer.branchId,
+      departmentId: officer.departmentId,
+      fromStatus: from,
+      toStatus: to,
+      details: JSON.stringify(details),
+      createdAt: time,
+      updatedAt: time,
+    };
+  };
+  const events = [
+    event(0, 'application.created', null, 'draft', officer, { customer_id: customer.id }),
+    ...steps.map((step) => {
+      const { actor, details } = taken(step);
+      return event(step.at, `application.${step.action}`, step.from, step.to, actor, details);
+    }),
+  ];
+
+  const row: ApplicationRow = {
+    id,
     userId: officer.id,
+    createdBy: officer.id,
     customerId: customer.id,
     branchId: officer.branchId,
     departmentId: officer.departmentId,
     status,
-    submittedBy: reached >= stage('submitted') ? officer.id : null,
+    submittedBy: times.submitted === null ? null : officer.id,
     currency: f.currency,
     accountId:
       loanStart === null ? null : `${branch.code}-${String(context.serial).padStart(8, '0')}`,
@@ -569,7 +743,7 @@ export function generateApplication(random: Random, context: ApplicationContext)
     loanAmount: approvedAmount === null ? null : money(approvedAmount),
     loanPurpose: approvedAmount === null ? null : uniquePurposes.join(', '),
     loanStartDate: loanStart,
-    loanEndDate: loanStart === null ? null : loanEndDate(loanStart, f.term),
+    loanEndDate: loanEnd,
     guarantorName: guarantor.latin,
     guarantorPhone: phoneNumber(random),
     guarantorIdNumber: idNumberFor(random, 'cambodian_identity'),
@@ -584,8 +758,8 @@ export function generateApplication(random: Random, context: ApplicationContext)
     assessmentNotes: risk ? ASSESSMENT_NOTES[risk.risk_category] : null,
     riskBreakdown: risk ? JSON.stringify(risk.risk_breakdown) : null,
     collaterals: JSON.stringify(f.collaterals),
-    assignedReviewer: reviewer?.id ?? null,
-    reviewerAssignedAt: at(times.assigned),
+    assignedReviewer: times.assigned.kept ? reviewer!.id : null,
+    reviewerAssignedAt: at(times.assigned.at),
     priorityLevel: random.weighted(PRIORITIES),
     submittedAt: at(times.submitted),
     reviewedAt: at(times.reviewed),
@@ -593,13 +767,15 @@ export function generateApplication(random: Random, context: ApplicationContext)
     approvedAt: at(times.approved),
     approvedBy: approver?.id ?? null,
     rejectedAt: status === 'rejected' ? stoppedAt : null,
-    rejectedBy: status === 'rejected' ? (reviewer ?? random.pick(branch.managers)).id : null,
-    rejectionReason: status === 'rejected' ? random.pick(REJECTION_REASONS) : null,
+    rejectedBy: status === 'rejected' ? manager.id : null,
+    rejectionReason,
     disbursedAt: at(times.disbursed),
     completedAt: at(times.completed),
     withdrawnAt: status === 'withdrawn' ? stoppedAt : null,
-    version: 1 + transitions,
+    // Each step saved the row once after its creation.
+    version: 1 + steps.length,
     createdAt: iso(created),
-    updatedAt: iso(created + times.last),
+    updatedAt: iso(created + lastStep),
   };
+  return { row, events };
 }

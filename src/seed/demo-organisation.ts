@@ -211,6 +211,7 @@ export async function createOrganisation(
 
   const member = (index: number): StaffMember => ({
     id: rows[index].id,
+    username: rows[index].username,
     role: staff[index].role,
     fullName: staff[index].name.latin,
     branchId: rows[index].branchId,

@@ -1,10 +1,12 @@
 /**
  * `npm run seed:demo -- --applications N`: a realistic organisation and N applications with
- * their customers and folders, for demos, benchmarks and EXPLAIN checks, in one transaction.
+ * their customers, folders and audit trail (the creation and every step of the workflow that
+ * led to each status, at increasing times that the application's timestamps agree with), for
+ * demos, benchmarks and EXPLAIN checks, in one transaction.
  *
  * Speed: rows are generated (demo-organisation.ts, demo-loans.ts) a batch of about 5000
  * applications at a time, and each batch is one statement: `INSERT ... SELECT * FROM
- * unnest(...)` into customers, applications and folders, one array parameter per column
+ * unnest(...)` into customers, applications, audit events and folders, one array parameter per column
  * (bulk-insert.ts). While PostgreSQL writes one batch, the next is generated, encrypted and
  * serialised, so that the database and this process work at the same time. Ids are chosen
  * here because the row id is authenticated data of each encrypted id number. Statistics are
@@ -16,6 +18,7 @@ import {
   APPLICATION_SEALED_COLUMNS,
   CustomerApplication,
 } from '../applications/application.entity';
+import { AuditEvent } from '../audit/audit-event.entity';
 import type { FieldCipher } from '../common/crypto/field-cipher';
 import { seal } from '../common/crypto/sealed-column';
 import { Customer, CUSTOMER_ID_NUMBER } from '../customers/customer.entity';
@@ -25,6 +28,7 @@ import { arrayLiteral, insertStatement, type Statement } from './bulk-insert';
 import {
   type ApplicationRow,
   type DemoCustomer,
+  type EventRow,
   generateApplication,
   generateCustomer,
   money,
@@ -114,6 +118,8 @@ export interface DemoSeedResult {
   customers: number;
   applications: number;
   folders: number;
+  /** Audit events of the applications (their creation and every step of their history). */
+  events: number;
   byStatus: Partial<Record<ApplicationStatus, number>>;
   totalMs: number;
 }
@@ -128,6 +134,7 @@ const ANALYZED = [
   'customers',
   'customer_applications',
   'folders',
+  'audit_events',
 ];
 
 export async function seedDemo(
@@ -142,7 +149,7 @@ export async function seedDemo(
   const passwordHash = await deps.hashPassword(DEMO_PASSWORD);
   const runner = deps.dataSource.createQueryRunner();
   let organisation: Organisation;
-  let loans: { customers: number; byStatus: Partial<Record<ApplicationStatus, number>> };
+  let loans: LoansWritten;
   try {
     await runner.connect();
     await runner.startTransaction();
@@ -203,6 +210,7 @@ export async function seedDemo(
     customers: loans.customers,
     applications: options.applications,
     folders: options.applications * DEFAULT_FOLDERS.length,
+    events: loans.events,
     byStatus: loans.byStatus,
     totalMs: clock.elapsed(),
   };
@@ -216,7 +224,8 @@ export function describeDemoSeed(result: DemoSeedResult): string {
     .join(', ');
   const lines = [
     `Created ${result.applications} applications (${statuses}), ${result.customers} customers, ` +
-      `${result.folders} folders and ${result.users.length} users in ${seconds(result.totalMs)}.`,
+      `${result.folders} folders, ${result.events} audit events and ${result.users.length} users ` +
+      `in ${seconds(result.totalMs)}.`,
     `Demo users (password ${result.password}):`,
   ];
   const byBranch = new Map<string | null, DemoUser[]>();
@@ -290,14 +299,18 @@ interface Identified {
   applications: number;
 }
 
+interface LoansWritten {
+  customers: number;
+  /** Audit events of the applications. */
+  events: number;
+  byStatus: Partial<Record<ApplicationStatus, number>>;
+}
+
 /**
  * About 1.5 applications per customer (everyone has one, some two or three), written a batch
  * at a time: the next batch is prepared while the database writes the previous one.
  */
-async function writeLoans(
-  context: LoanContext,
-  applications: number,
-): Promise<{ customers: number; byStatus: Partial<Record<ApplicationStatus, number>> }> {
+async function writeLoans(context: LoanContext, applications: number): Promise<LoansWritten> {
   const { random, organisation, clock } = context;
   const customerCount = Math.max(1, Math.min(applications, Math.round(applications / 1.5)));
   const perCustomer = new Uint32Array(customerCount).fill(1);
@@ -309,6 +322,7 @@ async function writeLoans(
   const progressStep = Math.max(BATCH, Math.ceil(applications / 5 / BATCH) * BATCH);
   let writing: Promise<void> = Promise.resolve();
   let written = 0;
+  let events = 0;
   let pending = 0;
   let serial = 0;
   let next = 0;
@@ -327,16 +341,18 @@ async function writeLoans(
     await settleIdentities(context, batch, usedIdentities);
 
     const applicationRows: ApplicationRow[] = [];
+    const eventRows: EventRow[] = [];
     for (const entry of batch) {
       let first = Infinity;
       for (let n = 0; n < entry.applications; n += 1) {
         serial += 1;
-        const row = generateApplication(random, {
+        const { row, events: trail } = generateApplication(random, {
           customer: entry.customer,
           admins: organisation.admins,
           now: context.now,
           serial,
         });
+        for (const event of trail) eventRows.push(event);
         row.idNumberHash = entry.hash;
         first = Math.min(first, Date.parse(row.createdAt));
         byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
@@ -349,7 +365,8 @@ async function writeLoans(
     const customerRows = batch.map((entry) => customerRow(context.cipher, entry));
     for (const row of applicationRows) sealApplication(context.cipher, row);
     clock.lap('encrypt');
-    const statement = batchStatement(context.dataSource, customerRows, applicationRows);
+    const statement = batchStatement(context.dataSource, customerRows, applicationRows, eventRows);
+    events += eventRows.length;
     clock.lap('serialise');
 
     await writing;
@@ -370,7 +387,7 @@ async function writeLoans(
   context.log(
     `applications: ${applications}/${applications} written (${seconds(clock.elapsed())})`,
   );
-  return { customers: customerCount, byStatus };
+  return { customers: customerCount, events, byStatus };
 }
 
 async function execute(context: LoanContext, statement: Statement): Promise<void> {
@@ -380,14 +397,15 @@ async function execute(context: LoanContext, statement: Statement): Promise<void
 }
 
 /**
- * A batch in one statement (one round trip): its customers, its applications and their three
- * default folders each. Foreign keys are checked at the end of the statement, when the rows of
- * every part are there.
+ * A batch in one statement (one round trip): its customers, its applications with their audit
+ * events, and their three default folders each. Foreign keys are checked at the end of the
+ * statement, when the rows of every part are there.
  */
 function batchStatement(
   dataSource: DataSource,
   customers: CustomerRow[],
   applications: ApplicationRow[],
+  events: EventRow[],
 ): Statement {
   const customerInsert = insertStatement(dataSource.getMetadata(Customer), customers);
   const applicationInsert = insertStatement(
@@ -395,15 +413,21 @@ function batchStatement(
     applications,
     customerInsert.params.length + 1,
   );
-  const folders = customerInsert.params.length + applicationInsert.params.length + 1;
+  const eventInsert = insertStatement(
+    dataSource.getMetadata(AuditEvent),
+    events,
+    customerInsert.params.length + applicationInsert.params.length + 1,
+  );
+  const params = [...customerInsert.params, ...applicationInsert.params, ...eventInsert.params];
   return {
     sql: `WITH customer AS (${customerInsert.sql}),
-      application AS (${applicationInsert.sql} RETURNING id, user_id, created_at)
+      application AS (${applicationInsert.sql} RETURNING id, user_id, created_at),
+      event AS (${eventInsert.sql})
       INSERT INTO folders (name, application_id, created_by, created_at, updated_at)
       SELECT folder.name, application.id, application.user_id, application.created_at,
         application.created_at
-      FROM application CROSS JOIN unnest($${folders}::text[]) AS folder (name)`,
-    params: [...customerInsert.params, ...applicationInsert.params, arrayLiteral(DEFAULT_FOLDERS)],
+      FROM application CROSS JOIN unnest($${params.length + 1}::text[]) AS folder (name)`,
+    params: [...params, arrayLiteral(DEFAULT_FOLDERS)],
   };
 }
 

@@ -3,7 +3,13 @@
  * reports is what it wrote, every application agrees with its officer and its status, id
  * numbers are real ciphertext, the demo users can sign in, and it can run twice.
  */
+import {
+  APPLICATION_ACTIONS,
+  type ApplicationAction,
+  nextStatus,
+} from '../../src/applications/lifecycle/application-lifecycle';
 import { PasswordHasher } from '../../src/credentials/password-hasher';
+import type { ApplicationStatus } from '../../src/enums/code-enums';
 import { DEFAULT_FOLDERS } from '../../src/folders/folder.entity';
 import { FieldCipher } from '../../src/common/crypto/field-cipher';
 import { ID_NUMBER_PATTERN } from '../../src/seed/demo-population';
@@ -126,8 +132,10 @@ describe('Demo seed', () => {
 
     const reviewStages = `('initial_review', 'credit_check', 'approval_pending', 'approved', 'disbursed', 'completed')`;
     const violations: Record<string, string> = {
-      'a draft was never submitted': `status = 'draft' AND (submitted_at IS NOT NULL OR submitted_by IS NOT NULL
-        OR assigned_reviewer IS NOT NULL OR credit_score IS NOT NULL OR approved_at IS NOT NULL)`,
+      // A draft is new, or was returned to its officer (no reviewer any more).
+      'a draft was never submitted, or was returned': `status = 'draft' AND (assigned_reviewer IS NOT NULL
+        OR approved_at IS NOT NULL OR (submitted_at IS NOT NULL) <> EXISTS (SELECT 1 FROM audit_events e
+          WHERE e.entity_id = a.id::text AND e.action = 'application.return'))`,
       'submitted by its officer': `status <> 'draft' AND withdrawn_at IS NULL
         AND (submitted_at IS NULL OR submitted_by IS DISTINCT FROM user_id OR submitted_at < created_at)`,
       'waiting for a reviewer': `status = 'submitted' AND assigned_reviewer IS NOT NULL`,
@@ -139,8 +147,10 @@ describe('Demo seed', () => {
       'risk assessed': `status IN ('approval_pending', 'approved', 'disbursed', 'completed')
         AND (risk_assessed_at IS NULL OR risk_assessed_at < reviewed_at OR credit_score IS NULL
           OR risk_category IS NULL OR risk_breakdown IS NULL)`,
-      'not assessed before the credit check': `status IN ('draft', 'submitted', 'initial_review', 'credit_check')
-        AND (credit_score IS NOT NULL OR risk_assessed_at IS NOT NULL)`,
+      // Returned from approval_pending and submitted again, the score stays until the next assessment.
+      'assessed when (and only when) a risk assessment was recorded': `(credit_score IS NOT NULL
+        OR risk_assessed_at IS NOT NULL) <> EXISTS (SELECT 1 FROM audit_events e
+          WHERE e.entity_id = a.id::text AND e.action = 'application.assess_risk')`,
       'approved within the request, not by its creator': `status IN ('approved', 'disbursed', 'completed')
         AND (approved_at IS NULL OR approved_at < risk_assessed_at OR approved_by IS NULL
           OR approved_by = user_id OR loan_amount IS NULL OR loan_amount > requested_amount)`,
@@ -183,6 +193,147 @@ describe('Demo seed', () => {
     for (const term of values[0].terms) expect(catalogue('catalog.loan_terms')).toContain(term);
     expect(values[0].currencies.sort()).toEqual(['KHR', 'USD']);
     expect(values[0].priorities).toEqual(expect.arrayContaining(['normal', 'high', 'urgent']));
+  });
+
+  it('writes the audit trail each status implies, which the timestamps agree with', async () => {
+    interface EventJson {
+      entity_id: string;
+      occurred_at: Date;
+      created_at: Date;
+      actor_id: string;
+      actor_name: string;
+      actor_role: string;
+      action: string;
+      entity_type: string;
+      branch_id: string | null;
+      department_id: string | null;
+      from_status: ApplicationStatus | null;
+      to_status: ApplicationStatus;
+      details: Record<string, unknown>;
+    }
+    const events = (await t.dataSource.query(
+      `SELECT e.entity_id, e.occurred_at, e.created_at, e.actor_id, e.actor_name, e.actor_role,
+              e.action, e.entity_type, e.branch_id, e.department_id, e.from_status, e.to_status, e.details
+         FROM audit_events e JOIN customer_applications a ON e.entity_id = a.id::text
+        WHERE ${ofRun('a')} ORDER BY e.entity_id, e.occurred_at, e.id`,
+      [seeded.tag],
+    )) as EventJson[];
+    expect(events).toHaveLength(seeded.events);
+    const applications = (await t.dataSource.query(
+      `SELECT id, status, user_id, branch_id, department_id, assigned_reviewer, submitted_by,
+              approved_by, rejected_by, created_at, updated_at, submitted_at, reviewer_assigned_at,
+              reviewed_at, risk_assessed_at, approved_at, rejected_at, disbursed_at, completed_at,
+              withdrawn_at, loan_amount::text AS loan_amount, loan_start_date::text AS loan_start_date,
+              version
+         FROM customer_applications a WHERE ${ofRun('a')}`,
+      [seeded.tag],
+    )) as Record<string, string & Date & number>[];
+    const users = new Map(
+      (
+        (await t.dataSource.query(
+          `SELECT id, username, role FROM users u WHERE username LIKE 'demo-' || $1 || '-%'`,
+          [seeded.tag],
+        )) as { id: string; username: string; role: string }[]
+      ).map((user) => [user.id, user]),
+    );
+    const trails = new Map<string, EventJson[]>();
+    for (const event of events)
+      trails.set(event.entity_id, [...(trails.get(event.entity_id) ?? []), event]);
+
+    const faults: string[] = [];
+    const fault = (id: string, what: string) => faults.push(`${id}: ${what}`);
+    const time = (value: Date | null | undefined) => (value ? new Date(value).getTime() : null);
+    const actions = new Map<string, number>();
+    for (const a of applications) {
+      const trail = trails.get(a.id) ?? [];
+      const [created, ...steps] = trail;
+      if (!created || created.action !== 'application.created' || created.to_status !== 'draft') {
+        fault(a.id, 'does not start with its creation');
+        continue;
+      }
+      if (time(created.occurred_at) !== time(a.created_at) || created.actor_id !== a.user_id)
+        fault(a.id, 'created at another time or by another user');
+      // Each step is a legal transition from the status the previous one entered, later.
+      let previous = created;
+      for (const step of steps) {
+        const action = step.action.replace(/^application\./, '') as ApplicationAction;
+        actions.set(action, (actions.get(action) ?? 0) + 1);
+        const autoAssigned = action === 'submit' && step.to_status === 'initial_review';
+        if (step.from_status !== previous.to_status)
+          fault(a.id, `${action} from ${step.from_status}`);
+        if (!autoAssigned && nextStatus(step.from_status!, action) !== step.to_status)
+          fault(a.id, `${action} to ${step.to_status}`);
+        if (autoAssigned && step.details.assigned_reviewer === undefined)
+          fault(a.id, 'auto-assigned to nobody');
+        if (time(step.occurred_at)! <= time(previous.occurred_at)!)
+          fault(a.id, `${action} not later`);
+        previous = step;
+      }
+      // The status's entering event is the last one, when the row last changed.
+      if (previous.to_status !== a.status) fault(a.id, `last event enters ${previous.to_status}`);
+      if (time(previous.occurred_at) !== time(a.updated_at))
+        fault(a.id, 'updated_at is not the last event');
+      if (a.version !== trail.length)
+        fault(a.id, `version ${a.version} after ${trail.length} events`);
+      for (const event of trail) {
+        const actor = users.get(event.actor_id);
+        if (
+          event.entity_type !== 'application' ||
+          event.branch_id !== a.branch_id ||
+          event.department_id !== a.department_id ||
+          !actor ||
+          event.actor_name !== actor.username ||
+          event.actor_role !== actor.role ||
+          time(event.created_at) !== time(event.occurred_at)
+        )
+          fault(a.id, `${event.action} has the wrong entity, unit or actor`);
+      }
+      // Each timestamp column is the time of the last event that sets it, by its actor.
+      const last = (...names: string[]) =>
+        [...steps].reverse().find((step) => names.includes(step.action));
+      const lastAssignment = [...steps]
+        .reverse()
+        .find(
+          (step) =>
+            step.action === 'application.assign_reviewer' ||
+            (step.action === 'application.submit' && step.to_status === 'initial_review'),
+        );
+      const columns: [string, EventJson | undefined, string?][] = [
+        ['submitted_at', last('application.submit'), 'submitted_by'],
+        ['reviewer_assigned_at', lastAssignment],
+        ['reviewed_at', last('application.complete_review')],
+        ['risk_assessed_at', last('application.assess_risk')],
+        ['approved_at', last('application.approve'), 'approved_by'],
+        ['rejected_at', last('application.reject'), 'rejected_by'],
+        ['disbursed_at', last('application.disburse')],
+        ['completed_at', last('application.complete')],
+        ['withdrawn_at', last('application.withdraw')],
+      ];
+      for (const [column, event, by] of columns) {
+        if (time(a[column]) !== time(event?.occurred_at))
+          fault(a.id, `${column} is not its event's`);
+        if (by && (a[by] ?? undefined) !== event?.actor_id) fault(a.id, `${by} is not its actor`);
+      }
+      const returned = last(
+        'application.return',
+        'application.assign_reviewer',
+        'application.submit',
+      );
+      const reviewer = returned?.action === 'application.return' ? undefined : lastAssignment;
+      if ((a.assigned_reviewer ?? undefined) !== reviewer?.details.assigned_reviewer)
+        fault(a.id, 'assigned_reviewer is not the last assignment');
+      const approval = last('application.approve');
+      if (approval && approval.details.approved_amount !== a.loan_amount)
+        fault(a.id, 'the approval recorded another amount');
+      const disbursal = last('application.disburse');
+      if (disbursal && disbursal.details.loan_start_date !== a.loan_start_date)
+        fault(a.id, 'the disbursement recorded another start date');
+    }
+    expect(faults.slice(0, 10)).toEqual([]);
+    // Every kind of step happened, returns and assignments by hand among them.
+    for (const action of APPLICATION_ACTIONS.filter((action) => action !== 'priority'))
+      expect([action, (actions.get(action) ?? 0) > 0]).toEqual([action, true]);
+    expect(describeDemoSeed(seeded)).toContain(`${seeded.events} audit events`);
   });
 
   it('stores id numbers as ciphertext bound to their row, with their hash', async () => {
