@@ -13,6 +13,7 @@ import { AuthModule } from './auth/auth.module';
 import { BranchesModule } from './branches/branches.module';
 import { ApplicationLookupsModule, ApplicationsModule } from './applications/applications.module';
 import { CustomerLookupsModule, CustomersModule } from './customers/customers.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DepartmentsModule } from './departments/departments.module';
 import { EnumsModule } from './enums/enums.module';
 import { FilesModule } from './files/files.module';
@@ -123,6 +124,7 @@ export class AppModule {
         folders,
         ApplicationsModule.forRoot({ imports: [customers, folders, FilesModule] }),
         EnumsModule,
+        DashboardModule,
       ],
       controllers: [AppController],
       providers: [
