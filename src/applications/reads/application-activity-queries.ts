@@ -190,16 +190,20 @@ export async function stageTurnaround(
         `JOIN customer_applications a ON ${application.sql}))`,
     )
     .getQuery();
+  // Each visit's time when it ended in the period; only the rows the figures read go on.
+  const visits =
+    `SELECT v.entity_id, v.action, v.to_status, v.entered_at, ` +
+    `CASE WHEN ${IN_PERIOD('v.left_at')} THEN v.left_at - v.entered_at END AS spent ` +
+    `FROM (${changes}) v`;
   const decided = `min(m.entered_at) FILTER (WHERE m.to_status IN ${DECISIONS})`;
   const firstSubmit = `min(m.entered_at) FILTER (WHERE m.action = :submitAction)`;
   const perApplication = [
     ...TURNAROUND_STAGES.map(
-      (stage, index) =>
-        `sum(m.left_at - m.entered_at) FILTER (WHERE m.to_status = :stage${index} ` +
-        `AND ${IN_PERIOD('m.left_at')}) AS ${stage}`,
+      (stage, index) => `sum(m.spent) FILTER (WHERE m.to_status = :stage${index}) AS ${stage}`,
     ),
     `CASE WHEN ${IN_PERIOD(decided)} THEN ${decided} - ${firstSubmit} END AS end_to_end`,
   ];
+  const wanted = `m.spent IS NOT NULL OR m.to_status IN ${DECISIONS} OR m.action = :submitAction`;
   const figures = [...TURNAROUND_STAGES, 'end_to_end'].flatMap((stage) => [
     `count(p.${stage})::int AS ${stage}_count`,
     `percentile_cont(ARRAY[0.5, 0.9]::float8[]) ` +
@@ -208,7 +212,11 @@ export async function stageTurnaround(
   const row = await manager
     .createQueryBuilder()
     .select(figures)
-    .from(`(SELECT ${perApplication.join(', ')} FROM (${changes}) m GROUP BY m.entity_id)`, 'p')
+    .from(
+      `(SELECT ${perApplication.join(', ')} FROM (${visits}) m WHERE ${wanted} ` +
+        `GROUP BY m.entity_id)`,
+      'p',
+    )
     .setParameters({
       ...application.params,
       ...Object.fromEntries(TURNAROUND_STAGES.map((stage, index) => [`stage${index}`, stage])),
