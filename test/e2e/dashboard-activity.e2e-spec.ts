@@ -666,6 +666,25 @@ describe('Dashboard activity', () => {
       expect(counts(await turnaround(newcomer))).toEqual(STAGES.concat('e2e').map(() => [0, 0]));
     });
 
+    it('leaves out the visits of a deleted application, for every caller', async () => {
+      const before = (await turnaround(admin)).stages[0].count;
+      const [d5] = await insertApplications(t, 1, {
+        userId: officerD.user.id,
+        branchId: unitD.branchId,
+        departmentId: unitD.departmentId,
+      });
+      await insertChanges(d5, unitD, managerD, Date.now() - 10 * DAY, [
+        [0, 'application.submit', 'draft', 'submitted'],
+        [1, 'application.return', 'submitted', 'draft'],
+      ]);
+      expect((await turnaround(admin)).stages[0].count).toBe(before + 1);
+      expect((await turnaround(managerD)).stages[0]).toMatchObject({ count: 3, median_hours: 2 });
+      expectStatus(await requestsAs(t, officerD).delete(`/applications/${d5}`), 204);
+      expect((await turnaround(admin)).stages[0].count).toBe(before);
+      expect(figures(await turnaround(managerD))).toEqual(BRANCH_D);
+      expect(figures(await turnaround(admin, { branch_id: unitD.branchId }))).toEqual(BRANCH_D);
+    });
+
     it('gives empty figures for a branch outside the scope, as the lists do', async () => {
       const body = await turnaround(managerA, { branch_id: unitD.branchId });
       expect(body.branch_id).toBe(unitD.branchId);
