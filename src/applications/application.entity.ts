@@ -120,6 +120,7 @@ export type SealedProperty = keyof typeof APPLICATION_SEALED_COLUMNS;
 ])
 @Index('customer_applications_sync_idx', { synchronize: false })
 @Index('customer_applications_returned_draft_idx', { synchronize: false })
+@Index('customer_applications_scope_ids_idx', { synchronize: false })
 @Check('customer_applications_status_check', `status IN (${STATUSES})`)
 @Check('customer_applications_monthly_income_check', `monthly_income >= 0`)
 @Check('customer_applications_requested_amount_check', `requested_amount > 0`)

@@ -19,6 +19,8 @@ import {
 @Index('audit_events_action_idx', { synchronize: false })
 @Index('audit_events_branch_idx', { synchronize: false })
 @Index('audit_events_department_idx', { synchronize: false })
+@Index('audit_events_status_changes_idx', { synchronize: false })
+@Index('audit_events_status_changes_time_idx', { synchronize: false })
 export class AuditEvent {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'timestamptz', default: () => 'now()' }) occurredAt: Date;

@@ -90,6 +90,22 @@ export class AuditService {
       .limit(take);
   }
 
+  /**
+   * The newest events the caller may read that happened at or after `since`, at most `limit`,
+   * newest first, leaving out the events of one record of `recordType` (entity_id set): the
+   * module of those records reads them within its own record scope (the dashboard's timeline).
+   */
+  latest(caller: AuthUser, since: Date, limit: number, recordType: string): Promise<AuditEvent[]> {
+    return this.filteredQuery(caller, { date_from: since })
+      .andWhere('(event.entityType IS DISTINCT FROM :recordType OR event.entityId IS NULL)', {
+        recordType,
+      })
+      .orderBy('event.occurredAt', 'DESC')
+      .addOrderBy('event.id', 'DESC')
+      .limit(limit)
+      .getMany();
+  }
+
   /** The caller's scope and the filters, unordered. */
   filteredQuery(caller: AuthUser, filters: AuditFilters): SelectQueryBuilder<AuditEvent> {
     if (filters.date_from && filters.date_to && filters.date_to < filters.date_from) {

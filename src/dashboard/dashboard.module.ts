@@ -1,11 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { ModuleImport } from '../common/module-import';
+import { SettingsModule } from '../settings/settings.module';
+import { DashboardActivityController } from './dashboard-activity.controller';
+import { DashboardActivityService } from './dashboard-activity.service';
 import { DashboardPipelineController } from './dashboard-pipeline.controller';
 import { DashboardPipelineService } from './dashboard-pipeline.service';
 import { DashboardStatsController } from './dashboard-stats.controller';
 import { DashboardStatsService } from './dashboard-stats.service';
 
-/** The dashboard (SPEC §7 "Dashboard"): figures read through the modules that own the data. */
+/**
+ * The dashboard (SPEC §7 "Dashboard"): read-only figures over the other modules' data, read
+ * through the services and query functions those modules export (no SQL of its own).
+ */
 @Module({})
 export class DashboardModule {
   /**
@@ -16,9 +22,13 @@ export class DashboardModule {
   static forRoot(options: { imports: ModuleImport[] }): DynamicModule {
     return {
       module: DashboardModule,
-      imports: options.imports,
-      controllers: [DashboardStatsController, DashboardPipelineController],
-      providers: [DashboardStatsService, DashboardPipelineService],
+      imports: [...options.imports, SettingsModule],
+      controllers: [
+        DashboardStatsController,
+        DashboardPipelineController,
+        DashboardActivityController,
+      ],
+      providers: [DashboardStatsService, DashboardPipelineService, DashboardActivityService],
     };
   }
 }

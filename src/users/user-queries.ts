@@ -231,3 +231,26 @@ export function findActiveManagers(
     .andWhere('u.id <> ALL(CAST(:excludedIds AS uuid[]))', { excludedIds })
     .getMany();
 }
+
+/**
+ * How many users in `scope` (the users list's) last signed in today, the day in `timeZone`
+ * (an IANA name, the `timezone` setting) of the database's clock.
+ */
+export async function countUsersSignedInToday(
+  manager: EntityManager,
+  scope: ListableUsers,
+  timeZone: string,
+): Promise<number> {
+  if (scope.kind === 'none') return 0;
+  const today = `date_trunc('day', now() AT TIME ZONE :timeZone)`;
+  const qb = manager
+    .getRepository(User)
+    .createQueryBuilder('u')
+    .select('count(*)::int', 'count')
+    .where(`u.last_login_at >= (${today} AT TIME ZONE :timeZone)`, { timeZone })
+    .andWhere(`u.last_login_at < ((${today} + interval '1 day') AT TIME ZONE :timeZone)`);
+  const condition = userScopeCondition(scope, 'u');
+  if (condition) qb.andWhere(condition.sql, condition.params);
+  const row = await qb.getRawOne<{ count: number }>();
+  return row?.count ?? 0;
+}
