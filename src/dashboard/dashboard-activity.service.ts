@@ -94,13 +94,12 @@ export class DashboardActivityService {
   async turnaround(caller: AuthUser, query: TurnaroundQuery): Promise<TurnaroundDto> {
     const timeZone = await this.settings.get('timezone');
     const period = turnaroundPeriod(todayIn(timeZone), query);
+    // Both given: the query's own check (NotBeforeDateFrom). date_to defaulted to today:
     if (period.date_from > period.date_to) {
       throw new ValidationProblem([
         {
-          loc: ['query', query.date_to ? 'date_to' : 'date_from'],
-          msg: query.date_to
-            ? 'must not be before date_from'
-            : `must not be after date_to (default: today, ${period.date_to})`,
+          loc: ['query', 'date_from'],
+          msg: `must not be after date_to (default: today, ${period.date_to})`,
           type: 'date_range',
         },
       ]);

@@ -102,6 +102,25 @@ export const DateField = (presence: Presence, api: ApiPropertyOptions = {}) =>
     }),
   );
 
+/**
+ * `date_to` must not be before `date_from` (both `YYYY-MM-DD`, so their text compares as the
+ * days do): 422 `date_range` on `date_to`, as `GET /audit` says it (dashboard pipeline and turnaround). Checks nothing while either
+ * is missing or malformed (their own checks say so).
+ */
+export const NotBeforeDateFrom = () =>
+  ValidateBy({
+    name: 'date_range',
+    validator: {
+      validate: (dateTo: unknown, args) => {
+        const dateFrom = (args?.object as { date_from?: unknown }).date_from;
+        if (typeof dateTo !== 'string' || typeof dateFrom !== 'string') return true;
+        if (!isCalendarDate(dateTo) || !isCalendarDate(dateFrom)) return true;
+        return dateTo >= dateFrom;
+      },
+      defaultMessage: () => 'must not be before date_from',
+    },
+  });
+
 export function isCalendarDate(text: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!match) return false;

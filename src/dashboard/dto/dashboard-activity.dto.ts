@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
-import { DateField, UuidField } from '../../common/http/fields';
+import { DateField, NotBeforeDateFrom, UuidField } from '../../common/http/fields';
 import { ToInteger } from '../../common/http/transforms';
 
 export const MAX_TIMELINE_DAYS = 90;
@@ -32,6 +32,7 @@ export class TurnaroundQuery {
   @DateField('nullable', {
     description: 'Last day (in the `timezone` setting) on which a visit ended; default: today',
   })
+  @NotBeforeDateFrom()
   date_to?: string | null;
 
   @UuidField(
