@@ -87,6 +87,14 @@ export interface RedisConfig {
   url?: string;
 }
 
+/** The periodic jobs: how often each runs (on every instance; an advisory lock lets one at a time). */
+export interface JobsConfig {
+  /** `multipart_expiry` and `upload_intents`: abandoned uploads cleaned up. */
+  storageSweepIntervalMs: number;
+  /** `checksum_fill`: the sha256 of chunked uploads filled in. */
+  checksumFillIntervalMs: number;
+}
+
 export interface AppConfig {
   app: ApplicationConfig;
   database: DatabaseConfig;
@@ -95,6 +103,7 @@ export interface AppConfig {
   storage: StorageConfig;
   throttle: ThrottleConfig;
   redis: RedisConfig;
+  jobs: JobsConfig;
 }
 
 type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
@@ -111,4 +120,5 @@ export interface EnvironmentConfig {
   >;
   throttle: ThrottleConfig;
   redis: RedisConfig;
+  jobs: JobsConfig;
 }
