@@ -4,10 +4,12 @@ import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { JobMetrics } from '../common/jobs/job-metrics';
 
 /**
  * Prometheus metrics of this instance: process defaults, HTTP requests by route template and
- * status, and the database pool. One registry per app instance (tests run several).
+ * status, the database pool and the periodic jobs' runs. One registry per app instance (tests
+ * run several).
  */
 @Injectable()
 export class MetricsService {
@@ -26,8 +28,9 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  constructor(@InjectDataSource() dataSource: DataSource, jobs: JobMetrics) {
     collectDefaultMetrics({ register: this.registry });
+    for (const metric of jobs.metrics) this.registry.registerMetric(metric);
     const pool = () => (dataSource.driver as unknown as { master?: Pool }).master;
     new Gauge({
       name: 'db_pool_connections',
