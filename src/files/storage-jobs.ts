@@ -173,15 +173,16 @@ export class StorageJobs implements OnApplicationBootstrap, BeforeApplicationShu
         );
         return false;
       }
-      const filled: unknown[] = await this.dataSource.query(
-        `UPDATE files SET sha256 = $2 WHERE id = $1 AND sha256 IS NULL RETURNING id`,
+      // TypeORM answers an UPDATE with [rows, affected].
+      const [, filled] = (await this.dataSource.query(
+        `UPDATE files SET sha256 = $2 WHERE id = $1 AND sha256 IS NULL`,
         [file.id, found.sha256],
-      );
+      )) as [unknown, number];
       // Only this job fills a null hash, one instance at a time: a lost race means the lock failed.
-      if (!filled.length) {
+      if (filled === 0) {
         this.logger.warn({ fileId: file.id }, 'A file was hashed twice: another run filled it');
       }
-      return filled.length > 0;
+      return filled > 0;
     } catch (error) {
       this.logger.warn({ err: error, fileId: file.id }, 'Could not hash a stored file');
       return false;
