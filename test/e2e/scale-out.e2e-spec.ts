@@ -47,6 +47,9 @@ const THROTTLE_LIMIT = 6;
 const JOB_INTERVAL_MS = 200;
 
 const redisUrl = process.env.TEST_REDIS_URL?.trim();
+if (!redisUrl) {
+  console.warn('scale-out: skipped, no Redis to share (set TEST_REDIS_URL to a running Redis)');
+}
 
 /** One JSON log line of a server (pino). */
 type LogLine = Record<string, unknown> & { level: number; msg?: string };
