@@ -79,7 +79,7 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
   })`,
   () => {
     const { s3 } = loadState();
-    const workDir = mkdtempSync(join(tmpdir(), 'scale-out-'));
+    let workDir: string;
     const bucket = `scale-out-${randomBytes(4).toString('hex')}`;
     const s3Client = s3ClientFor(s3);
     let database: Awaited<ReturnType<typeof cloneDatabase>>;
@@ -96,6 +96,7 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
       );
 
     beforeAll(async () => {
+      workDir = mkdtempSync(join(tmpdir(), 'scale-out-'));
       database = await cloneDatabase();
       await s3Client.send(new CreateBucketCommand({ Bucket: bucket }));
       // The test S3 server needs a fix of bucket-level requests that only the embedded mode
@@ -130,30 +131,26 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
       await killAll(running);
       await proxy?.stop();
       await database?.drop();
-      rmSync(workDir, { recursive: true, force: true });
+      if (workDir) rmSync(workDir, { recursive: true, force: true });
     });
 
     /** A user inserted straight into the database (cheap bcrypt), active, of `role`. */
-    async function createUser(role: 'admin' | 'officer' = 'officer'): Promise<string> {
+    async function createUser(role: 'admin' | 'officer' = 'officer') {
       const tag = randomBytes(4).toString('hex');
-      const [row] = await sql<{ id: string }>(
+      const [user] = await sql<{ id: string; username: string }>(
         `INSERT INTO users (username, email, password_hash, first_name, last_name, role)
-         VALUES ($1, $2, $3, 'Scale', 'Out', $4) RETURNING id`,
+         VALUES ($1, $2, $3, 'Scale', 'Out', $4) RETURNING id, username`,
         [`scale_${tag}`, `scale_${tag}@example.test`, hashSync(TEST_PASSWORD, 4), role],
       );
-      return row.id;
+      return user;
     }
 
-    /** Logs in through `via`: the tokens and the user's id. */
+    /** A new user who logs in through `via`: the tokens and the user's id. */
     async function login(
       via: 'a' | 'b',
       role: 'admin' | 'officer' = 'officer',
     ): Promise<{ access: string; refresh: string; userId: string }> {
-      const userId = await createUser(role);
-      const [{ username }] = await sql<{ username: string }>(
-        'SELECT username FROM users WHERE id = $1',
-        [userId],
-      );
+      const { id: userId, username } = await createUser(role);
       const res = await http[via]
         .post('/api/v1/auth/login')
         .set('X-Forwarded-For', someIp())
@@ -367,7 +364,7 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
       }
 
       it('seeded work is done exactly once, in whole batches, by runs that never overlap; both instances tried, one was skipped', async () => {
-        const userId = await createUser();
+        const { id: userId } = await createUser();
         const prefix = `user-uploads/${userId}/seed-`;
         const keys = {
           direct: Array.from({ length: DIRECT }, (_, n) => `${prefix}direct-${n}.pdf`),
