@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { RateLimitStorageModule } from '../common/auth/rate-limit.storage';
+import { CredentialsModule } from '../credentials/credentials.module';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
@@ -8,7 +9,7 @@ import { RedisHealthIndicator } from './redis.health';
 import { StorageHealthIndicator } from './storage.health';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), RateLimitStorageModule],
+  imports: [TerminusModule.forRoot({ logger: false }), RateLimitStorageModule, CredentialsModule],
   controllers: [HealthController, MetricsController],
   providers: [StorageHealthIndicator, RedisHealthIndicator, MetricsService],
   exports: [MetricsService],
