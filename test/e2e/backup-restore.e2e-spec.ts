@@ -53,7 +53,8 @@ import {
 import { asApplicationRole, databaseUrl, loadState } from '../harness/state';
 import { createTestApp, type TestApp, testEnvironment } from '../harness/test-app';
 
-jest.setTimeout(30_000);
+// Two server starts, a dump and a restore: generous for a loaded CI machine.
+jest.setTimeout(60_000);
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -194,7 +195,7 @@ async function mirrorBucket(from: S3Client, to: S3Client, bucket: string): Promi
 
 (drill.cluster === 'none' ? describe.skip : describe)('backup and restore drill', () => {
   const tools = (drill as { tools: PgInstall }).tools;
-  const work = mkdtempSync(join(tmpdir(), 'backup-restore-'));
+  let work: string;
   const dataEncryptionKey = randomBytes(32).toString('base64');
   const password = 'Restore-Drill-2026';
   const servers: ServerProcess[] = [];
@@ -207,6 +208,7 @@ async function mirrorBucket(from: S3Client, to: S3Client, bucket: string): Promi
   let file: { id: string; bytes: Buffer };
 
   beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'backup-restore-'));
     if (drill.cluster === 'harness') {
       cluster = harnessCluster();
       source = await createTestApp({ env: { DATA_ENCRYPTION_KEY: dataEncryptionKey } });
@@ -257,7 +259,7 @@ async function mirrorBucket(from: S3Client, to: S3Client, bucket: string): Promi
       );
     }
     await cluster?.stop();
-    rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('restores a pg_dump into a fresh database and the bucket beside it; the server serves both', async () => {
