@@ -56,7 +56,7 @@ export interface SweepResult {
  *   object.
  * The first two also run once at start-up (`sweep()`). Objects are deleted before their row: a
  * failure leaves the row, and the next run tries again. Every run counts in
- * `lc_job_runs_total{job,outcome}` and logs one line (`info` when it did something, else
+ * `lc_job_runs_total{job_name,outcome}` and logs one line (`info` when it did something, else
  * `debug`) with the times it held the lock. Tests call `sweep()` and `hashPending()` directly.
  */
 @Injectable()

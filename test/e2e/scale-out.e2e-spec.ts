@@ -344,7 +344,7 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
         expectStatus(res, 200);
         const counts = new Map<string, Map<string, number>>();
         for (const match of res.text.matchAll(
-          /^lc_job_runs_total\{job="(\w+)",outcome="(\w+)"\} (\d+)$/gm,
+          /^lc_job_runs_total\{job_name="(\w+)",outcome="(\w+)"\} (\d+)$/gm,
         )) {
           const byOutcome = counts.get(match[1]) ?? new Map<string, number>();
           byOutcome.set(match[2], Number(match[3]));
@@ -352,7 +352,7 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
         }
         const lastSuccess = [
           ...res.text.matchAll(
-            /^lc_job_last_success_timestamp_seconds\{job="(\w+)"\} ([\d.e+]+)$/gm,
+            /^lc_job_last_success_timestamp_seconds\{job_name="(\w+)"\} ([\d.e+]+)$/gm,
           ),
         ];
         for (const job of STORAGE_JOBS) {
