@@ -85,6 +85,8 @@ export interface ThrottleConfig {
 
 export interface RedisConfig {
   url?: string;
+  /** Before every key (`REDIS_KEY_PREFIX`, default `lc-workflow:`). */
+  keyPrefix: string;
 }
 
 /** The periodic jobs: how often each runs (on every instance; an advisory lock lets one at a time). */

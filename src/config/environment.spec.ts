@@ -396,6 +396,16 @@ describe('parseEnvironment', () => {
         'DRAGONFLY_URL',
       ]);
     });
+
+    it('prefixes keys with REDIS_KEY_PREFIX, lc-workflow: by default', () => {
+      expect(parseEnvironment({}).redis.keyPrefix).toBe('lc-workflow:');
+      expect(parseEnvironment({ REDIS_KEY_PREFIX: 'staging:lc.' }).redis.keyPrefix).toBe(
+        'staging:lc.',
+      );
+      expect(variablesNamed(problemsOf({ REDIS_KEY_PREFIX: 'has space' }))).toEqual([
+        'REDIS_KEY_PREFIX',
+      ]);
+    });
   });
 
   describe('periodic jobs', () => {

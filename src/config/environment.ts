@@ -398,7 +398,7 @@ export function parseEnvironment(
       loginLimit: reader.int('LOGIN_THROTTLE_LIMIT', 10, 1, 1_000_000),
       loginTtlSeconds: reader.int('LOGIN_THROTTLE_TTL_SECONDS', 60, 1, 86400),
     },
-    redis: { url: readRedisUrl(reader) },
+    redis: { url: readRedisUrl(reader), keyPrefix: readRedisKeyPrefix(reader) },
     jobs: {
       storageSweepIntervalMs: reader.int('STORAGE_SWEEP_INTERVAL_MS', 5 * 60_000, 100, DAY_MS),
       checksumFillIntervalMs: reader.int('CHECKSUM_FILL_INTERVAL_MS', 60_000, 100, DAY_MS),
@@ -414,6 +414,15 @@ export function parseEnvironment(
   }
   if (reader.problems.length) throw new ConfigValidationError(reader.problems);
   return config;
+}
+
+/** Set before every key this server writes, so that several deployments can share a Redis. */
+function readRedisKeyPrefix(reader: EnvReader): string {
+  const prefix = reader.string('REDIS_KEY_PREFIX', 'lc-workflow:')!;
+  if (!/^[\w:.-]{0,64}$/.test(prefix)) {
+    reader.problem('REDIS_KEY_PREFIX', 'must be at most 64 letters, digits, _ : . or -', prefix);
+  }
+  return prefix;
 }
 
 function readRedisUrl(reader: EnvReader): string | undefined {

@@ -1,5 +1,7 @@
+import Redis from 'ioredis';
 import { ProbeModule } from '../harness/probe.module';
 import { createTestApp, type TestApp } from '../harness/test-app';
+import { redisKeyPrefix } from '../harness/unique';
 
 describe('Redis unreachable (REDIS_URL set, nothing listening)', () => {
   let t: TestApp;
@@ -32,9 +34,11 @@ const redisUrl = process.env.TEST_REDIS_URL?.trim();
 (redisUrl ? describe : describe.skip)('Redis shared by two instances (TEST_REDIS_URL)', () => {
   let a: TestApp;
   let b: TestApp;
+  // Counters of this run only: other suites, and earlier runs, use the same Redis.
+  const prefix = redisKeyPrefix();
 
   beforeAll(async () => {
-    const env = { REDIS_URL: redisUrl!, THROTTLE_LIMIT: '4' };
+    const env = { REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: prefix, THROTTLE_LIMIT: '4' };
     a = await createTestApp({ imports: [ProbeModule], env });
     b = await createTestApp({ imports: [ProbeModule], env });
   });
@@ -53,5 +57,16 @@ const redisUrl = process.env.TEST_REDIS_URL?.trim();
     expect((await b.http.get('/api/v1/probe/public').set('Authorization', token)).status).toBe(429);
     const health = await a.http.get('/api/v1/health').expect(200);
     expect(health.body.details.redis.status).toBe('up');
+  });
+
+  it('keeps its counters under REDIS_KEY_PREFIX', async () => {
+    const redis = new Redis(redisUrl!);
+    try {
+      const keys = await redis.keys(`${prefix}*`);
+      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.some((key) => key.includes('ProbeController'))).toBe(true);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

@@ -37,6 +37,7 @@ import {
 } from '../harness/server-process';
 import { asOwner, loadState } from '../harness/state';
 import { cloneDatabase, testEnvironment } from '../harness/test-app';
+import { redisKeyPrefix } from '../harness/unique';
 import { waitFor } from '../harness/wait';
 
 jest.setTimeout(30_000);
@@ -108,6 +109,8 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
           MINIO_ENDPOINT: proxy?.endpoint ?? s3.endpoint,
           MINIO_BUCKET_NAME: bucket,
           REDIS_URL: redisUrl,
+          // Counters of this run only (other suites, and earlier runs, use the same Redis).
+          REDIS_KEY_PREFIX: redisKeyPrefix(),
           THROTTLE_LIMIT: String(THROTTLE_LIMIT),
           TRUST_PROXY: 'loopback',
           STORAGE_SWEEP_INTERVAL_MS: String(JOB_INTERVAL_MS),

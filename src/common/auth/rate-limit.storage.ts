@@ -26,9 +26,10 @@ export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown
   private lastWarning = 0;
 
   constructor(config: ConfigService<AppConfig, true>) {
-    const url = config.get('redis', { infer: true }).url;
+    const { url, keyPrefix } = config.get('redis', { infer: true });
     if (url) {
       this.redis = new Redis(url, {
+        keyPrefix,
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
         connectTimeout: 1000,
