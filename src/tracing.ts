@@ -21,8 +21,8 @@ import { beforeExit } from './exit-hooks';
 /** The span attribute that carries the request's X-Request-Id (the id in logs and problems). */
 export const REQUEST_ID_ATTRIBUTE = 'lc.request_id';
 export const DEFAULT_SERVICE_NAME = 'lc-workflow-server';
-/** Probes and scrapes are not traced. */
-const UNTRACED_PATHS = new Set(['/health', '/metrics']);
+/** Probes and scrapes are not traced (nor the queries they make). */
+const UNTRACED_PATHS = new Set(['/health', '/api/v1/health', '/metrics']);
 /** How long the exit waits for the last spans to reach the collector. */
 const FLUSH_TIMEOUT_MS = 3_000;
 
