@@ -149,20 +149,20 @@ const JSON_OR_FORM = /^application\/(json|x-www-form-urlencoded)$/;
  */
 function completeOperations(document: OpenAPIObject): void {
   for (const [path, item] of Object.entries(document.paths)) {
-    if (PLATFORM_PATHS.has(path)) continue;
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = item[method];
-      if (operation) completeOperation(operation);
+      if (!operation) continue;
+      const extensions = operation as unknown as Record<string, unknown>;
+      if (extensions[PUBLIC_OPERATION]) {
+        delete extensions[PUBLIC_OPERATION];
+        operation.security = [];
+      }
+      if (!PLATFORM_PATHS.has(path)) addPlatformProblems(operation);
     }
   }
 }
 
-function completeOperation(operation: OperationObject): void {
-  const extensions = operation as unknown as Record<string, unknown>;
-  if (extensions[PUBLIC_OPERATION]) {
-    delete extensions[PUBLIC_OPERATION];
-    operation.security = [];
-  }
+function addPlatformProblems(operation: OperationObject): void {
   const statuses = new Set([429]);
   if (operation.security?.length) [401, 503].forEach((status) => statuses.add(status));
   const body = operation.requestBody as { content?: Record<string, unknown> } | undefined;
