@@ -3,7 +3,7 @@
  * preload (`node -r dist/src/tracing.js`; instrumentation cannot patch modules inside Jest's own
  * loader), exporting to a small OTLP/HTTP JSON receiver run by this file. One approval must make
  * one trace holding its HTTP span (tagged with the request id), its SQL spans and the audit insert;
- * no span may carry a token, a password or a body value.
+ * no span may carry a token, a password or a body value; and SIGTERM flushes what is left.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -111,7 +111,7 @@ describe('traces (OTLP, tracing preload)', () => {
   let dropDatabase: (() => Promise<void>) | undefined;
 
   afterAll(async () => {
-    if (server) await stopWith(server, 'SIGTERM');
+    if (server) await stopWith(server, 'SIGKILL');
     await dropDatabase?.();
     await receiver.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -132,7 +132,9 @@ describe('traces (OTLP, tracing preload)', () => {
         MINIO_ACCESS_KEY: undefined,
         MINIO_SECRET_KEY: undefined,
         OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-        OTEL_BSP_SCHEDULE_DELAY: '100',
+        // No batch is due during the test: every span reaches the receiver through the flush
+        // on SIGTERM, which is checked too.
+        OTEL_BSP_SCHEDULE_DELAY: '60000',
         OTEL_SERVICE_NAME: 'lc-workflow-trace-test',
       },
       ['-r', TRACING],
@@ -210,7 +212,11 @@ describe('traces (OTLP, tracing preload)', () => {
     expect(approval.json.status).toBe('approved');
     expect(approval.requestId).not.toBe('');
 
-    // The HTTP server span ends last (after its SQL): once it is here, its trace is complete.
+    const stopped = await stopWith(server, 'SIGTERM');
+    server = undefined;
+    expect(stopped.result).toBe(0);
+    expect(stopped.ms).toBeLessThan(5_000);
+
     const root = await until(
       () =>
         receiver.spans.find(
