@@ -178,7 +178,8 @@ function addPlatformProblems(operation: OperationObject): void {
     operation.responses[status] ??= problemResponseObject(status);
   }
   for (const response of Object.values(operation.responses) as ResponseObject[]) {
-    response.description = [...new Set(response.description.split('\n\n'))].join('\n\n');
+    const paragraphs = (response.description ?? '').split('\n\n');
+    response.description = [...new Set(paragraphs)].join('\n\n');
   }
 }
 
