@@ -32,8 +32,14 @@ function tagRequestId(span: Span, _request: unknown, response: unknown): void {
   if (typeof header === 'string') span.setAttribute(REQUEST_ID_ATTRIBUTE, header);
 }
 
+/** S3 requests (signed headers or presigned URLs) reach only the embedded S3 server. */
+const S3_SIGNATURE = /^AWS4-HMAC-SHA256 |[?&]X-Amz-Signature=/i;
+
 function isUntraced(request: IncomingMessage): boolean {
-  return UNTRACED_PATHS.has((request.url ?? '').split('?')[0]);
+  const url = request.url ?? '';
+  if (UNTRACED_PATHS.has(url.split('?')[0])) return true;
+  // In development the embedded S3 server runs in this process: its requests are not the API's.
+  return S3_SIGNATURE.test(request.headers.authorization ?? '') || S3_SIGNATURE.test(url);
 }
 
 /** Starts the SDK when OTEL_EXPORTER_OTLP_ENDPOINT is set; undefined (and nothing loaded) if not. */
