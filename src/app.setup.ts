@@ -1,4 +1,4 @@
-import { RequestMethod } from '@nestjs/common';
+import { type INestApplication, RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { json, Router, urlencoded } from 'express';
@@ -96,11 +96,16 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // Liveness touches nothing, not even the guards: a plain Express route.
   app.use(Router().get('/health', (_request, response) => void response.json({ status: 'ok' })));
 
+  useApiPrefix(app);
+  setupOpenApi(app, config.app);
+}
+
+/** Every route under /api/v1 but the service's name (`/`) and `/metrics`. */
+export function useApiPrefix(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: '/', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
     ],
   });
-  setupOpenApi(app, config.app);
 }

@@ -5,6 +5,7 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigValidationError } from './config/environment';
 import { loadDotEnv } from './config/dotenv';
+import { runBeforeExitHooks } from './exit-hooks';
 import { prepareRuntime, type Runtime } from './runtime';
 
 async function bootstrap(): Promise<void> {
@@ -34,7 +35,8 @@ async function bootstrap(): Promise<void> {
   for (const notice of runtime.notices) logger.log(notice, 'Runtime');
 
   // On SIGINT/SIGTERM: stop accepting, let in-flight requests finish, close the pool (Nest's
-  // close order), then stop the embedded services. A second signal exits at once.
+  // close order), then stop the embedded services, then flush what must leave the process (the
+  // last spans, when tracing is on). A second signal exits at once.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.log(`${signal} received, shutting down`, 'Runtime');
@@ -42,6 +44,7 @@ async function bootstrap(): Promise<void> {
       void app
         .close()
         .finally(() => runtime.stop())
+        .finally(() => runBeforeExitHooks())
         .then(
           () => process.exit(0),
           () => process.exit(1),

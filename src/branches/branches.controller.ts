@@ -1,20 +1,9 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser } from '../common/auth/decorators';
 import { type IfMatch, IfMatchHeader } from '../common/http/etag';
-import { ParseUuidPipe } from '../common/http/validation';
+import { UuidParam } from '../common/http/validation';
 import type { OrgMemberDto, OrgTotalsDto } from '../org-units/dto/org-user.dto';
 import { UnitRoutes, type UnitWords } from '../org-units/org-unit-routes';
 import { UnitListQuery } from '../org-units/unit-list-query';
@@ -55,7 +44,7 @@ export class BranchesController {
 
   @Get(':id')
   @UnitRoutes.get(BRANCH, BranchDto)
-  get(@CurrentUser() caller: AuthUser, @Param('id', ParseUuidPipe) id: string): Promise<BranchDto> {
+  get(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string): Promise<BranchDto> {
     return this.branches.get(caller, id);
   }
 
@@ -63,7 +52,7 @@ export class BranchesController {
   @UnitRoutes.replace(BRANCH, BranchDto)
   replace(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdateBranchDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<BranchDto> {
@@ -74,7 +63,7 @@ export class BranchesController {
   @UnitRoutes.update(BRANCH, BranchDto)
   update(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdateBranchDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<BranchDto> {
@@ -84,10 +73,7 @@ export class BranchesController {
   @Delete(':id')
   @HttpCode(204)
   @UnitRoutes.remove(BRANCH)
-  remove(
-    @Param('id', ParseUuidPipe) id: string,
-    @IfMatchHeader() ifMatch?: IfMatch,
-  ): Promise<void> {
+  remove(@UuidParam('id') id: string, @IfMatchHeader() ifMatch?: IfMatch): Promise<void> {
     return this.branches.remove(id, ifMatch);
   }
 
@@ -95,7 +81,7 @@ export class BranchesController {
   @UnitRoutes.toggleStatus(BRANCH, BranchDto)
   toggleStatus(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<BranchDto> {
     return this.branches.toggleStatus(caller, id, ifMatch);
@@ -103,19 +89,13 @@ export class BranchesController {
 
   @Get(':id/stats')
   @UnitRoutes.stats(BRANCH, BranchStatsDto)
-  stats(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-  ): Promise<BranchStatsDto> {
+  stats(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string): Promise<BranchStatsDto> {
     return this.branches.stats(caller, id);
   }
 
   @Get(':id/users')
   @UnitRoutes.users(BRANCH)
-  users(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-  ): Promise<OrgMemberDto[]> {
+  users(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string): Promise<OrgMemberDto[]> {
     return this.branches.users(caller, id);
   }
 }

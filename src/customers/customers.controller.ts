@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
@@ -6,7 +6,7 @@ import { type IfMatch, IfMatchHeader } from '../common/http/etag';
 import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
 import { ApiProblems } from '../common/http/openapi';
 import { ApiPageResponse, type Page, PageQuery } from '../common/http/pagination';
-import { ParseUuidPipe } from '../common/http/validation';
+import { UuidParam } from '../common/http/validation';
 import { ApiIfMatch } from '../common/http/openapi';
 import { CustomerApplicationSummaryDto, CustomerDto } from './dto/customer.dto';
 import { CreateCustomerDto, UpdateCustomerDto } from './dto/customer-write.dto';
@@ -61,10 +61,7 @@ export class CustomersController {
   @ApiOperation({ operationId: 'customers_get', summary: 'One customer', description: SCOPE_NOTE })
   @ApiOkResponse({ type: CustomerDto })
   @ApiProblems(404, 422)
-  get(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-  ): Promise<CustomerDto> {
+  get(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string): Promise<CustomerDto> {
     return this.customers.get(caller, id);
   }
 
@@ -83,7 +80,7 @@ export class CustomersController {
   @ApiProblems(404, 409, 412, 422)
   update(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdateCustomerDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<CustomerDto> {
@@ -101,7 +98,7 @@ export class CustomersController {
   @ApiProblems(404, 422)
   applications(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Query() query: PageQuery,
   ): Promise<Page<CustomerApplicationSummaryDto>> {
     return this.customers.applications(caller, id, query);

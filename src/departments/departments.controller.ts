@@ -1,21 +1,10 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
 import { type IfMatch, IfMatchHeader } from '../common/http/etag';
 import { ApiProblems } from '../common/http/openapi';
-import { ParseUuidPipe } from '../common/http/validation';
+import { UuidParam } from '../common/http/validation';
 import type { OrgMemberDto, OrgTotalsDto } from '../org-units/dto/org-user.dto';
 import { FIGURES_NOTE } from '../org-units/org-http';
 import { UnitRoutes, type UnitWords } from '../org-units/org-unit-routes';
@@ -68,10 +57,7 @@ export class DepartmentsController {
 
   @Get(':id')
   @UnitRoutes.get(DEPARTMENT, DepartmentDto)
-  get(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-  ): Promise<DepartmentDto> {
+  get(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string): Promise<DepartmentDto> {
     return this.departments.get(caller, id);
   }
 
@@ -79,7 +65,7 @@ export class DepartmentsController {
   @UnitRoutes.replace(DEPARTMENT, DepartmentDto)
   replace(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdateDepartmentDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<DepartmentDto> {
@@ -90,7 +76,7 @@ export class DepartmentsController {
   @UnitRoutes.update(DEPARTMENT, DepartmentDto)
   update(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdateDepartmentDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<DepartmentDto> {
@@ -100,10 +86,7 @@ export class DepartmentsController {
   @Delete(':id')
   @HttpCode(204)
   @UnitRoutes.remove(DEPARTMENT)
-  remove(
-    @Param('id', ParseUuidPipe) id: string,
-    @IfMatchHeader() ifMatch?: IfMatch,
-  ): Promise<void> {
+  remove(@UuidParam('id') id: string, @IfMatchHeader() ifMatch?: IfMatch): Promise<void> {
     return this.departments.remove(id, ifMatch);
   }
 
@@ -111,7 +94,7 @@ export class DepartmentsController {
   @UnitRoutes.toggleStatus(DEPARTMENT, DepartmentDto)
   toggleStatus(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<DepartmentDto> {
     return this.departments.toggleStatus(caller, id, ifMatch);
@@ -119,19 +102,13 @@ export class DepartmentsController {
 
   @Get(':id/stats')
   @UnitRoutes.stats(DEPARTMENT, DepartmentStatsDto)
-  stats(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-  ): Promise<DepartmentStatsDto> {
+  stats(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string): Promise<DepartmentStatsDto> {
     return this.departments.stats(caller, id);
   }
 
   @Get(':id/users')
   @UnitRoutes.users(DEPARTMENT)
-  users(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-  ): Promise<OrgMemberDto[]> {
+  users(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string): Promise<OrgMemberDto[]> {
     return this.departments.users(caller, id);
   }
 
@@ -149,7 +126,7 @@ export class DepartmentsController {
   @ApiProblems(404, 422)
   withRelations(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
   ): Promise<DepartmentWithRelationsDto> {
     return this.departments.withRelations(caller, id);
   }

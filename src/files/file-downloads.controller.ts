@@ -1,19 +1,12 @@
-import { Controller, Get, Headers, Logger, Param, Query, Res } from '@nestjs/common';
-import {
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Controller, Get, Headers, Logger, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/openapi';
-import { ParseUuidPipe } from '../common/http/validation';
+import { ApiFileResponse, ApiProblems } from '../common/http/openapi';
+import { UuidParam } from '../common/http/validation';
 import { attachmentDisposition } from '../storage/storage.service';
 import { DocumentsZip } from './documents-zip';
 import { DownloadUrlDto } from './dto/download-url.dto';
@@ -58,7 +51,7 @@ export class FileDownloadsController {
   @ApiProblems(404, 422, 503)
   downloadUrl(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
   ): Promise<DownloadUrlDto> {
     return this.downloads.downloadUrl(caller, id);
   }
@@ -77,13 +70,12 @@ export class FileDownloadsController {
       'the same headers without reading the object or auditing.',
   })
   @ApiHeader({ name: 'Range', required: false, description: 'One byte range, e.g. bytes=0-1023' })
-  @ApiProduces('application/octet-stream')
-  @ApiOkResponse({ description: 'The whole file' })
-  @ApiResponse({ status: 206, description: 'The range asked for (Content-Range)' })
+  @ApiFileResponse(200, 'application/octet-stream', 'The whole file, sent with its stored type')
+  @ApiFileResponse(206, 'application/octet-stream', 'The range asked for (Content-Range)')
   @ApiProblems(404, 416, 422, 503)
   async content(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Headers('range') range: string | undefined,
     @Res() response: Response,
   ): Promise<void> {
@@ -106,13 +98,12 @@ export class FileDownloadsController {
       'Retry-After. Not audited (a derived preview).',
   })
   @ApiHeader({ name: 'If-None-Match', required: false })
-  @ApiProduces('image/jpeg')
-  @ApiOkResponse({ description: 'The JPEG thumbnail' })
+  @ApiFileResponse(200, 'image/jpeg', 'The JPEG thumbnail')
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match matched the ETag)' })
   @ApiProblems(404, 415, 422, 503)
   async thumbnail(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Query() query: ThumbnailQuery,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() response: Response,
@@ -140,15 +131,15 @@ export class FileDownloadsController {
       '(`application.documents_downloaded`, with the ids of the files); `HEAD` only checks access ' +
       '(not audited).',
   })
-  @ApiProduces('application/zip')
-  @ApiOkResponse({
-    description:
-      'The ZIP (`Content-Disposition: attachment; filename="application-{id}-documents.zip"`)',
-  })
-  @ApiProblems(404, 422)
+  @ApiFileResponse(
+    200,
+    'application/zip',
+    'The ZIP (`Content-Disposition: attachment; filename="application-{id}-documents.zip"`)',
+  )
+  @ApiProblems(404, 422, 503)
   async documentsZip(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Res() response: Response,
   ): Promise<void> {
     const archive =

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -9,7 +9,7 @@ import {
 import type { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
 import { ApiProblems } from '../common/http/openapi';
-import { ParseUuidPipe } from '../common/http/validation';
+import { UuidParam } from '../common/http/validation';
 import { FileResponseDto } from './dto/file-response.dto';
 import {
   CompleteMultipartDto,
@@ -101,7 +101,7 @@ export class FileUploadsController {
   @ApiProblems(404, 422)
   partUrls(
     @CurrentUser() caller: AuthUser,
-    @Param('upload_id', ParseUuidPipe) uploadId: string,
+    @UuidParam('upload_id') uploadId: string,
     @Body() body: PartUrlsDto,
   ): Promise<PartUrlsResponseDto> {
     return this.multipart.partUrls(caller, uploadId, body);
@@ -118,7 +118,7 @@ export class FileUploadsController {
   @ApiProblems(403, 404, 409, 415, 422)
   complete(
     @CurrentUser() caller: AuthUser,
-    @Param('upload_id', ParseUuidPipe) uploadId: string,
+    @UuidParam('upload_id') uploadId: string,
     @Body() body: CompleteMultipartDto,
   ): Promise<FileResponseDto> {
     return this.multipart.complete(caller, uploadId, body);
@@ -136,7 +136,7 @@ export class FileUploadsController {
   @ApiProblems(404, 422)
   async abortMultipart(
     @CurrentUser() caller: AuthUser,
-    @Param('upload_id', ParseUuidPipe) uploadId: string,
+    @UuidParam('upload_id') uploadId: string,
   ): Promise<void> {
     await this.multipart.abort(caller, uploadId);
   }

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Req,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -24,7 +13,7 @@ import type { AuthUser } from '../common/auth/auth-user';
 import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
 import { ApiProblems } from '../common/http/openapi';
 import { ApiPageResponse } from '../common/http/pagination';
-import { ParseUuidPipe } from '../common/http/validation';
+import { UuidParam } from '../common/http/validation';
 import { FileResponseDto } from './dto/file-response.dto';
 import { ListFilesQuery } from './dto/list-files.query';
 import { UpdateFileDto } from './dto/update-file.dto';
@@ -96,10 +85,7 @@ export class FilesController {
   })
   @ApiOkResponse({ type: FileResponseDto })
   @ApiProblems(404, 422)
-  get(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-  ): Promise<FileResponseDto> {
+  get(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string): Promise<FileResponseDto> {
     return this.files.get(caller, id);
   }
 
@@ -116,7 +102,7 @@ export class FilesController {
   @ApiProblems(404, 409, 422)
   update(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdateFileDto,
   ): Promise<FileResponseDto> {
     return this.files.update(caller, id, body);
@@ -134,10 +120,7 @@ export class FilesController {
   })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(404, 409, 422)
-  async remove(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-  ): Promise<void> {
+  async remove(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string): Promise<void> {
     await this.files.remove(caller, id);
   }
 }

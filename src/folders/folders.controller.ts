@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -11,7 +11,7 @@ import { CurrentUser, RequirePermissions } from '../common/auth/decorators';
 import { type IfMatch, IfMatchHeader } from '../common/http/etag';
 import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
 import { ApiIfMatch, ApiProblems } from '../common/http/openapi';
-import { ParseUuidPipe } from '../common/http/validation';
+import { UuidParam } from '../common/http/validation';
 import { FolderDto } from './dto/folder.dto';
 import { DeleteFolderQuery, ListFoldersQuery } from './dto/folder-queries.dto';
 import { CreateFolderDto, UpdateFolderDto } from './dto/folder-write.dto';
@@ -45,7 +45,7 @@ export class FoldersController {
   @ApiOperation({ operationId: 'folders_get', summary: 'One folder', description: WHO_SEES })
   @ApiOkResponse({ type: FolderDto })
   @ApiProblems(404, 422)
-  get(@CurrentUser() caller: AuthUser, @Param('id', ParseUuidPipe) id: string): Promise<FolderDto> {
+  get(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string): Promise<FolderDto> {
     return this.folders.get(caller, id);
   }
 
@@ -75,7 +75,7 @@ export class FoldersController {
   @ApiProblems(403, 404, 409, 412, 422)
   update(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdateFolderDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<FolderDto> {
@@ -94,7 +94,7 @@ export class FoldersController {
   @ApiProblems(403, 404, 409, 422)
   async remove(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Query() query: DeleteFolderQuery,
   ): Promise<void> {
     await this.folders.delete(caller, id, query.recursive ?? false);

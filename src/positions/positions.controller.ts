@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -23,7 +12,7 @@ import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
 import { ApiProblems } from '../common/http/openapi';
 import { ApiPageResponse } from '../common/http/pagination';
 import { PartialUpdate } from '../common/http/partial-update';
-import { ParseUuidPipe } from '../common/http/validation';
+import { UuidParam } from '../common/http/validation';
 import { ApiIfMatch } from '../common/http/openapi';
 import { ListPositionsQuery } from './dto/list-positions.query';
 import { PositionDto } from './dto/position.dto';
@@ -67,7 +56,7 @@ export class PositionsController {
   @ApiOperation({ operationId: 'positions_get', summary: 'One position' })
   @ApiOkResponse({ type: PositionDto })
   @ApiProblems(404, 422)
-  get(@Param('id', ParseUuidPipe) id: string): Promise<PositionDto> {
+  get(@UuidParam('id') id: string): Promise<PositionDto> {
     return this.positions.get(id);
   }
 
@@ -82,7 +71,7 @@ export class PositionsController {
     },
   })
   replace(
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdatePositionDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<PositionDto> {
@@ -100,7 +89,7 @@ export class PositionsController {
     },
   })
   update(
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdatePositionDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<PositionDto> {
@@ -118,10 +107,7 @@ export class PositionsController {
   })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(404, 409, 412, 422)
-  remove(
-    @Param('id', ParseUuidPipe) id: string,
-    @IfMatchHeader() ifMatch?: IfMatch,
-  ): Promise<void> {
+  remove(@UuidParam('id') id: string, @IfMatchHeader() ifMatch?: IfMatch): Promise<void> {
     return this.positions.remove(id, ifMatch);
   }
 }

@@ -4,7 +4,6 @@ import {
   Delete,
   Get,
   HttpCode,
-  Param,
   Patch,
   Post,
   Put,
@@ -26,7 +25,7 @@ import { Idempotent } from '../common/http/idempotency/idempotent.decorator';
 import { ApiIfMatch, ApiPasswordHashing, ApiProblems } from '../common/http/openapi';
 import { PartialUpdate } from '../common/http/partial-update';
 import { ApiPageResponse, type Page } from '../common/http/pagination';
-import { ParseUuidPipe } from '../common/http/validation';
+import { UuidParam } from '../common/http/validation';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQuery } from './dto/list-users.query';
@@ -148,10 +147,7 @@ export class UsersController {
   @ApiOperation({ operationId: 'users_get', summary: 'One user', description: SCOPE_NOTE })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiProblems(404, 422)
-  findOne(
-    @CurrentUser() actor: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-  ): Promise<UserResponseDto> {
+  findOne(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string): Promise<UserResponseDto> {
     return this.users.findOne(actor, id);
   }
 
@@ -174,7 +170,7 @@ export class UsersController {
   @ApiPasswordHashing()
   update(
     @CurrentUser() actor: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdateUserDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<UserResponseDto> {
@@ -195,7 +191,7 @@ export class UsersController {
   @ApiPasswordHashing()
   put(
     @CurrentUser() actor: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdateUserDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<UserResponseDto> {
@@ -219,7 +215,7 @@ export class UsersController {
   @ApiProblems(404, 409, 422)
   async remove(
     @CurrentUser() actor: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<UserDeactivatedDto | undefined> {
     const deactivated = await this.users.remove(actor, id);
@@ -239,10 +235,7 @@ export class UsersController {
   })
   @ApiNoContentResponse({ description: 'Unlocked' })
   @ApiProblems(404, 422)
-  async unlock(
-    @CurrentUser() actor: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-  ): Promise<void> {
+  async unlock(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string): Promise<void> {
     await this.users.unlock(actor, id);
   }
 
@@ -256,10 +249,7 @@ export class UsersController {
   })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiProblems(404, 422)
-  async revokeSessions(
-    @CurrentUser() actor: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-  ): Promise<void> {
+  async revokeSessions(@CurrentUser() actor: AuthUser, @UuidParam('id') id: string): Promise<void> {
     await this.users.revokeSessions(actor, id);
   }
 }

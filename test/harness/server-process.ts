@@ -10,6 +10,8 @@ import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+/** The tracing preload, for `nodeArgs: ['-r', TRACING]`. */
+export const TRACING = join(__dirname, '..', '..', 'dist', 'src', 'tracing.js');
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -35,11 +37,12 @@ export function freePort(): Promise<number> {
 /**
  * Starts the server in `cwd` with `env` (an undefined value leaves the variable out) over a
  * minimal environment: nothing inherited from the test run (NODE_ENV=test, the harness state)
- * except what processes need.
+ * except what processes need. `nodeArgs` go before MAIN (e.g. `['-r', TRACING]`).
  */
 export async function startServer(
   cwd: string,
   env: Record<string, string | undefined>,
+  nodeArgs: readonly string[] = [],
 ): Promise<ServerProcess> {
   if (!existsSync(MAIN)) {
     throw new Error(`${MAIN} is missing: run \`npx nest build\` (npm test does it in pretest).`);
@@ -55,7 +58,7 @@ export async function startServer(
     else environment[name] = value;
   }
   const startedAt = Date.now();
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     cwd,
     env: environment,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, Param, Patch, Query } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Patch, Query } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -11,7 +11,7 @@ import { CurrentUser, RequirePermissions } from '../../common/auth/decorators';
 import type { Permission } from '../../common/auth/permissions';
 import { Idempotent } from '../../common/http/idempotency/idempotent.decorator';
 import { ApiProblems } from '../../common/http/openapi';
-import { ParseUuidPipe } from '../../common/http/validation';
+import { UuidParam } from '../../common/http/validation';
 import { ApplicationWorkflowService } from './application-workflow.service';
 import { ApplicationDto } from '../dto/application.dto';
 import {
@@ -53,11 +53,7 @@ export class ApplicationWorkflowController {
     description:
       'The owner, or a manager/admin in scope. 422 lists the required fields (setting required_application_fields) and document types (required_document_types) still missing. With auto_assign_applications on, the least busy manager (branch, then department, then any; never one who created, owns or ever submitted it) becomes the reviewer and the application moves to initial_review.',
   })
-  submit(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-    @Body() body: CommentDto,
-  ) {
+  submit(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string, @Body() body: CommentDto) {
     return this.workflow.submit(caller, id, body);
   }
 
@@ -70,7 +66,7 @@ export class ApplicationWorkflowController {
   @ApiQuery({ name: 'reviewer_id', required: false, description: 'Instead of the body field.' })
   assignReviewer(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: AssignReviewerDto,
     @Query() query: AssignReviewerDto,
   ) {
@@ -90,7 +86,7 @@ export class ApplicationWorkflowController {
   })
   completeReview(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: CommentDto,
   ) {
     return this.workflow.completeReview(caller, id, body);
@@ -104,7 +100,7 @@ export class ApplicationWorkflowController {
   })
   assessRisk(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: AssessRiskDto,
   ) {
     return this.workflow.assessRisk(caller, id, body);
@@ -116,11 +112,7 @@ export class ApplicationWorkflowController {
     description:
       'Manager/admin in scope, never whoever created, owns or ever submitted it (403; a return and resubmission or a reassign does not change that). approved_amount (> 0, at most the requested amount; default the requested amount) becomes loan_amount; above your approval_limits for the currency is 403.',
   })
-  approve(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-    @Body() body: ApproveDto,
-  ) {
+  approve(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string, @Body() body: ApproveDto) {
     return this.workflow.approve(caller, id, body);
   }
 
@@ -128,11 +120,7 @@ export class ApplicationWorkflowController {
     operationId: 'applications_reject',
     summary: 'Reject (reason required)',
   })
-  reject(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-    @Body() body: RejectDto,
-  ) {
+  reject(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string, @Body() body: RejectDto) {
     return this.workflow.reject(caller, id, body);
   }
 
@@ -142,7 +130,7 @@ export class ApplicationWorkflowController {
   })
   returnToDraft(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: ReturnDto,
   ) {
     return this.workflow.returnToDraft(caller, id, body);
@@ -155,7 +143,7 @@ export class ApplicationWorkflowController {
   })
   withdraw(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: WithdrawDto,
   ) {
     return this.workflow.withdraw(caller, id, body);
@@ -169,7 +157,7 @@ export class ApplicationWorkflowController {
   })
   disburse(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: DisburseDto,
   ) {
     return this.workflow.disburse(caller, id, body);
@@ -179,11 +167,7 @@ export class ApplicationWorkflowController {
     operationId: 'applications_complete',
     summary: 'Complete a disbursed loan',
   })
-  complete(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-    @Body() body: CommentDto,
-  ) {
+  complete(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string, @Body() body: CommentDto) {
     return this.workflow.complete(caller, id, body);
   }
 
@@ -195,7 +179,7 @@ export class ApplicationWorkflowController {
   @ApiQuery({ name: 'priority_level', required: false, description: 'Instead of the body field.' })
   priority(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: PriorityDto,
     @Query() query: PriorityDto,
   ) {

@@ -1,4 +1,4 @@
-import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
@@ -7,7 +7,7 @@ import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, RequirePermissions } from '../../common/auth/decorators';
 import { ApiProblems } from '../../common/http/openapi';
 import { ApiPageResponse, PageQuery } from '../../common/http/pagination';
-import { ParseUuidPipe } from '../../common/http/validation';
+import { UuidParam } from '../../common/http/validation';
 import { ApplicationExportService, type CsvExport } from './application-export.service';
 import { ApplicationReadsService } from './application-reads.service';
 import { ApplicationStatsService } from './application-stats.service';
@@ -184,7 +184,7 @@ export class ApplicationReadsController {
   @ApiProblems(404, 422)
   relationships(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
   ): Promise<ApplicationRelationshipsDto> {
     return this.reads.relationships(caller, id);
   }
@@ -200,11 +200,7 @@ export class ApplicationReadsController {
   })
   @ApiPageResponse(ApplicationHistoryEventDto)
   @ApiProblems(404, 422)
-  history(
-    @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
-    @Query() query: PageQuery,
-  ) {
+  history(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string, @Query() query: PageQuery) {
     return this.reads.history(caller, id, query);
   }
 }

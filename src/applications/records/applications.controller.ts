@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -23,7 +12,7 @@ import { type IfMatch, IfMatchHeader } from '../../common/http/etag';
 import { Idempotent } from '../../common/http/idempotency/idempotent.decorator';
 import { ApiIfMatch, ApiProblems } from '../../common/http/openapi';
 import { ApiPageResponse } from '../../common/http/pagination';
-import { ParseUuidPipe } from '../../common/http/validation';
+import { UuidParam } from '../../common/http/validation';
 import { ApplicationReassignment } from '../lifecycle/application-reassignment.service';
 import { ApplicationsService } from './applications.service';
 import { ReassignDto, ReassignResultDto } from '../dto/transition.dto';
@@ -100,7 +89,7 @@ export class ApplicationsController {
   @ApiOperation({ operationId: 'applications_get', summary: 'One application' })
   @ApiOkResponse({ type: ApplicationDto })
   @ApiProblems(404, 422)
-  get(@CurrentUser() caller: AuthUser, @Param('id', ParseUuidPipe) id: string) {
+  get(@CurrentUser() caller: AuthUser, @UuidParam('id') id: string) {
     return this.applications.get(caller, id);
   }
 
@@ -116,7 +105,7 @@ export class ApplicationsController {
   @ApiProblems(404, 409, 412, 422)
   replace(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: ApplicationContentDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ) {
@@ -136,7 +125,7 @@ export class ApplicationsController {
   @ApiProblems(404, 409, 412, 422)
   update(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: ApplicationContentDto,
     @IfMatchHeader() ifMatch?: IfMatch,
   ) {
@@ -156,7 +145,7 @@ export class ApplicationsController {
   @ApiProblems(404, 409, 412, 422)
   async remove(
     @CurrentUser() caller: AuthUser,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @IfMatchHeader() ifMatch?: IfMatch,
   ): Promise<void> {
     await this.applications.remove(caller, id, ifMatch);

@@ -29,13 +29,18 @@ function toInstant(value: unknown): unknown {
 
 /** GET /audit: page, filters (combined with AND, within the caller's scope); newest first. */
 export class ListAuditQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Events of this actor (user id)' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    description: 'Events of this actor (user id)',
+  })
   @EmptyToNull()
   @IsOptional()
   @IsUUID('all', { message: 'must be a UUID' })
   actor_id?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     description:
       'The action, exactly (`user.updated`), or a prefix ending with `*` (`auth.*`, `setting.*`).',
     example: 'auth.*',
@@ -49,6 +54,7 @@ export class ListAuditQuery extends PageQuery {
   action?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     description: 'The kind of record, e.g. `user`, `setting`',
     example: 'user',
   })
@@ -60,6 +66,7 @@ export class ListAuditQuery extends PageQuery {
   entity_type?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     description: 'The record: a UUID, or a key for records named by key (settings)',
   })
   @EmptyToNull()

@@ -4,8 +4,8 @@ import {
   ExecutionContext,
   SetMetadata,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOAuth2 } from '@nestjs/swagger';
-import { ApiProblems } from '../http/openapi';
+import { ApiBearerAuth, ApiExtension, ApiOAuth2 } from '@nestjs/swagger';
+import { ApiProblems, PUBLIC_OPERATION } from '../http/openapi';
 import type { Request } from 'express';
 import type { AuthUser } from './auth-user';
 import type { Permission } from './permissions';
@@ -14,8 +14,12 @@ export const IS_PUBLIC = 'auth:public';
 const LOGIN_RATE_LIMITED = 'auth:login-rate-limited';
 export const REQUIRED_PERMISSIONS = 'auth:permissions';
 
-/** Opts a route out of authentication (everything else requires a valid access token). */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+/**
+ * Opts a route out of authentication (everything else requires a valid access token). OpenAPI
+ * marks it public with `security: []`.
+ */
+export const Public = () =>
+  applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension(PUBLIC_OPERATION, true));
 
 /**
  * The permission(s) a route needs; all of them must be held. Routes that are neither public

@@ -7,6 +7,9 @@ import {
   ApiResponse,
   DocumentBuilder,
   getSchemaPath,
+  type OpenAPIObject,
+  type OperationObject,
+  type ResponseObject,
   SwaggerModule,
 } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
@@ -43,13 +46,28 @@ const DESCRIPTIONS: Record<number, string> = {
   503: 'A dependency is down',
 };
 
-function problemResponse(status: number, description?: string) {
-  return ApiResponse({
-    status,
-    description: description ?? DESCRIPTIONS[status] ?? STATUS_CODES[status],
+/** The OpenAPI extension that @Public() sets on an operation; the document says `security: []`. */
+export const PUBLIC_OPERATION = 'x-public';
+
+function problemResponseObject(status: number, description?: string): ResponseObject {
+  return {
+    description: description ?? DESCRIPTIONS[status] ?? STATUS_CODES[status] ?? '',
     content: {
       'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDocumentDto) } },
     },
+  };
+}
+
+function problemResponse(status: number, description?: string) {
+  return ApiResponse({ status, ...problemResponseObject(status, description) });
+}
+
+/** A response whose body is the bytes of a file, of type `mimeType`. */
+export function ApiFileResponse(status: number, mimeType: string, description: string) {
+  return ApiResponse({
+    status,
+    description,
+    content: { [mimeType]: { schema: { type: 'string', format: 'binary' } } },
   });
 }
 
@@ -74,17 +92,20 @@ export function ApiPasswordHashing() {
 }
 
 /**
- * Swagger UI at /docs, JSON at /docs-json (unless DOCS_ENABLED=false); "Authorize" logs in
- * through /api/v1/auth/login.
+ * The OpenAPI document of `app` (created, with its global prefix set, but not necessarily
+ * initialised: `npm run openapi` builds it from a preview application that connects to
+ * nothing). The one way the document is made, for /docs-json and for openapi.json alike.
  */
-export function setupOpenApi(app: INestApplication, appConfig: ApplicationConfig): void {
-  // Operators may hide the docs (DOCS_ENABLED=false); integrators have them by default.
-  if (!appConfig.docsEnabled) return;
+export function buildOpenApiDocument(
+  app: INestApplication,
+  appConfig: Pick<ApplicationConfig, 'name' | 'version'>,
+): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle(appConfig.name)
     .setDescription(
       'Loan-origination workflow API. Errors are RFC 9457 problem documents ' +
-        '(`application/problem+json`). Lists are paginated with `page` and `size` (max 100).',
+        '(`application/problem+json`). Lists are paginated with `page` and `size` (max 100). ' +
+        'Operations with `security: []` are public; all others need a bearer access token.',
     )
     .setVersion(appConfig.version)
     .addOAuth2(
@@ -111,7 +132,65 @@ export function setupOpenApi(app: INestApplication, appConfig: ApplicationConfig
       responses: { '200': { description: '`{"status": "ok"}`' } },
     },
   };
-  SwaggerModule.setup('docs', app, document, {
+  completeOperations(document);
+  return document;
+}
+
+/** Routes of the platform (probes, scrapes, the service's name): documented as they are. */
+const PLATFORM_PATHS = new Set(['/', '/health', '/api/v1/health', '/metrics']);
+const JSON_OR_FORM = /^application\/(json|x-www-form-urlencoded)$/;
+
+/**
+ * What every operation gets from the platform rather than from its own decorators: public
+ * routes (@Public()) say `security: []`; the problem answers that the guards, pipes and body
+ * parsers give any route are listed (429 always; 401 and 503 when it needs a session, which is
+ * read from PostgreSQL; 413 and 422 for a body, 400 for a JSON or form one; 404 and 422 for a
+ * path parameter). Descriptions merged from repeated decorators are said once.
+ */
+function completeOperations(document: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      const extensions = operation as unknown as Record<string, unknown>;
+      if (extensions[PUBLIC_OPERATION]) {
+        delete extensions[PUBLIC_OPERATION];
+        operation.security = [];
+      }
+      if (!PLATFORM_PATHS.has(path)) addPlatformProblems(operation);
+    }
+  }
+}
+
+function addPlatformProblems(operation: OperationObject): void {
+  const statuses = new Set([429]);
+  if (operation.security?.length) [401, 503].forEach((status) => statuses.add(status));
+  const body = operation.requestBody as { content?: Record<string, unknown> } | undefined;
+  if (body) {
+    [413, 422].forEach((status) => statuses.add(status));
+    if (Object.keys(body.content ?? {}).some((type) => JSON_OR_FORM.test(type))) statuses.add(400);
+  }
+  const parameters = (operation.parameters ?? []) as { in?: string }[];
+  if (parameters.some((parameter) => parameter.in === 'path')) {
+    [404, 422].forEach((status) => statuses.add(status));
+  }
+  for (const status of statuses) {
+    operation.responses[status] ??= problemResponseObject(status);
+  }
+  for (const response of Object.values(operation.responses) as ResponseObject[]) {
+    const paragraphs = (response.description ?? '').split('\n\n');
+    response.description = [...new Set(paragraphs)].join('\n\n');
+  }
+}
+
+/**
+ * Swagger UI at /docs, JSON at /docs-json (unless DOCS_ENABLED=false); "Authorize" logs in
+ * through /api/v1/auth/login.
+ */
+export function setupOpenApi(app: INestApplication, appConfig: ApplicationConfig): void {
+  // Operators may hide the docs (DOCS_ENABLED=false); integrators have them by default.
+  if (!appConfig.docsEnabled) return;
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app, appConfig), {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },
   });

@@ -12,7 +12,7 @@ import { ApiIfMatch, ApiProblems } from './openapi';
  *
  *   @Put(':id')
  *   @PartialUpdate({ permission: 'org:write', type: PositionDto, operation: { ... } })
- *   replace(@Param('id', ParseUuidPipe) id: string, @Body() body: UpdatePositionDto) {
+ *   replace(@UuidParam('id') id: string, @Body() body: UpdatePositionDto) {
  *     return this.update(id, body);
  *   }
  */

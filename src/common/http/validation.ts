@@ -1,10 +1,12 @@
 import {
   ArgumentMetadata,
   Injectable,
+  Param,
   PipeTransform,
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 import { getMetadataStorage, isUUID } from 'class-validator';
 import { type FieldError, ValidationProblem } from './problem';
 
@@ -123,7 +125,7 @@ function splitUnknownFields(
   return { known: unknownErrors.length ? known : value, unknownErrors };
 }
 
-/** `@Param('id', ParseUuidPipe)`: a malformed UUID in a path is 422, not 404 or 500. */
+/** `@UuidParam('id')`: a malformed UUID in a path is 422, not 404 or 500. */
 @Injectable()
 export class ParseUuidPipe implements PipeTransform<string, string> {
   transform(value: string, metadata: ArgumentMetadata): string {
@@ -131,4 +133,16 @@ export class ParseUuidPipe implements PipeTransform<string, string> {
     const name = metadata.data ?? 'id';
     throw new ValidationProblem([{ loc: ['path', name], msg: 'must be a UUID', type: 'isUuid' }]);
   }
+}
+
+/**
+ * A UUID path parameter: `@UuidParam('id') id: string`. Parsed by ParseUuidPipe (422 when
+ * malformed) and described in OpenAPI as `format: uuid`.
+ */
+export function UuidParam(name: string): ParameterDecorator {
+  return (target, method, index) => {
+    Param(name, ParseUuidPipe)(target, method, index);
+    const descriptor = Object.getOwnPropertyDescriptor(target, method!)!;
+    ApiParam({ name, type: String, format: 'uuid' })(target, method!, descriptor);
+  };
 }

@@ -13,13 +13,13 @@ export class ListCustomersQuery extends PageQuery {
   )
   search?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ type: String, format: 'uuid' })
   @EmptyToNull()
   @IsOptional()
   @IsUUID('all', { message: 'must be a UUID' })
   branch_id?: string | null;
 
-  @ApiPropertyOptional({ example: 'cambodian_identity' })
+  @ApiPropertyOptional({ type: String, example: 'cambodian_identity' })
   @Trim()
   @EmptyToNull()
   @IsOptional()
