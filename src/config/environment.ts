@@ -342,6 +342,7 @@ export function parseEnvironment(
       bodyMinBytesPerWindow: reader.int('HTTP_BODY_MIN_BYTES_PER_30S', 30 * 1024, 0, 100 * MIB),
       bodyRateWindowMs: reader.int('HTTP_BODY_RATE_WINDOW_MS', 30000, 1000, 600000),
       docsEnabled: reader.bool('DOCS_ENABLED', true),
+      shutdownGraceMs: reader.int('SHUTDOWN_GRACE_MS', 8000, 0, 600000),
       metricsToken: reader.string('METRICS_TOKEN'),
       setupToken: reader.string('SETUP_TOKEN'),
     },
@@ -351,7 +352,7 @@ export function parseEnvironment(
       poolSize: reader.int('DATABASE_POOL_SIZE', 10, 1, 200),
       ssl: readDatabaseSsl(reader),
       statementTimeoutMs: reader.int('DATABASE_STATEMENT_TIMEOUT_MS', 15000, 100, 600000),
-      connectTimeoutMs: 5000,
+      connectTimeoutMs: reader.int('DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 60000),
     },
     auth: {
       secretKey,
@@ -389,7 +390,10 @@ export function parseEnvironment(
         7 * 24 * 3600,
       ),
       presignedUploadSeconds: reader.int('PRESIGNED_UPLOAD_EXPIRE_SECONDS', 3600, 1, 7 * 24 * 3600),
-      s3rverCompatibility: false,
+      // The embedded/test S3 server (s3rver) needs a request fix; set by the runtime for the
+      // embedded one, and for tests that reach one through a proxy.
+      s3rverCompatibility:
+        reader.oneOf('S3_COMPATIBILITY', ['standard', 's3rver'], 'standard') === 's3rver',
     },
     throttle: {
       limit: reader.int('THROTTLE_LIMIT', 300, 1, 1_000_000),
