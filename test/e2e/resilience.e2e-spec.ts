@@ -759,7 +759,9 @@ describe('the server through proxies (one process at a time)', () => {
         await count(`SELECT count(*) AS n FROM upload_intents WHERE object_key = $1`, [heldKey]),
       ).toBe(0);
       expect(await objectExists(recorded.file_path)).toBe(true);
-      expect(server.stdout()).toMatch(/shutdown grace: their connections are cut/);
+      expect(server.stdout()).toMatch(
+        /shutdown grace \(\d+ answer\(s\) unsent, \d+ handler\(s\) running\): their connections are cut/,
+      );
     });
   });
 });

@@ -90,7 +90,8 @@ export class GracefulShutdown implements BeforeApplicationShutdown, NestIntercep
       return;
     }
     this.logger.warn(
-      `${this.pending.size} request(s) still running after the ${this.graceMs} ms shutdown grace: their connections are cut`,
+      `Still busy after the ${this.graceMs} ms shutdown grace (${this.pending.size} answer(s) ` +
+        `unsent, ${this.runningHandlers} handler(s) running): their connections are cut`,
     );
     server?.closeAllConnections();
     if (!(await this.idleWithin(CUT_CLEANUP_MS, () => this.runningHandlers))) {
