@@ -93,6 +93,14 @@ export interface RedisConfig {
   url?: string;
 }
 
+/** The periodic jobs: how often each runs (on every instance; an advisory lock lets one at a time). */
+export interface JobsConfig {
+  /** `multipart_expiry` and `upload_intents`: abandoned uploads cleaned up. */
+  storageSweepIntervalMs: number;
+  /** `checksum_fill`: the sha256 of chunked uploads filled in. */
+  checksumFillIntervalMs: number;
+}
+
 export interface AppConfig {
   app: ApplicationConfig;
   database: DatabaseConfig;
@@ -101,6 +109,7 @@ export interface AppConfig {
   storage: StorageConfig;
   throttle: ThrottleConfig;
   redis: RedisConfig;
+  jobs: JobsConfig;
 }
 
 type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
@@ -117,4 +126,5 @@ export interface EnvironmentConfig {
   >;
   throttle: ThrottleConfig;
   redis: RedisConfig;
+  jobs: JobsConfig;
 }

@@ -423,6 +423,34 @@ describe('parseEnvironment', () => {
     });
   });
 
+  describe('periodic jobs', () => {
+    it('run the storage clean-up every 5 minutes and the checksum fill every minute by default', () => {
+      expect(parseEnvironment({}).jobs).toEqual({
+        storageSweepIntervalMs: 300_000,
+        checksumFillIntervalMs: 60_000,
+      });
+    });
+
+    it('reads STORAGE_SWEEP_INTERVAL_MS and CHECKSUM_FILL_INTERVAL_MS', () => {
+      const { jobs } = parseEnvironment({
+        STORAGE_SWEEP_INTERVAL_MS: '200',
+        CHECKSUM_FILL_INTERVAL_MS: '86400000',
+      });
+      expect(jobs).toEqual({ storageSweepIntervalMs: 200, checksumFillIntervalMs: 86_400_000 });
+    });
+
+    it('refuses intervals under 100 ms, over a day, or not whole numbers', () => {
+      expect(
+        variablesNamed(
+          problemsOf({ STORAGE_SWEEP_INTERVAL_MS: '99', CHECKSUM_FILL_INTERVAL_MS: '1.5' }),
+        ),
+      ).toEqual(['STORAGE_SWEEP_INTERVAL_MS', 'CHECKSUM_FILL_INTERVAL_MS']);
+      expect(variablesNamed(problemsOf({ CHECKSUM_FILL_INTERVAL_MS: '86400001' }))).toEqual([
+        'CHECKSUM_FILL_INTERVAL_MS',
+      ]);
+    });
+  });
+
   describe('secrets outside production', () => {
     it('may be left unset (the runtime generates them)', () => {
       const config = parseEnvironment({ NODE_ENV: 'development' });

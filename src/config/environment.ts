@@ -12,6 +12,7 @@ export class ConfigValidationError extends Error {
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const MIB = 1024 * 1024;
+const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * Reads environment values, collecting one readable problem per bad variable instead of
@@ -402,6 +403,10 @@ export function parseEnvironment(
       loginTtlSeconds: reader.int('LOGIN_THROTTLE_TTL_SECONDS', 60, 1, 86400),
     },
     redis: { url: readRedisUrl(reader) },
+    jobs: {
+      storageSweepIntervalMs: reader.int('STORAGE_SWEEP_INTERVAL_MS', 5 * 60_000, 100, DAY_MS),
+      checksumFillIntervalMs: reader.int('CHECKSUM_FILL_INTERVAL_MS', 60_000, 100, DAY_MS),
+    },
   };
   const bucket = config.storage.bucket;
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {

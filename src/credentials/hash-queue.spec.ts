@@ -5,6 +5,7 @@ describe('HashQueue', () => {
     const queue = new HashQueue(2, 3);
     for (let i = 0; i < 5; i++) expect(queue.tryEnter()).toBe(true);
     expect(queue.waiting).toBe(3);
+    expect(queue.running).toBe(2);
     expect(queue.tryEnter()).toBe(false);
     expect(queue.tryEnter()).toBe(false);
   });

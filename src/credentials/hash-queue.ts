@@ -23,6 +23,11 @@ export class HashQueue {
     this.inFlight = Math.max(0, this.inFlight - 1);
   }
 
+  /** Tasks a thread is running. */
+  get running(): number {
+    return Math.min(this.inFlight, this.threads);
+  }
+
   /** Tasks waiting for a thread. */
   get waiting(): number {
     return Math.max(0, this.inFlight - this.threads);

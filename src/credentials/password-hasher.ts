@@ -34,6 +34,12 @@ export class PasswordHasher implements OnApplicationShutdown {
     });
   }
 
+  /** Tasks running and waiting now, and the bounds (for the metrics). */
+  load(): { running: number; waiting: number; threads: number; queueMax: number } {
+    const { running, waiting, threads, queueMax } = this.queue;
+    return { running, waiting, threads, queueMax };
+  }
+
   hash(password: string): Promise<string> {
     return this.run<string>({ op: 'hash', password, rounds: this.rounds });
   }

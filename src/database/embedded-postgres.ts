@@ -42,6 +42,12 @@ export interface EmbeddedPostgresOptions {
   ephemeral?: boolean;
   /** Receives PostgreSQL's output, one line per call. Dropped when not given. */
   log?: (line: string) => void;
+  /**
+   * Another installation's `bin/` (`initdb`, `postgres`) instead of the npm package's, e.g.
+   * Debian's /usr/lib/postgresql/15/bin: the restore drill needs a server whose major version
+   * matches the `pg_dump` at hand. It must be readable and executable by the `postgres` user.
+   */
+  binDir?: string;
 }
 
 const USER = 'postgres';
@@ -65,6 +71,8 @@ interface Runtime {
   runAs?: RunAs;
   /** Hand directories over as descriptor 3 (another user; needs Linux's /proc). */
   passDirectoryFd: boolean;
+  /** initdb takes `--set` (PostgreSQL 16 and later; the package's is 18, an install may be older). */
+  initdbSet?: boolean;
 }
 
 export async function startEmbeddedPostgres(
@@ -72,7 +80,7 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedPostgres> {
   const directory = path.resolve(options.directory);
   const log = options.log ?? (() => undefined);
-  const runtime = prepareRuntime();
+  const runtime = options.binDir ? installedRuntime(options.binDir) : prepareRuntime();
   fs.mkdirSync(path.dirname(directory), { recursive: true });
 
   const password = await ensureCluster(runtime, directory, options.ephemeral === true, log);
@@ -99,12 +107,25 @@ export async function startEmbeddedPostgres(
 
 function prepareRuntime(): Runtime {
   const packageDir = binaryPackageDir();
-  if (!isRoot()) return { binDir: path.join(packageDir, 'native', 'bin'), passDirectoryFd: false };
+  if (!isRoot()) {
+    return {
+      binDir: path.join(packageDir, 'native', 'bin'),
+      passDirectoryFd: false,
+      initdbSet: true,
+    };
+  }
   return {
     binDir: path.join(executableNativeDir(packageDir), 'bin'),
     runAs: ensurePostgresUser(),
     passDirectoryFd: process.platform === 'linux',
+    initdbSet: true,
   };
+}
+
+/** The binaries of a system installation, used where they are. */
+function installedRuntime(binDir: string): Runtime {
+  if (!isRoot()) return { binDir, passDirectoryFd: false };
+  return { binDir, runAs: ensurePostgresUser(), passDirectoryFd: process.platform === 'linux' };
 }
 
 function isRoot(): boolean {
@@ -356,7 +377,7 @@ async function initCluster(
     '--locale=C',
     '--no-instructions',
     // Same value as on the command line: a differing file value makes every reload complain.
-    `--set=max_connections=${MAX_CONNECTIONS}`,
+    ...(runtime.initdbSet ? [`--set=max_connections=${MAX_CONNECTIONS}`] : []),
     ...(ephemeral ? ['--no-sync'] : []),
   ];
   try {

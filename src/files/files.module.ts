@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APPLICATION_FILES } from '../applications/application-documents';
 import { ApplicationAccessModule } from '../applications/application-access';
+import { JobMetricsModule } from '../common/jobs/job-metrics';
 import { FolderLookupsModule } from '../folders/folders-for-users';
 import { SettingsModule } from '../settings/settings.module';
 import { ClientUploads } from './client-uploads';
@@ -29,7 +30,7 @@ import { UploadTargets } from './upload-target';
  * provides what applications ask of files (APPLICATION_FILES).
  */
 @Module({
-  imports: [ApplicationAccessModule, FolderLookupsModule, SettingsModule],
+  imports: [ApplicationAccessModule, FolderLookupsModule, SettingsModule, JobMetricsModule],
   controllers: [FileUploadsController, FilesController, FileDownloadsController],
   providers: [
     FilesService,

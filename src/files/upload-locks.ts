@@ -10,7 +10,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
  * an object while it is being finalized.
  */
 const UPLOAD_KEY_LOCKS = 0x1c0f11e;
-/** The storage jobs' lock: one instance runs them at a time. */
+/** The storage jobs' locks, one per job (keyed by its name): one instance runs a job at a time. */
 const STORAGE_JOBS_LOCK = 0x1c0f11f;
 
 export const BUSY = Symbol('busy');
@@ -53,16 +53,19 @@ export class UploadLocks {
   }
 
   /**
-   * Runs `work` holding the storage jobs' lock, with the session for per-key locks; BUSY when
-   * another instance runs the jobs.
+   * Runs `work` holding the lock of storage job `job`, with the session for per-key locks; BUSY
+   * (work not run) when another instance runs that job.
    */
-  withJobsLock<T>(work: (session: LockedSession) => Promise<T>): Promise<T | typeof BUSY> {
+  withJobLock<T>(
+    job: string,
+    work: (session: LockedSession) => Promise<T>,
+  ): Promise<T | typeof BUSY> {
     return this.withSession(async (session) => {
-      if (!(await session.tryLock(STORAGE_JOBS_LOCK, 'storage-jobs'))) return BUSY;
+      if (!(await session.tryLock(STORAGE_JOBS_LOCK, job))) return BUSY;
       try {
         return await work(session);
       } finally {
-        await session.unlock(STORAGE_JOBS_LOCK, 'storage-jobs');
+        await session.unlock(STORAGE_JOBS_LOCK, job);
       }
     });
   }

@@ -4,10 +4,13 @@ import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { JobMetrics } from '../common/jobs/job-metrics';
+import { PasswordHasher } from '../credentials/password-hasher';
 
 /**
  * Prometheus metrics of this instance: process defaults, HTTP requests by route template and
- * status, and the database pool. One registry per app instance (tests run several).
+ * status, the database pool, the password-hash pool and the periodic jobs' runs. One registry per
+ * app instance (tests run several).
  */
 @Injectable()
 export class MetricsService {
@@ -26,8 +29,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    jobs: JobMetrics,
+    hasher: PasswordHasher,
+  ) {
     collectDefaultMetrics({ register: this.registry });
+    for (const metric of jobs.metrics) this.registry.registerMetric(metric);
+    this.passwordHashMetrics(hasher);
     const pool = () => (dataSource.driver as unknown as { master?: Pool }).master;
     new Gauge({
       name: 'db_pool_connections',
@@ -39,6 +48,38 @@ export class MetricsService {
         this.set({ state: 'total' }, current?.totalCount ?? 0);
         this.set({ state: 'idle' }, current?.idleCount ?? 0);
         this.set({ state: 'waiting' }, current?.waitingCount ?? 0);
+      },
+    });
+  }
+
+  /**
+   * The hash pool at scrape time: a queue that stays above zero means logins wait (and past
+   * PASSWORD_HASH_QUEUE_MAX are refused with 503 server-busy).
+   */
+  private passwordHashMetrics(hasher: PasswordHasher): void {
+    new Gauge({
+      name: 'lc_password_hash_queue_size',
+      help: 'Password hashes and checks waiting for a worker thread',
+      registers: [this.registry],
+      collect() {
+        this.set(hasher.load().waiting);
+      },
+    });
+    new Gauge({
+      name: 'lc_password_hash_queue_max',
+      help: 'PASSWORD_HASH_QUEUE_MAX: waiting hashes beyond which requests get 503 server-busy',
+      registers: [this.registry],
+      collect() {
+        this.set(hasher.load().queueMax);
+      },
+    });
+    new Gauge({
+      name: 'lc_password_hash_utilization',
+      help: 'Share of the password-hash worker threads busy (0 to 1)',
+      registers: [this.registry],
+      collect() {
+        const { running, threads } = hasher.load();
+        this.set(threads > 0 ? running / threads : 0);
       },
     });
   }

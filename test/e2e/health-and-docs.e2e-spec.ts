@@ -50,6 +50,9 @@ describe('health, metrics, service info and OpenAPI', () => {
     expect(res.text).toMatch(/route="\/api\/v1\/probe\/widgets\/:id",status="401"/);
     expect(res.text).toContain('http_request_duration_seconds_bucket');
     expect(res.text).toMatch(/db_pool_connections\{state="total"\} \d+/);
+    expect(res.text).toMatch(/^lc_password_hash_queue_size 0$/m);
+    expect(res.text).toMatch(/^lc_password_hash_queue_max \d+$/m);
+    expect(res.text).toMatch(/^lc_password_hash_utilization 0$/m);
   });
 
   it('GET /docs-json is the OpenAPI document with OAuth2 password flow and stable operationIds', async () => {

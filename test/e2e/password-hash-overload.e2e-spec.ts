@@ -70,6 +70,8 @@ describe('password hashing under overload', () => {
     const holding = Promise.all([timedLogin(user.username), timedLogin(user.username)]);
     // Let both reach the pool (one running, one waiting).
     await new Promise((resolve) => setTimeout(resolve, 100));
+    // What an alert rule sees meanwhile: the queue full, the one thread busy.
+    const metrics = (await t.http.get('/metrics').expect(200)).text;
     const create = await t.http
       .post('/api/v1/users')
       .set('Authorization', admin.bearer)
@@ -85,7 +87,13 @@ describe('password hashing under overload', () => {
       .set('Authorization', admin.bearer)
       .send({ old_password: TEST_PASSWORD, new_password: 'Another-Passw0rd!' });
     const held = await holding;
+    expect(metrics).toMatch(/^lc_password_hash_queue_size 1$/m);
+    expect(metrics).toMatch(/^lc_password_hash_queue_max 1$/m);
+    expect(metrics).toMatch(/^lc_password_hash_utilization 1$/m);
     expect(held.map(({ res }) => res.status)).toEqual([200, 200]);
+    const after = (await t.http.get('/metrics').expect(200)).text;
+    expect(after).toMatch(/^lc_password_hash_queue_size 0$/m);
+    expect(after).toMatch(/^lc_password_hash_utilization 0$/m);
     for (const res of [create, change]) {
       expectProblem(res, 503, 'server-busy');
       expect(res.headers['retry-after']).toBe('1');
