@@ -138,7 +138,7 @@ describe('parseEnvironment', () => {
       });
     });
 
-    it('reads the shutdown grace, the connect timeout and the S3 compatibility; refuses values out of range', () => {
+    it('reads the shutdown grace and the connect timeout, and refuses values out of range', () => {
       const config = parseEnvironment({
         SHUTDOWN_GRACE_MS: '2000',
         DATABASE_CONNECT_TIMEOUT_MS: '1500',
@@ -146,10 +146,6 @@ describe('parseEnvironment', () => {
       expect(config.app.shutdownGraceMs).toBe(2000);
       expect(config.database.connectTimeoutMs).toBe(1500);
       expect(parseEnvironment({}).database.connectTimeoutMs).toBe(5000);
-      expect(parseEnvironment({}).storage.s3rverCompatibility).toBe(false);
-      expect(parseEnvironment({ S3_COMPATIBILITY: 's3rver' }).storage.s3rverCompatibility).toBe(
-        true,
-      );
       expect(() =>
         parseEnvironment({ SHUTDOWN_GRACE_MS: '-1', DATABASE_CONNECT_TIMEOUT_MS: 'soon' }),
       ).toThrow(

@@ -391,10 +391,7 @@ export function parseEnvironment(
         7 * 24 * 3600,
       ),
       presignedUploadSeconds: reader.int('PRESIGNED_UPLOAD_EXPIRE_SECONDS', 3600, 1, 7 * 24 * 3600),
-      // The embedded/test S3 server (s3rver) needs a request fix; set by the runtime for the
-      // embedded one, and for tests that reach one through a proxy.
-      s3rverCompatibility:
-        reader.oneOf('S3_COMPATIBILITY', ['standard', 's3rver'], 'standard') === 's3rver',
+      s3rverCompatibility: false,
     },
     throttle: {
       limit: reader.int('THROTTLE_LIMIT', 300, 1, 1_000_000),

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { type EmbeddedS3, startEmbeddedS3 } from '../../src/storage/embedded-s3';
+import { type S3Proxy, startS3Proxy } from '../../bench/lib/s3-proxy';
 import { applicationBody } from '../harness/applications-fixtures';
 import { newBranchBody, newDepartmentBody } from '../harness/organisation-fixtures';
 import { s3ClientFor } from '../harness/s3';
@@ -47,6 +48,8 @@ const root = mkdtempSync(join(tmpdir(), 'resilience-'));
 const servers: ServerProcess[] = [];
 let postgres: EmbeddedPostgres;
 let s3: EmbeddedS3;
+/** In front of s3rver: serves its bucket-level requests (see bench/lib/s3-proxy.ts). */
+let s3Http: S3Proxy;
 let pgProxy: TcpProxy;
 let s3Proxy: TcpProxy;
 let redisProxy: TcpProxy | undefined;
@@ -60,7 +63,8 @@ beforeAll(async () => {
     startEmbeddedS3({ directory: join(root, 's3') }),
   ]);
   pgProxy = await startTcpProxy({ host: '127.0.0.1', port: postgres.port });
-  s3Proxy = await startTcpProxy(hostAndPort(s3.endpoint));
+  s3Http = await startS3Proxy(s3.endpoint);
+  s3Proxy = await startTcpProxy(hostAndPort(s3Http.endpoint));
   if (REDIS_URL) redisProxy = await startTcpProxy(hostAndPort(REDIS_URL));
   owner = new Client({ connectionString: postgres.url });
   await owner.connect();
@@ -74,13 +78,12 @@ beforeAll(async () => {
     DATABASE_CONNECT_TIMEOUT_MS: '1000',
     SECRET_KEY: `resilience-secret-key-${randomBytes(16).toString('hex')}`,
     DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    MINIO_ENDPOINT: s3Proxy.urlFor(s3.endpoint).replace(/\/$/, ''),
+    MINIO_ENDPOINT: s3Proxy.urlFor(s3Http.endpoint).replace(/\/$/, ''),
     // Presigned URLs are for clients, which reach the store directly.
     MINIO_PUBLIC_ENDPOINT: s3.endpoint,
     MINIO_ACCESS_KEY: s3.accessKeyId,
     MINIO_SECRET_KEY: s3.secretAccessKey,
     MINIO_BUCKET_NAME: BUCKET,
-    S3_COMPATIBILITY: 's3rver',
     BCRYPT_ROUNDS: '4',
     THROTTLE_LIMIT: '100000',
     LOGIN_THROTTLE_LIMIT: '100000',
@@ -93,7 +96,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await killAll(servers);
   await owner?.end();
-  await Promise.all([pgProxy?.close(), s3Proxy?.close(), redisProxy?.close()]);
+  await Promise.all([pgProxy?.close(), s3Proxy?.close(), redisProxy?.close(), s3Http?.stop()]);
   await Promise.all([postgres?.stop(), s3?.stop()]);
   rmSync(root, { recursive: true, force: true });
 });
