@@ -89,7 +89,7 @@ beforeAll(async () => {
     LOGIN_THROTTLE_LIMIT: '100000',
     PASSWORD_HASH_QUEUE_MAX: '1000',
     SHUTDOWN_GRACE_MS: String(GRACE_MS),
-    ...(redisProxy ? { REDIS_URL: redisProxy.urlFor(REDIS_URL!) } : {}),
+    ...(redisProxy ? { REDIS_URL: ownRedisDatabase(redisProxy.urlFor(REDIS_URL!)) } : {}),
   };
 });
 
@@ -100,6 +100,17 @@ afterAll(async () => {
   await Promise.all([postgres?.stop(), s3?.stop()]);
   rmSync(root, { recursive: true, force: true });
 });
+
+/**
+ * `url` on a Redis database of this suite's own: the rate-limit counters of anonymous requests
+ * (the readiness polls, by address) would otherwise count against the servers of other suites on
+ * the same Redis (scale-out runs with a limit of 6).
+ */
+function ownRedisDatabase(url: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = '/13';
+  return parsed.toString();
+}
 
 function hostAndPort(url: string): { host: string; port: number } {
   const parsed = new URL(url);
