@@ -140,6 +140,8 @@ export class AppModule {
         { provide: APP_GUARD, useClass: PermissionGuard },
         { provide: APP_PIPE, useClass: ProblemValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        // Outermost: a shutdown waits for handlers to return (GracefulShutdown).
+        { provide: APP_INTERCEPTOR, useExisting: GracefulShutdown },
         { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { ConfigValidationError } from './config/environment';
 import { loadDotEnv } from './config/dotenv';
 import { runBeforeExitHooks } from './exit-hooks';
@@ -34,15 +35,18 @@ async function bootstrap(): Promise<void> {
   const logger = app.get(Logger);
   for (const notice of runtime.notices) logger.log(notice, 'Runtime');
 
-  // On SIGINT/SIGTERM: stop accepting, let in-flight requests finish, close the pool (Nest's
-  // close order), then stop the embedded services, then flush what must leave the process (the
-  // last spans, when tracing is on). A second signal exits at once.
+  // On SIGINT/SIGTERM: stop accepting at once, give in-flight requests SHUTDOWN_GRACE_MS, cut
+  // what is left (GracefulShutdown), close the pool and the S3 client (Nest's close order), stop
+  // the embedded services, then flush what must leave the process (the last spans, when tracing
+  // is on). A second signal exits at once.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.log(`${signal} received, shutting down`, 'Runtime');
       process.once(signal, () => process.exit(1));
       void app
-        .close()
+        .get(GracefulShutdown)
+        .drain()
+        .then(() => app.close())
         .finally(() => runtime.stop())
         .finally(() => runBeforeExitHooks())
         .then(

@@ -25,6 +25,11 @@ export interface ApplicationConfig {
   bodyRateWindowMs: number;
   /** Swagger UI at /docs and the OpenAPI document at /docs-json. */
   docsEnabled: boolean;
+  /**
+   * On SIGTERM/SIGINT, requests in flight get this long to finish; then their connections are
+   * cut (an upload cut so deletes its object).
+   */
+  shutdownGraceMs: number;
   metricsToken?: string;
   setupToken?: string;
 }
@@ -37,6 +42,7 @@ export interface DatabaseConfig {
   poolSize: number;
   ssl: DatabaseSsl;
   statementTimeoutMs: number;
+  /** Bounds opening a connection and waiting for a free pool connection. */
   connectTimeoutMs: number;
 }
 

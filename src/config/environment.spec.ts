@@ -48,6 +48,7 @@ describe('parseEnvironment', () => {
         bodyMinBytesPerWindow: 30720,
         bodyRateWindowMs: 30000,
         docsEnabled: true,
+        shutdownGraceMs: 8000,
       });
       expect(config.app.metricsToken).toBeUndefined();
       expect(config.app.setupToken).toBeUndefined();
@@ -135,6 +136,26 @@ describe('parseEnvironment', () => {
         loginLimit: 3,
         loginTtlSeconds: 120,
       });
+    });
+
+    it('reads the shutdown grace and the connect timeout, and refuses values out of range', () => {
+      const config = parseEnvironment({
+        SHUTDOWN_GRACE_MS: '2000',
+        DATABASE_CONNECT_TIMEOUT_MS: '1500',
+      });
+      expect(config.app.shutdownGraceMs).toBe(2000);
+      expect(config.database.connectTimeoutMs).toBe(1500);
+      expect(parseEnvironment({}).database.connectTimeoutMs).toBe(5000);
+      expect(() =>
+        parseEnvironment({ SHUTDOWN_GRACE_MS: '-1', DATABASE_CONNECT_TIMEOUT_MS: 'soon' }),
+      ).toThrow(
+        expect.objectContaining({
+          problems: [
+            'SHUTDOWN_GRACE_MS must be a whole number from 0 to 600000 (got "-1")',
+            'DATABASE_CONNECT_TIMEOUT_MS must be a whole number from 100 to 60000 (got "soon")',
+          ],
+        }),
+      );
     });
 
     it('reads the plain string settings', () => {

@@ -343,6 +343,7 @@ export function parseEnvironment(
       bodyMinBytesPerWindow: reader.int('HTTP_BODY_MIN_BYTES_PER_30S', 30 * 1024, 0, 100 * MIB),
       bodyRateWindowMs: reader.int('HTTP_BODY_RATE_WINDOW_MS', 30000, 1000, 600000),
       docsEnabled: reader.bool('DOCS_ENABLED', true),
+      shutdownGraceMs: reader.int('SHUTDOWN_GRACE_MS', 8000, 0, 600000),
       metricsToken: reader.string('METRICS_TOKEN'),
       setupToken: reader.string('SETUP_TOKEN'),
     },
@@ -352,7 +353,7 @@ export function parseEnvironment(
       poolSize: reader.int('DATABASE_POOL_SIZE', 10, 1, 200),
       ssl: readDatabaseSsl(reader),
       statementTimeoutMs: reader.int('DATABASE_STATEMENT_TIMEOUT_MS', 15000, 100, 600000),
-      connectTimeoutMs: 5000,
+      connectTimeoutMs: reader.int('DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 60000),
     },
     auth: {
       secretKey,

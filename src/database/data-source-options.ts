@@ -7,8 +7,12 @@ import type { DatabaseConfig } from '../config/app-config';
 // ts-node for the TypeORM CLI) or from dist/src/ (compiled).
 const extension = __filename.endsWith('.ts') ? 'ts' : 'js';
 
-/** Margin between the server's statement timeout and the client's own deadline. */
-const CLIENT_DEADLINE_MARGIN_MS = 2000;
+/**
+ * Margin between the server's statement timeout and the client's own deadline: the server's
+ * error normally arrives first; the client's deadline only fires when nothing answers at all.
+ * A request on a frozen database therefore fails within the statement timeout + 1 s.
+ */
+const CLIENT_DEADLINE_MARGIN_MS = 1000;
 
 /**
  * Options of every connection the server opens (the pool's and the notification listener's).
@@ -23,6 +27,8 @@ export function connectionOptions(database: DatabaseConfig) {
     connectionTimeoutMillis: database.connectTimeoutMs,
     statement_timeout: database.statementTimeoutMs,
     query_timeout: database.statementTimeoutMs + CLIENT_DEADLINE_MARGIN_MS,
+    // A peer that vanished without a reset (a dead host) is noticed on idle connections too.
+    keepAlive: true,
     application_name: 'lc-workflow-server',
   };
 }

@@ -7,8 +7,9 @@ import { ApplicationAccess } from '../applications/application-access';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth/auth-user';
 import { FolderLookup } from '../folders/folder-lookup';
-import { StorageService } from '../storage/storage.service';
+import { type ObjectStream, StorageService } from '../storage/storage.service';
 import { downloadName, folderPaths, uniqueEntryNames } from './download-names';
+import { storageUnavailable } from './file-downloads';
 import { FILE_KINDS } from './file-types';
 import { StoredFile } from './stored-file.entity';
 
@@ -33,7 +34,9 @@ export interface DocumentsArchive {
  * no temp file, no archive in memory, each object opened only when the archiver reaches it and
  * read only as fast as the client takes the ZIP. Entries sit under their folder's path, named
  * like downloads and made unique. Audited once, as `application.documents_downloaded` with the
- * files' ids: one event for one act of the user, which still says which documents left.
+ * files' ids: one event for one act of the user, which still says which documents left. The
+ * first object is opened before that event and before the answer starts: a store that does not
+ * answer is a 503 `storage-unavailable` with nothing audited, not a 200 cut after its headers.
  */
 @Injectable()
 export class DocumentsZip {
@@ -79,21 +82,39 @@ export class DocumentsZip {
         folderPath: file.folderId ? (paths.get(file.folderId) ?? null) : null,
       })),
     );
-    await this.audit.record({
-      action: 'application.documents_downloaded',
-      entityType: 'application',
-      entityId: applicationId,
-      branchId: application.branchId,
-      departmentId: application.departmentId,
-      details: { file_count: files.length, file_ids: files.map((file) => file.id) },
-    });
+    const first =
+      files.length === 0
+        ? undefined
+        : await this.storage.getStream(files[0].filePath).catch((error: unknown) => {
+            throw storageUnavailable(this.logger, error, 'reading a document for a ZIP');
+          });
+    const unread = () => void first?.body.destroy();
+    await this.audit
+      .record({
+        action: 'application.documents_downloaded',
+        entityType: 'application',
+        entityId: applicationId,
+        branchId: application.branchId,
+        departmentId: application.departmentId,
+        details: { file_count: files.length, file_ids: files.map((file) => file.id) },
+      })
+      .catch((error: unknown) => {
+        unread();
+        throw error;
+      });
     const archive = archiver('zip', { zlib: { level: 1 } });
-    const sources = files.map((file) => this.objectWhenRead(file));
+    const sources = files.map((file, index) =>
+      this.objectWhenRead(file, index === 0 ? () => Promise.resolve(first) : undefined),
+    );
     // archiver does not listen to its sources' errors: a failed object fails the archive (the
     // controller's pipeline then cuts the connection). A client that goes away destroys the
     // archive: the object being read is let go too.
     sources.forEach((source) => source.on('error', (error) => archive.destroy(error)));
-    archive.once('close', () => sources.forEach((source) => source.destroy()));
+    archive.once('close', () => {
+      sources.forEach((source) => source.destroy());
+      // Opened above; if the archive never reached it, its connection is let go here.
+      unread();
+    });
     files.forEach((file, index) => {
       archive.append(sources[index], {
         name: names[index],
@@ -110,13 +131,19 @@ export class DocumentsZip {
     };
   }
 
-  /** The object's bytes, fetched only when first read (the archiver reads entries in turn). */
-  private objectWhenRead(file: StoredFile): Readable {
+  /**
+   * The object's bytes, fetched only when first read (the archiver reads entries in turn), or
+   * taken from `opened` (the first object, opened beforehand).
+   */
+  private objectWhenRead(
+    file: StoredFile,
+    opened?: () => Promise<ObjectStream | undefined>,
+  ): Readable {
     const storage = this.storage;
     const logger = this.logger;
     return Readable.from(
       (async function* () {
-        const object = await storage.getStream(file.filePath);
+        const object = await (opened ? opened() : storage.getStream(file.filePath));
         if (!object) {
           logger.error({ fileId: file.id, key: file.filePath }, 'a file row has no object');
           throw new Error(`The object of file ${file.id} is missing`);

@@ -58,6 +58,14 @@ export function createS3Client(config: StorageConfig, endpoint: string): S3Clien
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 3,
+    // A store that stops answering fails the request instead of holding it forever: a connection
+    // must open within 5 s, and an answer's headers arrive within 60 s of sending (a part of a
+    // streamed upload is 5 MiB). A stopped store (refused, reset) fails at once, after retries.
+    requestHandler: {
+      connectionTimeout: 5_000,
+      requestTimeout: 60_000,
+      throwOnRequestTimeout: true,
+    },
   });
   if (config.s3rverCompatibility) stripBucketTrailingSlash(client);
   return client;

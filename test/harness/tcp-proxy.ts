@@ -21,6 +21,8 @@ export interface TcpProxy {
 interface Pair {
   client: Socket;
   upstream?: Socket;
+  /** Piped both ways now: piping again would send every byte twice. */
+  flowing?: boolean;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
@@ -33,6 +35,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     pair.upstream?.destroy();
   };
   const flow = (pair: Pair) => {
+    if (pair.flowing) return;
+    pair.flowing = true;
     if (!pair.upstream) {
       const upstream = connect(target.port, target.host);
       pair.upstream = upstream;
@@ -45,6 +49,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     pair.upstream.resume();
   };
   const hold = (pair: Pair) => {
+    pair.flowing = false;
     pair.client.unpipe();
     pair.upstream?.unpipe();
     pair.client.pause();

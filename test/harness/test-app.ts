@@ -92,6 +92,7 @@ export function testEnvironment(databaseUrlValue: string, overrides: Env = {}): 
     LOGIN_THROTTLE_LIMIT: '100000',
     // Suites fire bursts of logins at once; the overload suite sets its own bound.
     PASSWORD_HASH_QUEUE_MAX: '1000',
+    SHUTDOWN_GRACE_MS: '2000',
     ...overrides,
   };
 }
