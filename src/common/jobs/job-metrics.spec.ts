@@ -33,7 +33,9 @@ describe('JobMetrics', () => {
     expect(text).toContain(
       `lc_job_last_success_timestamp_seconds{job_name="upload_intents"} ${Date.parse('2026-01-02T03:04:05.500Z') / 1000}`,
     );
-    expect(text).not.toContain('lc_job_last_success_timestamp_seconds{job_name="multipart_expiry"}');
+    expect(text).not.toContain(
+      'lc_job_last_success_timestamp_seconds{job_name="multipart_expiry"}',
+    );
   });
 
   it('keeps the metrics of each instance apart (one per app, as the registries are)', async () => {
@@ -41,6 +43,8 @@ describe('JobMetrics', () => {
     const b = new JobMetrics();
     a.record('checksum_fill', 'success');
     expect(await scrape(b)).not.toContain('lc_job_runs_total{job_name="checksum_fill"');
-    expect(await scrape(a)).toContain('lc_job_runs_total{job_name="checksum_fill",outcome="success"} 1');
+    expect(await scrape(a)).toContain(
+      'lc_job_runs_total{job_name="checksum_fill",outcome="success"} 1',
+    );
   });
 });
