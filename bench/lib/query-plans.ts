@@ -127,7 +127,10 @@ export async function scopeOf(dataSource: DataSource, username: string): Promise
   };
 }
 
-/** The list page (page 1, `size`) and its count for each user, as text lines. */
+/**
+ * The list page (page 1, `size`), its count, and a page deeper in a status (`submitted`, page 8:
+ * what the work queues ask) for each user, as text lines.
+ */
 export async function explainListQueries(
   dataSource: DataSource,
   cipher: FieldCipher,
@@ -138,22 +141,31 @@ export async function explainListQueries(
   for (const user of users) {
     const scope = await scopeOf(dataSource, user.username);
     // No date filter here, so the time zone plays no part.
-    const filtered = () =>
+    const filtered = (filters: Parameters<typeof filterApplications>[1] = {}) =>
       filterApplications(
         scopeApplications(
           dataSource.getRepository(CustomerApplication).createQueryBuilder('a'),
           scope,
         ),
-        {},
+        filters,
         { timeZone: 'UTC', cipher },
       );
     const list = orderApplications(filtered()).offset(0).limit(size);
+    const inStatus = orderApplications(filtered({ status: ['submitted'] }))
+      .offset(7 * size)
+      .limit(size);
     // What getCount() runs for a query without joins.
     const count = filtered().select('COUNT(1)', 'cnt');
     lines.push(
       ...planLines(`${user.role} list (page 1, size ${size})`, await explain(dataSource, list)),
     );
     lines.push(...planLines(`${user.role} count`, await explain(dataSource, count)));
+    lines.push(
+      ...planLines(
+        `${user.role} list, status submitted (page 8, size ${size})`,
+        await explain(dataSource, inStatus),
+      ),
+    );
   }
   return lines;
 }

@@ -96,6 +96,7 @@ export type SealedProperty = keyof typeof APPLICATION_SEALED_COLUMNS;
   'reviewerAssignedAt',
 ])
 @Index('customer_applications_status_idx', { synchronize: false })
+@Index('customer_applications_status_order_idx', { synchronize: false })
 @Index('customer_applications_customer_id_idx', { synchronize: false })
 @Index('customer_applications_created_at_idx', { synchronize: false })
 @Index('customer_applications_pipeline_idx', { synchronize: false })
