@@ -113,17 +113,15 @@ export class SessionsService {
     );
     return count;
   }
+}
 
-  /**
-   * Whether the session of an access token is still open: not revoked, not expired, and the
-   * user's (a lookup by primary key).
-   */
-  async isOpen(sessionId: string, userId: string): Promise<boolean> {
-    const rows: unknown[] = await this.sessions.query(
-      `SELECT 1 FROM sessions
-        WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()`,
-      [sessionId, userId],
-    );
-    return rows.length > 0;
-  }
+/**
+ * SQL that holds while the session `sessionIdSql` of the user `userIdSql` is open: not revoked,
+ * not expired. For the caller's lookup, which checks the session and its user in one query
+ * (a lookup by primary key), so that a logout or a revocation is refused at the next request.
+ */
+export function openSessionCondition(userIdSql: string, sessionIdSql: string): string {
+  return `EXISTS (SELECT 1 FROM sessions s
+                   WHERE s.id = ${sessionIdSql} AND s.user_id = ${userIdSql}
+                     AND s.revoked_at IS NULL AND s.expires_at > now())`;
 }

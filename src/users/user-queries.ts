@@ -129,15 +129,22 @@ export interface ActiveUser {
   departmentId: string | null;
 }
 
-/** Plain SQL: it runs on every authenticated request, and the query builder costs more than it. */
+/**
+ * An active user by primary key, when `condition` also holds: SQL over the user's id column
+ * (`$1`), with its own `parameters` numbered from `$2` (the caller's lookup adds that its
+ * session is open). Plain SQL: it runs on every authenticated request, and the query builder
+ * costs more than it.
+ */
 export async function activeUserById(
   manager: EntityManager,
   userId: string,
+  condition?: { sql: (userIdColumn: string) => string; parameters: unknown[] },
 ): Promise<ActiveUser | undefined> {
   const rows: ActiveUser[] = await manager.query(
     `SELECT id, username, role, branch_id AS "branchId", department_id AS "departmentId"
-       FROM users WHERE id = $1 AND status = 'active'`,
-    [userId],
+       FROM users u WHERE u.id = $1 AND u.status = 'active'
+       ${condition ? `AND ${condition.sql('u.id')}` : ''}`,
+    [userId, ...(condition?.parameters ?? [])],
   );
   return rows[0];
 }
