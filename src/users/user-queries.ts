@@ -5,8 +5,9 @@
  * user who signs in, summaries of people an application names, and the managers who may review. Plain functions over the caller's EntityManager, so they run in the
  * caller's transaction.
  */
-import { type EntityManager, In } from 'typeorm';
+import { type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
 import type { Role } from '../common/auth/permissions';
+import type { UserView } from './dto/user-response.dto';
 import { User, type UserStatus } from './user.entity';
 import { type ListableUsers, userScopeCondition } from './user-rules';
 
@@ -260,4 +261,66 @@ export async function countUsersSignedInToday(
   if (condition) qb.andWhere(condition.sql, condition.params);
   const row = await qb.getRawOne<{ count: number }>();
   return row?.count ?? 0;
+}
+
+/** The user columns a user's answer carries (toUserResponse), by property. */
+const ANSWER_PROPERTIES = [
+  'id',
+  'username',
+  'email',
+  'firstName',
+  'lastName',
+  'phoneNumber',
+  'employeeId',
+  'role',
+  'status',
+  'departmentId',
+  'branchId',
+  'positionId',
+  'profileImageUrl',
+  'lastLoginAt',
+  'version',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof User)[];
+
+type AnswerRow = Pick<User, (typeof ANSWER_PROPERTIES)[number]> & {
+  /** Null when the join found nothing; the codes are then null too. */
+  department_name: string | null;
+  department_code: string;
+  branch_name: string | null;
+  branch_code: string;
+  position_name: string | null;
+};
+
+/**
+ * Reads what a user's answer carries, its department, branch and position joined, as raw rows
+ * (`qb` aliases the user `user`; many-to-one joins only, so LIMIT/OFFSET stay exact): a page of
+ * users without entity hydration, which cost more than the query.
+ */
+export async function userAnswers(qb: SelectQueryBuilder<User>): Promise<UserView[]> {
+  qb.leftJoin('user.department', 'department')
+    .leftJoin('user.branch', 'branch')
+    .leftJoin('user.position', 'position')
+    .select(ANSWER_PROPERTIES.map((property) => `user.${property} AS "${property}"`))
+    .addSelect(['department.name', 'department.code', 'branch.name', 'branch.code'])
+    .addSelect('position.name');
+  const rows = await qb.getRawMany<AnswerRow>();
+  return rows.map(
+    ({ department_name, department_code, branch_name, branch_code, position_name, ...user }) => ({
+      ...user,
+      department:
+        user.departmentId && department_name !== null
+          ? { id: user.departmentId, name: department_name, code: department_code }
+          : null,
+      branch:
+        user.branchId && branch_name !== null
+          ? { id: user.branchId, name: branch_name, code: branch_code }
+          : null,
+      position:
+        user.positionId && position_name !== null
+          ? { id: user.positionId, name: position_name }
+          : null,
+    }),
+  );
 }

@@ -44,10 +44,13 @@ import {
   userScopeCondition,
 } from './user-rules';
 import { type Placement, UserReferences } from './user-references';
-import { userWithUnits } from './user-queries';
+import { userAnswers, userWithUnits } from './user-queries';
 
 /** The first-admin set-up has no caller: its audit event names no actor. */
 const NO_ACTOR: AuditActor = { id: null, name: null, role: null };
+
+/** The sync order's columns, as property paths: `user` is a reserved word, which TypeORM quotes. */
+const SYNC_COLUMNS = { updatedAt: 'user.updatedAt', id: 'user.id' };
 
 const RELATIONS = { department: true, branch: true, position: true } as const;
 
@@ -75,11 +78,24 @@ export class UsersService {
   // --- reads ---------------------------------------------------------------------------------
 
   async list(actor: AuthUser, query: ListUsersQuery): Promise<Page<UserResponseDto>> {
-    const qb = this.users
-      .createQueryBuilder('user')
-      .leftJoinAndSelect('user.department', 'department')
-      .leftJoinAndSelect('user.branch', 'branch')
-      .leftJoinAndSelect('user.position', 'position');
+    const filtered = () => this.filteredUsers(actor, query);
+    const page = filtered();
+    if (query.sort_by === 'updated_at') orderByUpdatedAt(page, SYNC_COLUMNS);
+    else page.orderBy('user.createdAt', 'DESC').addOrderBy('user.id', 'DESC');
+    const { skip, take } = pageWindow(query);
+    const [users, total] = await Promise.all([
+      userAnswers(page.offset(skip).limit(take)),
+      filtered()
+        .select('count(*)::int', 'total')
+        .getRawOne<{ total: number }>()
+        .then((row) => row?.total ?? 0),
+    ]);
+    return pageOf(users.map(toUserResponse), total, query);
+  }
+
+  /** The users the actor may list passing the list's filters (alias `user`, no joins). */
+  private filteredUsers(actor: AuthUser, query: ListUsersQuery): SelectQueryBuilder<User> {
+    const qb = this.users.createQueryBuilder('user');
     this.applyScope(qb, actor);
     if (query.search) {
       const pattern = `%${escapeLike(query.search)}%`;
@@ -104,15 +120,8 @@ export class UsersService {
     if (query.position_id) {
       qb.andWhere('user.positionId = :positionId', { positionId: query.position_id });
     }
-    // Property paths: `user` is a reserved word, which TypeORM quotes when it maps them.
-    const columns = { updatedAt: 'user.updatedAt', id: 'user.id' };
-    filterUpdatedSince(qb, columns, query);
-    if (query.sort_by === 'updated_at') orderByUpdatedAt(qb, columns);
-    else qb.orderBy('user.createdAt', 'DESC').addOrderBy('user.id', 'DESC');
-    // Many-to-one joins only, so LIMIT/OFFSET on the joined rows is exact.
-    const { skip, take } = pageWindow(query);
-    const [rows, total] = await qb.offset(skip).limit(take).getManyAndCount();
-    return pageOf(rows.map(toUserResponse), total, query);
+    filterUpdatedSince(qb, SYNC_COLUMNS, query);
+    return qb;
   }
 
   async stats(actor: AuthUser): Promise<UserStatsDto> {

@@ -401,6 +401,29 @@ describe('Users', () => {
     });
   });
 
+  it('a list item is the same answer as GET /users/{id}, with units and without', async () => {
+    const placed = await createUser(t.app, {
+      branchId: branch.id,
+      departmentId: department.id,
+      positionId: position.id,
+    });
+    const unplaced = await createUser(t.app, {});
+    const signedIn = await t.signIn({ role: 'officer', branchId: branch.id });
+    for (const user of [placed, unplaced, signedIn.user]) {
+      const one = await t.http.get(`/api/v1/users/${user.id}`).set('Authorization', admin.bearer);
+      const list = await t.http
+        .get(`/api/v1/users?search=${encodeURIComponent(user.username)}`)
+        .set('Authorization', admin.bearer);
+      expect(list.status).toBe(200);
+      expectNoSecrets(list);
+      expect(list.body.total).toBe(1);
+      expect(list.body.items).toEqual([one.body]);
+    }
+    expect(
+      (await t.http.get(`/api/v1/users/${unplaced.id}`).set('Authorization', admin.bearer)).body,
+    ).toMatchObject({ department: null, branch: null, position: null });
+  });
+
   describe('PATCH and PUT /users/{id}', () => {
     it('changes only the fields given, bumps the version, honours If-Match, audits the changes', async () => {
       const user = await createUser(t.app, { branchId: branch.id, phoneNumber: '012' });

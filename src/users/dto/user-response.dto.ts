@@ -46,8 +46,17 @@ export class UserResponseDto {
   @ApiProperty({ format: 'date-time' }) updated_at: string;
 }
 
-/** `user` loaded with its `department`, `branch` and `position` relations. */
-export function toUserResponse(user: User): UserResponseDto {
+/**
+ * What a user's answer is made of: the entity loaded with its `department`, `branch` and
+ * `position` relations, or a raw row shaped so (userAnswers).
+ */
+export type UserView = Omit<User, 'passwordHash' | 'department' | 'branch' | 'position'> & {
+  department?: { id: string; name: string; code: string } | null;
+  branch?: { id: string; name: string; code: string } | null;
+  position?: { id: string; name: string } | null;
+};
+
+export function toUserResponse(user: UserView): UserResponseDto {
   const { department, branch, position } = user;
   return {
     id: user.id,
