@@ -299,6 +299,9 @@ describe('Applications', () => {
       const get = await as(officer).get(res.body.id);
       expectStatus(get, 200);
       expect(get.body).toEqual(res.body);
+      const listed = await as(officer).list({ search: idNumber });
+      expectStatus(listed, 200);
+      expect(listed.body.items).toEqual([res.body]);
     });
 
     it('takes "" as "not given" (null) in optional fields', async () => {

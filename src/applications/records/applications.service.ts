@@ -69,16 +69,17 @@ export class ApplicationsService {
     id: string,
     options: { lock?: boolean } = {},
   ): Promise<CustomerApplication> {
-    const qb = scopeApplications(
+    const qb = this.inScope(caller, id);
+    if (options.lock) qb.setLock('pessimistic_write');
+    return found(id, await qb.getOne());
+  }
+
+  /** The application `id` if the caller may see it, else none. */
+  private inScope(caller: AuthUser, id: string): SelectQueryBuilder<CustomerApplication> {
+    return scopeApplications(
       this.repository.createQueryBuilder('a').where('a.id = :id', { id }),
       recordScopeOf(caller),
     );
-    if (options.lock) qb.setLock('pessimistic_write');
-    const application = await qb.getOne();
-    if (!application) {
-      throw new ProblemException(HttpStatus.NOT_FOUND, `Application ${id} was not found.`);
-    }
-    return application;
   }
 
   /**
@@ -97,8 +98,13 @@ export class ApplicationsService {
     });
   }
 
+  /** A raw row of the answer's columns, as a list item is read (no entity hydration). */
   async get(caller: AuthUser, id: string): Promise<ApplicationDto> {
-    return this.toResponse(await this.findInScope(caller, id));
+    const [row] = await selectApplicationProperties(
+      this.inScope(caller, id),
+      APPLICATION_RESPONSE_PROPERTIES,
+    ).getRawMany<CustomerApplication>();
+    return this.toResponse(found(id, row));
   }
 
   list(caller: AuthUser, query: ApplicationFiltersQuery): Promise<Page<ApplicationDto>> {
@@ -345,4 +351,10 @@ export class ApplicationsService {
       row,
     );
   }
+}
+
+/** `row`, or 404 naming the application. */
+function found<T>(id: string, row: T | null | undefined): T {
+  if (!row) throw new ProblemException(HttpStatus.NOT_FOUND, `Application ${id} was not found.`);
+  return row;
 }
