@@ -78,14 +78,13 @@ export class UsersService {
   // --- reads ---------------------------------------------------------------------------------
 
   async list(actor: AuthUser, query: ListUsersQuery): Promise<Page<UserResponseDto>> {
-    const filtered = () => this.filteredUsers(actor, query);
-    const page = filtered();
+    const page = this.filteredUsers(actor, query);
     if (query.sort_by === 'updated_at') orderByUpdatedAt(page, SYNC_COLUMNS);
     else page.orderBy('user.createdAt', 'DESC').addOrderBy('user.id', 'DESC');
     const { skip, take } = pageWindow(query);
     const [users, total] = await Promise.all([
       userAnswers(page.offset(skip).limit(take)),
-      filtered()
+      this.filteredUsers(actor, query)
         .select('count(*)::int', 'total')
         .getRawOne<{ total: number }>()
         .then((row) => row?.total ?? 0),

@@ -14,9 +14,9 @@ import { SESSION_AUTHENTICATOR, type SessionAuthenticator } from './session-auth
 
 /**
  * Global: every route needs a valid access token unless it is @Public(). The token's session
- * and user are checked in PostgreSQL on every request (one query by primary keys), so a logout, a
- * revocation or a deactivation takes effect at once on every instance. Authenticated answers
- * are `Cache-Control: no-store`.
+ * and user are checked in PostgreSQL on every request (one query by primary keys), so a
+ * logout, a revocation or a deactivation takes effect at once on every instance. Authenticated
+ * answers are `Cache-Control: no-store`.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
